@@ -1,0 +1,96 @@
+# vifplug: build, test, install. See README.md.
+PREFIX ?= /usr/local
+DESTDIR ?=
+LIBEXECDIR ?= $(PREFIX)/libexec/vifplug
+MANDIR ?= $(PREFIX)/share/man
+UDEVDIR ?= /lib/udev/rules.d
+CC ?= cc
+SANITIZE ?=
+
+BUILD := build
+OBJ := $(BUILD)/obj
+
+XS_LIBDIR := $(shell pkg-config --variable=libdir xenstore 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)
+# libxenstore linked statically: a driver domain need not carry Xen's
+# libraries, and the helper does no dynamic loading at start.
+XS_STATIC := $(XS_LIBDIR)/libxenstore.a $(XS_LIBDIR)/libxentoolcore.a
+
+WARN := -Wall -Wextra -Werror -Wmissing-prototypes -Wformat=2 -Wshadow
+HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -Icommon
+LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -U_FORTIFY_SOURCE
+LDHARDEN += -fsanitize=$(SANITIZE)
+endif
+ALL_LDFLAGS := $(LDHARDEN) $(LDFLAGS)
+
+COMMON_SRC := $(wildcard common/*.c)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(OBJ)/%.o)
+LIB := $(BUILD)/libvifplug.a
+
+HELPERS := vif-bridge vif-setup
+HELPER_BIN := $(HELPERS:%=$(BUILD)/%)
+
+SIM_SRC := $(wildcard tests/sim/*.c)
+SIM_OBJ := $(SIM_SRC:%.c=$(OBJ)/%.o)
+SIM := $(BUILD)/xenstored-sim
+
+UNIT_SRC := $(wildcard tests/unit/test-*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
+
+MANPAGES := $(wildcard man/*.[0-9])
+
+.PHONY: all check unit bats demo install uninstall clean tools
+all: $(HELPER_BIN) $(SIM) $(UNIT_BIN)
+
+$(OBJ)/%.o: %.c $(wildcard common/*.h tests/sim/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(COMMON_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%: $(OBJ)/helpers/%.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -o $@
+
+$(SIM): $(SIM_OBJ)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ -o $@
+
+$(BUILD)/test-%: $(OBJ)/tests/unit/test-%.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lcmocka -o $@
+
+# Everything, ending with the line "N passed, N failed".
+check: all
+	@scripts/check.sh $(BUILD)
+
+unit: $(UNIT_BIN)
+	@scripts/check.sh --unit-only $(BUILD)
+
+# A vif attached to a bridge in a throwaway namespace, as libxl would.
+demo: all
+	@scripts/demo.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(UDEVDIR)
+	install -m 0755 $(HELPER_BIN) $(DESTDIR)$(LIBEXECDIR)/
+	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' udev/65-vifplug.rules > \
+		$(DESTDIR)$(UDEVDIR)/65-vifplug.rules
+	chmod 0644 $(DESTDIR)$(UDEVDIR)/65-vifplug.rules
+	for m in $(MANPAGES); do \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
+
+uninstall:
+	rm -f $(HELPERS:%=$(DESTDIR)$(LIBEXECDIR)/%) \
+		$(DESTDIR)$(UDEVDIR)/65-vifplug.rules
+	for m in $(MANPAGES); do \
+		rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
+
+clean:
+	rm -rf $(BUILD)
+
+.SECONDARY:

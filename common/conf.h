@@ -1,0 +1,31 @@
+/* conf.h: the optional configuration file, /etc/xen/vifplug.conf. */
+#ifndef VIFPLUG_CONF_H
+#define VIFPLUG_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONF_DEFAULT_PATH "/etc/xen/vifplug.conf"
+#define CONF_PATH_MAX 256
+
+struct conf {
+	char script_dir[CONF_PATH_MAX];	/* hooks live in script_dir/vif-post.d */
+	char log_file[CONF_PATH_MAX];	/* the hotplug log */
+	char default_bridge[16];	/* before "the first bridge" */
+	int log_level;			/* syslog level written to the log */
+	unsigned timeout;		/* seconds before a helper gives up */
+	bool syslog;
+};
+
+void conf_defaults(struct conf *c);
+
+/* Parses key=value lines ('#' comments, blank lines, spaces around '=').
+ * 0, or -EINVAL with *line set to the 1-based line and why[] saying why. */
+int conf_parse(struct conf *c, const char *text, size_t len, unsigned *line,
+	       char *why, size_t whylen);
+
+/* Loads path; a missing file leaves the defaults and returns 0. */
+int conf_load(struct conf *c, const char *path, unsigned *line, char *why,
+	      size_t whylen);
+
+#endif

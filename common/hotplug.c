@@ -1,0 +1,582 @@
+/* hotplug.c: the context of one hotplug event and Xen's exit contract. */
+#include "hotplug.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <xenstore.h>
+
+#include "log.h"
+#include "xs.h"
+
+const char *const hp_env_keys[] = {
+	"script", "XENBUS_TYPE", "XENBUS_PATH", "XENBUS_BASE_PATH", "netdev",
+	"vif",	  "INTERFACE",	 "type_if",	"bridge",	    "ip",
+	"UDEV_CALL", NULL,
+};
+
+/* The keys a device's backend directory may set, overriding env and argv
+ * (vif-common.sh and xen-network-common.sh read exactly these). */
+static const char *const store_keys[] = { "bridge", "ip", "vifname", "mtu",
+					  NULL };
+
+static const char *const cmd_names[] = {
+	[HP_ONLINE] = "online",
+	[HP_OFFLINE] = "offline",
+	[HP_ADD] = "add",
+	[HP_REMOVE] = "remove",
+};
+
+/* Set before any blocking call, written by the SIGALRM handler. */
+static char watchdog_msg[512];
+
+static void watchdog(int sig)
+{
+	(void)sig;
+	log_emergency(watchdog_msg);
+	_exit(1);
+}
+
+int hp_error(struct hotplug *hp, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(hp->error, sizeof(hp->error), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+const char *hp_nl_strerror(struct hotplug *hp, int rc)
+{
+	static char buf[384];
+	const char *ack = hp->nl ? nl_ext_ack(hp->nl) : "";
+
+	if (*ack)
+		snprintf(buf, sizeof(buf), "%s (kernel: %s)", strerror(-rc),
+			 ack);
+	else
+		snprintf(buf, sizeof(buf), "%s", strerror(-rc));
+	return buf;
+}
+
+/* A word from outside (argv, env) made safe to quote in one line. */
+static const char *printable(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < len; i++)
+		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}
+
+static const char *dev_for_messages(const struct hotplug *hp)
+{
+	if (hp->dev[0])
+		return hp->dev;
+	if (hp->kernel_dev[0])
+		return hp->kernel_dev;
+	return "-";
+}
+
+static void arm_watchdog(struct hotplug *hp)
+{
+	char cmd[32];
+
+	snprintf(watchdog_msg, sizeof(watchdog_msg),
+		 "%s %s %s: gave up after %u s: xenstore or the kernel did "
+		 "not answer\n",
+		 hp->prog, printable(hp->command ? hp->command : "-", cmd,
+				     sizeof(cmd)),
+		 dev_for_messages(hp), hp->conf.timeout);
+	alarm(hp->conf.timeout);
+}
+
+static int read_store_params(struct hotplug *hp)
+{
+	char path[sizeof(hp->xenbus_path) + 16];
+
+	for (size_t i = 0; store_keys[i]; i++) {
+		char *v;
+		int rc;
+
+		snprintf(path, sizeof(path), "%s/%s", hp->xenbus_path,
+			 store_keys[i]);
+		rc = xs_get(hp->xs, XBT_NULL, path, &v);
+		if (rc == -ENOENT || rc == -EACCES)
+			continue;
+		if (rc)
+			return hp_error(hp, "cannot read %s: %s", path,
+					strerror(-rc));
+		rc = params_set(&hp->params, store_keys[i], v, PARAM_STORE);
+		free(v);
+		if (rc)
+			return hp_error(hp, "out of memory");
+	}
+	return 0;
+}
+
+/* The device and backend path of a vif event: vif= and XENBUS_PATH. */
+static int locate_vif(struct hotplug *hp)
+{
+	const char *vif = params_get(&hp->params, "vif");
+	const char *path = params_get(&hp->params, "XENBUS_PATH");
+	char buf[64], pbuf[200];
+
+	if (!vif || !*vif)
+		return hp_error(hp, "the variable vif is not set");
+	if (!names_ifname_valid(vif))
+		return hp_error(hp, "vif '%s' is not a valid interface name",
+				printable(vif, buf, sizeof(buf)));
+	snprintf(hp->kernel_dev, sizeof(hp->kernel_dev), "%s", vif);
+	snprintf(hp->dev, sizeof(hp->dev), "%s", vif);
+	if (!path || !*path)
+		return hp_error(hp, "the variable XENBUS_PATH is not set");
+	if (names_parse_backend_path(path, "vif", &hp->domid, &hp->devid))
+		return hp_error(hp, "XENBUS_PATH '%s' is not a vif backend "
+				"path (backend/vif/DOMID/DEVID)",
+				printable(path, pbuf, sizeof(pbuf)));
+	snprintf(hp->xenbus_path, sizeof(hp->xenbus_path), "%s", path);
+	return 0;
+}
+
+/* A tap's backend is derived from its name, vifD.N-emu, in this domain's
+ * own backend tree (a relative path), not a hard-coded dom0. */
+static int locate_tap(struct hotplug *hp)
+{
+	const char *ifname = params_get(&hp->params, "INTERFACE");
+	char buf[64];
+	bool emu;
+
+	if (!ifname || !*ifname)
+		return hp_error(hp, "the variable INTERFACE is not set");
+	if (!names_ifname_valid(ifname))
+		return hp_error(hp, "INTERFACE '%s' is not a valid interface "
+				"name", printable(ifname, buf, sizeof(buf)));
+	snprintf(hp->kernel_dev, sizeof(hp->kernel_dev), "%s", ifname);
+	snprintf(hp->dev, sizeof(hp->dev), "%s", ifname);
+	if (names_parse_vif(ifname, &hp->domid, &hp->devid, &emu) || !emu)
+		return hp_error(hp, "INTERFACE %s is not named vifDOMID.DEVID-emu",
+				ifname);
+	snprintf(hp->xenbus_path, sizeof(hp->xenbus_path),
+		 "backend/vif/%u/%u", hp->domid, hp->devid);
+	return 0;
+}
+
+static int validate_vifname(struct hotplug *hp)
+{
+	const char *v = params_get(&hp->params, "vifname");
+	char name[NAMES_IFNAMSIZ + 8], buf[64];
+
+	if (!v || !*v)
+		return 0;
+	snprintf(name, sizeof(name), "%s%s", v, hp->type == HP_TAP ? "-emu"
+								    : "");
+	if (!names_ifname_valid(v) || !names_ifname_valid(name))
+		return hp_error(hp, "vifname '%s' in %s/vifname is not a "
+				"valid interface name%s",
+				printable(v, buf, sizeof(buf)), hp->xenbus_path,
+				hp->type == HP_TAP ? " once -emu is added" : "");
+	memcpy(hp->vifname, name, sizeof(hp->vifname));
+	/* Every later step acts on the renamed link (vif-common.sh). */
+	memcpy(hp->dev, name, sizeof(hp->dev));
+	return 0;
+}
+
+int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
+	    char **envp, int flags)
+{
+	const char *conf_path = getenv("VIFPLUG_CONF");
+	const char *bad = NULL, *type;
+	char why[256], buf[64];
+	unsigned line;
+	int rc;
+
+	memset(hp, 0, sizeof(*hp));
+	hp->prog = prog;
+	hp->argc = argc;
+	hp->argv = argv;
+	hp->envp = envp;
+	conf_defaults(&hp->conf);
+	rc = conf_load(&hp->conf, conf_path ? conf_path : CONF_DEFAULT_PATH,
+		       &line, why, sizeof(why));
+	log_open(prog, &hp->conf);
+	signal(SIGALRM, watchdog);
+	signal(SIGPIPE, SIG_IGN);
+	if (params_from_env(&hp->params, envp, hp_env_keys) ||
+	    params_from_argv(&hp->params, argc, argv, &hp->command, &bad) ==
+		    -ENOMEM)
+		return hp_error(hp, "out of memory");
+	arm_watchdog(hp);
+	if (rc) {
+		if (line)
+			return hp_error(hp, "%s line %u: %s",
+					conf_path ? conf_path
+						  : CONF_DEFAULT_PATH,
+					line, why);
+		return hp_error(hp, "cannot read %s: %s",
+				conf_path ? conf_path : CONF_DEFAULT_PATH, why);
+	}
+	if (bad)
+		return hp_error(hp, "argument '%s' is not of the form "
+				"name=value", printable(bad, buf, sizeof(buf)));
+	if (flags & HP_EXEC_ONLY)
+		return HP_GO;
+	if (!hp->command)
+		return hp_error(hp, "no command given (online, offline, add "
+				"or remove)");
+	for (rc = 0; rc < 4; rc++)
+		if (!strcmp(hp->command, cmd_names[rc]))
+			break;
+	if (rc == 4)
+		return hp_error(hp, "unknown command '%s' (online, offline, "
+				"add or remove)",
+				printable(hp->command, buf, sizeof(buf)));
+	hp->cmd = (enum hp_cmd)rc;
+	/* Older toolstacks pass no type_if: vif (vif-common.sh). */
+	type = params_get_default(&hp->params, "type_if", "vif");
+	if (!strcmp(type, "vif"))
+		hp->type = HP_VIF;
+	else if (!strcmp(type, "tap"))
+		hp->type = HP_TAP;
+	else
+		return hp_error(hp, "unknown type_if '%s' (vif or tap)",
+				printable(type, buf, sizeof(buf)));
+	/* online/offline are a vif's, add/remove a tap's; the other pairing
+	 * is an event meant for another script. */
+	if ((hp->cmd == HP_ONLINE || hp->cmd == HP_OFFLINE) !=
+	    (hp->type == HP_VIF))
+		return HP_SKIP;
+	rc = hp->type == HP_VIF ? locate_vif(hp) : locate_tap(hp);
+	arm_watchdog(hp);
+	if (rc)
+		return rc;
+	rc = xs_connect(&hp->xs, &hp->xs_transport);
+	if (rc)
+		return hp_error(hp, "cannot connect to xenstore: %s",
+				strerror(-rc));
+	/* udev ran us, but the toolstack runs the scripts itself. */
+	if (params_get(&hp->params, "UDEV_CALL") &&
+	    xs_exists(hp->xs, "libxl/disable_udev"))
+		return HP_SKIP;
+	hp->xenbus_ok = true;
+	if (read_store_params(hp) || validate_vifname(hp))
+		return -1;
+	arm_watchdog(hp);
+	rc = nl_open(&hp->nl);
+	if (rc)
+		return hp_error(hp, "cannot open rtnetlink: %s", strerror(-rc));
+	return HP_GO;
+}
+
+int hp_dispatch(struct hotplug *hp, const struct hp_action *actions)
+{
+	for (; actions->command; actions++)
+		if (!strcmp(actions->command, hp->command))
+			return actions->fn(hp);
+	return hp_error(hp, "command not supported by %s", hp->prog);
+}
+
+struct error_keys {
+	const char *base;
+	const char *sentence;
+};
+
+static int write_error_keys(struct xs_handle *xs, uint32_t t, void *arg)
+{
+	struct error_keys *k = arg;
+	char path[NAMES_XS_ABS_PATH_MAX + 32];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/hotplug-error", k->base);
+	rc = xs_put(xs, t, path, k->sentence);
+	if (rc)
+		return rc;
+	snprintf(path, sizeof(path), "%s/hotplug-status", k->base);
+	return xs_put(xs, t, path, "error");
+}
+
+void hp_report_error(struct hotplug *hp)
+{
+	char sentence[1024], cmd[32];
+	struct error_keys k;
+	int rc;
+
+	snprintf(sentence, sizeof(sentence), "%s %s %s: %s", hp->prog,
+		 printable(hp->command ? hp->command : "-", cmd, sizeof(cmd)),
+		 dev_for_messages(hp), hp->error[0] ? hp->error
+						    : "failed for no known reason");
+	log_msg(LOG_ERR, "%s", sentence);
+	if (!hp->xenbus_ok || !hp->xs)
+		return;
+	/* Both keys or neither: libxl reads the error once it sees the
+	 * status. */
+	k.base = hp->xenbus_path;
+	k.sentence = sentence;
+	rc = xs_txn_run(hp->xs, write_error_keys, &k);
+	if (rc)
+		log_msg(LOG_ERR, "%s %s %s: cannot write %s/hotplug-error: %s",
+			hp->prog, cmd, dev_for_messages(hp), hp->xenbus_path,
+			strerror(-rc));
+}
+
+int hp_connected(struct hotplug *hp)
+{
+	char path[sizeof(hp->xenbus_path) + 16];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/hotplug-status", hp->xenbus_path);
+	rc = xs_put(hp->xs, XBT_NULL, path, "connected");
+	if (rc)
+		return hp_error(hp, "cannot write %s: %s", path, strerror(-rc));
+	return 0;
+}
+
+void hp_free(struct hotplug *hp)
+{
+	nl_close(hp->nl);
+	hp->nl = NULL;
+	xs_disconnect(hp->xs);
+	hp->xs = NULL;
+	params_free(&hp->params);
+}
+
+void hp_success(struct hotplug *hp)
+{
+	int rc = 0;
+
+	/* Netback waits for this key: it is the last thing written. */
+	if (hp->cmd == HP_ONLINE && hp->type == HP_VIF)
+		rc = hp_connected(hp);
+	if (rc)
+		hp_finish(hp, rc);
+	alarm(0);
+	log_msg(LOG_INFO, "%s %s %s: done", hp->prog, hp->command,
+		dev_for_messages(hp));
+	hp_free(hp);
+	log_close();
+	exit(0);
+}
+
+void hp_fatal(struct hotplug *hp, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(hp->error, sizeof(hp->error), fmt, ap);
+		va_end(ap);
+	}
+	hp_report_error(hp);
+	alarm(0);
+	hp_free(hp);
+	log_close();
+	exit(1);
+}
+
+void hp_finish(struct hotplug *hp, int rc)
+{
+	if (rc == HP_SKIP) {
+		alarm(0);
+		hp_free(hp);
+		log_close();
+		exit(0);
+	}
+	if (rc < 0)
+		hp_fatal(hp, NULL);
+	hp_success(hp);
+}
+
+int hp_link(struct hotplug *hp, struct nl_link *link)
+{
+	bool renaming = hp->vifname[0] &&
+			(hp->cmd == HP_ONLINE || hp->cmd == HP_ADD);
+	struct nl_link old;
+	int rc;
+
+	rc = nl_link_get(hp->nl, hp->dev, 0, link);
+	if (rc && rc != -ENODEV)
+		return hp_error(hp, "cannot look up link %s: %s", hp->dev,
+				hp_nl_strerror(hp, rc));
+	if (!renaming)
+		return rc;
+	rc = nl_link_get(hp->nl, hp->kernel_dev, 0, &old);
+	if (rc && rc != -ENODEV)
+		return hp_error(hp, "cannot look up link %s: %s",
+				hp->kernel_dev, hp_nl_strerror(hp, rc));
+	if (rc == -ENODEV) {
+		/* Renamed by an earlier run of this same event. */
+		if (link->index)
+			return 0;
+		return hp_error(hp, "link %s does not exist", hp->kernel_dev);
+	}
+	if (link->index)
+		return hp_error(hp, "cannot rename %s to %s: a link named %s "
+				"already exists", hp->kernel_dev, hp->vifname,
+				hp->vifname);
+	/* The kernel renames only a link that is down. */
+	if (old.flags & IFF_UP) {
+		rc = nl_link_set_up(hp->nl, old.index, false);
+		if (rc)
+			return hp_error(hp, "cannot set %s down to rename it: "
+					"%s", hp->kernel_dev,
+					hp_nl_strerror(hp, rc));
+	}
+	rc = nl_link_set_name(hp->nl, old.index, hp->vifname);
+	if (rc)
+		return hp_error(hp, "cannot rename %s to %s: %s",
+				hp->kernel_dev, hp->vifname,
+				hp_nl_strerror(hp, rc));
+	log_msg(LOG_INFO, "%s %s %s: renamed from %s", hp->prog, hp->command,
+		hp->vifname, hp->kernel_dev);
+	return nl_link_get(hp->nl, 0, old.index, link);
+}
+
+/* The environment of a hook: ours, overridden by every merged parameter
+ * and the event's variables, as a sourced hook would see them. */
+static char **hook_env(struct hotplug *hp, const char *const extra[])
+{
+	size_t n = 0, cap = 16 + hp->params.n;
+	char **env;
+
+	for (size_t i = 0; hp->envp && hp->envp[i]; i++)
+		cap++;
+	for (size_t i = 0; extra && extra[i]; i++)
+		cap++;
+	env = calloc(cap + 1, sizeof(*env));
+	if (!env)
+		return NULL;
+#define ADD(...)                                                          \
+	do {                                                              \
+		if (asprintf(&env[n], __VA_ARGS__) < 0)                   \
+			goto fail;                                        \
+		n++;                                                      \
+	} while (0)
+	ADD("command=%s", hp->command);
+	ADD("type_if=%s", hp->type == HP_VIF ? "vif" : "tap");
+	ADD("dev=%s", hp->dev);
+	ADD("XENBUS_PATH=%s", hp->xenbus_path);
+	ADD("vifname=%s", hp->vifname);
+	if (hp->type == HP_TAP) {
+		ADD("domid=%u", hp->domid);
+		ADD("devid=%u", hp->devid);
+	}
+	for (size_t i = 0; extra && extra[i]; i++)
+		ADD("%s", extra[i]);
+	for (size_t i = 0; i < hp->params.n; i++) {
+		const char *k = hp->params.v[i].key;
+
+		if (strcmp(k, "XENBUS_PATH") && strcmp(k, "type_if") &&
+		    strcmp(k, "vifname"))
+			ADD("%s=%s", k, hp->params.v[i].value);
+	}
+	for (size_t i = 0; hp->envp && hp->envp[i]; i++) {
+		size_t klen = strcspn(hp->envp[i], "=");
+		bool seen = false;
+
+		for (size_t j = 0; j < n && !seen; j++)
+			seen = !strncmp(env[j], hp->envp[i], klen + 1);
+		if (!seen)
+			ADD("%s", hp->envp[i]);
+	}
+#undef ADD
+	return env;
+fail:
+	for (size_t i = 0; i < n; i++)
+		free(env[i]);
+	free(env);
+	return NULL;
+}
+
+static int hook_filter(const struct dirent *d)
+{
+	size_t len = strlen(d->d_name);
+
+	return len > 5 && !strcmp(d->d_name + len - 5, ".hook");
+}
+
+static int run_hook(struct hotplug *hp, const char *path, char **env)
+{
+	/* Xen sources hooks into the script's bash; a shell that sources
+	 * the file gives it the same variables and the same syntax. */
+	const char *shell = access("/bin/bash", X_OK) == 0 ? "/bin/bash"
+							   : "/bin/sh";
+	char *const argv[] = { (char *)shell, "-c", ". \"$0\"", (char *)path,
+			       NULL };
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return hp_error(hp, "cannot run hook %s: %s", path,
+				strerror(errno));
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			close(null);
+		}
+		alarm(0);
+		execve(shell, argv, env);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return hp_error(hp, "cannot wait for hook %s: %s",
+					path, strerror(errno));
+	if (WIFSIGNALED(status))
+		return hp_error(hp, "hook %s was killed by signal %d", path,
+				WTERMSIG(status));
+	if (WEXITSTATUS(status))
+		return hp_error(hp, "hook %s failed with exit status %d", path,
+				WEXITSTATUS(status));
+	return 0;
+}
+
+int hp_run_hooks(struct hotplug *hp, const char *devtype, const char *hook,
+		 const char *const extra[])
+{
+	char dir[CONF_PATH_MAX + 32], path[CONF_PATH_MAX + 300];
+	struct dirent **names;
+	char **env = NULL;
+	int n, rc = 0;
+
+	snprintf(dir, sizeof(dir), "%s/%s-%s.d", hp->conf.script_dir, devtype,
+		 hook);
+	n = scandir(dir, &names, hook_filter, alphasort);
+	if (n < 0)
+		return 0;	/* no hook directory: nothing to run */
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		/* Only executable files, as call_hooks tests with -x. */
+		if (rc || stat(path, &st) || !S_ISREG(st.st_mode) ||
+		    access(path, X_OK))
+			continue;
+		if (!env && !(env = hook_env(hp, extra))) {
+			rc = hp_error(hp, "out of memory");
+			continue;
+		}
+		log_msg(LOG_DEBUG, "%s %s %s: running hook %s", hp->prog,
+			hp->command, hp->dev, path);
+		rc = run_hook(hp, path, env);
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	for (size_t i = 0; env && env[i]; i++)
+		free(env[i]);
+	free(env);
+	return rc;
+}

@@ -1,0 +1,90 @@
+/* hotplug.h: one hotplug event: its inputs read once into a context, the
+ * device it is about, its hooks, and its two exits (Xen's contract). */
+#ifndef VIFPLUG_HOTPLUG_H
+#define VIFPLUG_HOTPLUG_H
+
+#include <stdbool.h>
+
+#include "conf.h"
+#include "names.h"
+#include "nl.h"
+#include "params.h"
+
+enum hp_cmd { HP_ONLINE, HP_OFFLINE, HP_ADD, HP_REMOVE };
+enum hp_type { HP_VIF, HP_TAP };
+
+/* hp_init() returns one of these, or -1 with hp->error set. */
+#define HP_GO 0
+#define HP_SKIP 1	/* nothing for this helper to do: exit 0, touch nothing */
+
+/* hp_init() flags */
+#define HP_EXEC_ONLY 1	/* vif-setup: no checks beyond what a report needs */
+
+struct hotplug {
+	const char *prog;
+	const char *command;		/* as given, for messages */
+	enum hp_cmd cmd;
+	enum hp_type type;
+	char dev[NAMES_IFNAMSIZ];	/* the link acted on, vifname applied */
+	char kernel_dev[NAMES_IFNAMSIZ];/* the name netback or QEMU gave it */
+	char vifname[NAMES_IFNAMSIZ];	/* xenstore's vifname ("-emu" added) */
+	char xenbus_path[NAMES_XS_ABS_PATH_MAX + 1];
+	bool xenbus_ok;			/* hotplug-error may be written */
+	unsigned domid, devid;		/* of the guest's NIC */
+	struct params params;		/* env < argv < xenstore */
+	struct conf conf;
+	struct xs_handle *xs;
+	const char *xs_transport;
+	struct nl *nl;
+	int argc;
+	char **argv;
+	char **envp;
+	char error[768];
+};
+
+struct hp_action {
+	const char *command;
+	int (*fn)(struct hotplug *hp);
+};
+
+/* The variables taken from the environment, as Xen's scripts use them. */
+extern const char *const hp_env_keys[];
+
+int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
+	    char **envp, int flags);
+/* Runs the action whose command matches; -1 with hp->error if none. */
+int hp_dispatch(struct hotplug *hp, const struct hp_action *actions);
+
+/* Records the cause ("what failed: why") and returns -1. */
+int hp_error(struct hotplug *hp, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Logs the one-sentence error everywhere, writes hotplug-error and
+ * hotplug-status = error where XENBUS_PATH is usable; no exit, for
+ * callers that go on (vifplugd). */
+void hp_report_error(struct hotplug *hp);
+/* online of a vif: hotplug-status = connected. 0 or -1. */
+int hp_connected(struct hotplug *hp);
+
+/* The exits: hp_finish(hp, rc) is hp_success() for rc >= 0 and
+ * hp_fatal() for rc < 0. */
+__attribute__((noreturn)) void hp_success(struct hotplug *hp);
+__attribute__((noreturn, format(printf, 2, 3))) void
+hp_fatal(struct hotplug *hp, const char *fmt, ...);
+__attribute__((noreturn)) void hp_finish(struct hotplug *hp, int rc);
+void hp_free(struct hotplug *hp);
+
+/* Finds the link of this event, renaming it to xenstore's vifname on
+ * online/add. -ENODEV (no error recorded) if it does not exist; -1 with
+ * hp->error for a refusal. */
+int hp_link(struct hotplug *hp, struct nl_link *link);
+
+/* Runs the executable *.hook files of script_dir/DEVTYPE-HOOK.d in name
+ * order with the event's variables, as Xen's call_hooks does. extra is a
+ * NULL-terminated list of "key=value" to export as well. */
+int hp_run_hooks(struct hotplug *hp, const char *devtype, const char *hook,
+		 const char *const extra[]);
+
+/* The nl error with the kernel's own words when it gave some. */
+const char *hp_nl_strerror(struct hotplug *hp, int rc);
+
+#endif

@@ -1,0 +1,473 @@
+/* nl.c: the process's one rtnetlink socket and the requests it sends. */
+#include "nl.h"
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+
+/* A kernel that does not answer within this bound is reported, not
+ * waited for (libxl kills the script at 40 s). */
+#define NL_TIMEOUT_SEC 5
+
+struct nl {
+	struct mnl_socket *sock;
+	unsigned portid;
+	unsigned seq;
+	char ext_ack[256];
+	char buf[32768];
+};
+
+int nl_open(struct nl **out)
+{
+	struct nl *nl = calloc(1, sizeof(*nl));
+	struct timeval tv = { .tv_sec = NL_TIMEOUT_SEC };
+	int one = 1;
+
+	if (!nl)
+		return -ENOMEM;
+	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl->sock)
+		goto fail;
+	/* Both are optional: an old kernel just gives less detail. */
+	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVTIMEO,
+		       &tv, sizeof(tv)) < 0)
+		goto fail;
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto fail;
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = (unsigned)time(NULL);
+	*out = nl;
+	return 0;
+fail:
+	{
+		int err = errno ? errno : EIO;
+
+		if (nl->sock)
+			mnl_socket_close(nl->sock);
+		free(nl);
+		return -err;
+	}
+}
+
+void nl_close(struct nl *nl)
+{
+	if (!nl)
+		return;
+	mnl_socket_close(nl->sock);
+	free(nl);
+}
+
+const char *nl_ext_ack(const struct nl *nl)
+{
+	return nl->ext_ack;
+}
+
+/* What one request's callbacks share: data callbacks get the caller's
+ * data through data_cb, control callbacks get nl for its ext-ack. */
+struct talk {
+	struct nl *nl;
+	mnl_cb_t cb;
+	void *data;
+};
+
+static int ack_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct nl *nl = data;
+
+	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		snprintf(nl->ext_ack, sizeof(nl->ext_ack), "%s",
+			 mnl_attr_get_str(attr));
+	return MNL_CB_OK;
+}
+
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk *t = data;
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	size_t off = sizeof(*err);
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (err->error == 0)
+		return MNL_CB_STOP;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
+		if (mnl_nlmsg_size(off) < nlh->nlmsg_len)
+			mnl_attr_parse_payload((const char *)err + off,
+					       nlh->nlmsg_len -
+						       mnl_nlmsg_size(off),
+					       ack_attr_cb, t->nl);
+	}
+	errno = -err->error;
+	return MNL_CB_ERROR;
+}
+
+static int noop_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_STOP;
+}
+
+static int data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk *t = data;
+
+	return t->cb ? t->cb(nlh, t->data) : MNL_CB_OK;
+}
+
+/* Sends one request and reads until its ACK, error or end of dump. */
+static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+		   void *cb_data)
+{
+	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_NOOP] = noop_cb,
+		[NLMSG_ERROR] = error_cb,
+		[NLMSG_DONE] = done_cb,
+	};
+	struct talk t = { nl, cb, cb_data };
+	unsigned seq = ++nl->seq;
+	int rc;
+
+	nlh->nlmsg_seq = seq;
+	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	nl->ext_ack[0] = '\0';
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf,
+						sizeof(nl->buf));
+		if (n < 0)
+			return errno == EAGAIN ? -ETIMEDOUT : -errno;
+		rc = mnl_cb_run2(nl->buf, (size_t)n, seq, nl->portid, data_cb,
+				 &t, ctl, NLMSG_MIN_TYPE);
+		/* An answer to an earlier request that timed out. */
+		if (rc == MNL_CB_ERROR && errno == EPROTO)
+			rc = MNL_CB_OK;
+	} while (rc > MNL_CB_STOP);
+	return rc == MNL_CB_ERROR ? -errno : 0;
+}
+
+static struct nlmsghdr *link_req(struct nl *nl, char *buf, uint16_t type,
+				 uint16_t flags, int index)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	(void)nl;
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = index;
+	return nlh;
+}
+
+static int linkinfo_cb(const struct nlattr *attr, void *data)
+{
+	struct nl_link *l = data;
+
+	if (mnl_attr_get_type(attr) == IFLA_INFO_KIND &&
+	    mnl_attr_validate(attr, MNL_TYPE_STRING) == 0)
+		snprintf(l->kind, sizeof(l->kind), "%.*s",
+			 (int)mnl_attr_get_payload_len(attr),
+			 (const char *)mnl_attr_get_payload(attr));
+	return MNL_CB_OK;
+}
+
+static int link_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct nl_link *l = data;
+	uint16_t len = mnl_attr_get_payload_len(attr);
+	const char *s = mnl_attr_get_payload(attr);
+
+	switch (mnl_attr_get_type(attr)) {
+	case IFLA_IFNAME:
+		snprintf(l->name, sizeof(l->name), "%.*s", (int)len, s);
+		break;
+	case IFLA_MTU:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			l->mtu = mnl_attr_get_u32(attr);
+		break;
+	case IFLA_MASTER:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			l->master = (int)mnl_attr_get_u32(attr);
+		break;
+	case IFLA_ADDRESS:
+		if (len == 6) {
+			memcpy(l->mac, s, 6);
+			l->has_mac = true;
+		}
+		break;
+	case IFLA_IFALIAS:
+		snprintf(l->alias, sizeof(l->alias), "%.*s", (int)len, s);
+		break;
+	case IFLA_LINKINFO:
+		mnl_attr_parse_nested(attr, linkinfo_cb, l);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static void link_parse(const struct nlmsghdr *nlh, struct nl_link *l)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	memset(l, 0, sizeof(*l));
+	l->index = ifi->ifi_index;
+	l->flags = ifi->ifi_flags;
+	mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, l);
+}
+
+static int link_get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type == RTM_NEWLINK)
+		link_parse(nlh, data);
+	return MNL_CB_OK;
+}
+
+int nl_link_get(struct nl *nl, const char *name, int index,
+		struct nl_link *out)
+{
+	char buf[512];
+	struct nlmsghdr *nlh = link_req(nl, buf, RTM_GETLINK, 0, index);
+	int rc;
+
+	if (!index &&
+	    !mnl_attr_put_strz_check(nlh, sizeof(buf), IFLA_IFNAME, name))
+		return -ENAMETOOLONG;
+	/* A GETLINK with NLM_F_ACK answers with the link, then the ACK. */
+	memset(out, 0, sizeof(*out));
+	rc = nl_talk(nl, nlh, link_get_cb, out);
+	if (rc == 0 && out->index == 0)
+		return -ENODEV;
+	return rc;
+}
+
+struct foreach {
+	int (*cb)(const struct nl_link *l, void *arg);
+	void *arg;
+	int rc;
+};
+
+static int link_dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct foreach *f = data;
+	struct nl_link l;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK || f->rc)
+		return MNL_CB_OK;
+	link_parse(nlh, &l);
+	f->rc = f->cb(&l, f->arg);
+	/* Keep reading to the end of the dump so the socket stays in step. */
+	return MNL_CB_OK;
+}
+
+int nl_link_foreach(struct nl *nl,
+		    int (*cb)(const struct nl_link *l, void *arg), void *arg)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = link_req(nl, buf, RTM_GETLINK, NLM_F_DUMP, 0);
+	struct foreach f = { cb, arg, 0 };
+	int rc = nl_talk(nl, nlh, link_dump_cb, &f);
+
+	return rc ? rc : f.rc;
+}
+
+int nl_link_change(struct nl *nl, int index, const struct nl_link_change *c)
+{
+	char buf[1024];
+	struct nlmsghdr *nlh = link_req(nl, buf, RTM_SETLINK, 0, index);
+	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	size_t size = sizeof(buf);
+
+	if (c->up >= 0) {
+		ifi->ifi_change = IFF_UP;
+		ifi->ifi_flags = c->up ? IFF_UP : 0;
+	}
+	if ((c->master >= 0 &&
+	     !mnl_attr_put_u32_check(nlh, size, IFLA_MASTER,
+				     (uint32_t)c->master)) ||
+	    (c->mtu >= 0 &&
+	     !mnl_attr_put_u32_check(nlh, size, IFLA_MTU, (uint32_t)c->mtu)) ||
+	    (c->mac && !mnl_attr_put_check(nlh, size, IFLA_ADDRESS, 6, c->mac)) ||
+	    (c->name &&
+	     !mnl_attr_put_strz_check(nlh, size, IFLA_IFNAME, c->name)) ||
+	    (c->alias &&
+	     !mnl_attr_put_check(nlh, size, IFLA_IFALIAS, strlen(c->alias),
+				 c->alias)))
+		return -E2BIG;
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_link_set_up(struct nl *nl, int index, bool up)
+{
+	struct nl_link_change c = NL_LINK_CHANGE_INIT;
+
+	c.up = up;
+	return nl_link_change(nl, index, &c);
+}
+
+int nl_link_set_master(struct nl *nl, int index, int master)
+{
+	struct nl_link_change c = NL_LINK_CHANGE_INIT;
+
+	c.master = master;
+	return nl_link_change(nl, index, &c);
+}
+
+int nl_link_set_mtu(struct nl *nl, int index, unsigned mtu)
+{
+	struct nl_link_change c = NL_LINK_CHANGE_INIT;
+
+	c.mtu = (int)mtu;
+	return nl_link_change(nl, index, &c);
+}
+
+int nl_link_set_mac(struct nl *nl, int index, const uint8_t mac[6])
+{
+	struct nl_link_change c = NL_LINK_CHANGE_INIT;
+
+	c.mac = mac;
+	return nl_link_change(nl, index, &c);
+}
+
+int nl_link_set_name(struct nl *nl, int index, const char *name)
+{
+	struct nl_link_change c = NL_LINK_CHANGE_INIT;
+
+	c.name = name;
+	return nl_link_change(nl, index, &c);
+}
+
+/* The address messages of one link, kept whole so that each can be sent
+ * back as its own RTM_DELADDR, as iproute2's flush does. */
+struct addr_list {
+	int index;
+	char *msgs;
+	size_t len;
+	int rc;
+};
+
+static int addr_dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct addr_list *a = data;
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	char *m;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR || (int)ifa->ifa_index != a->index)
+		return MNL_CB_OK;
+	m = realloc(a->msgs, a->len + NLMSG_ALIGN(nlh->nlmsg_len));
+	if (!m) {
+		a->rc = -ENOMEM;
+		return MNL_CB_OK;
+	}
+	memcpy(m + a->len, nlh, nlh->nlmsg_len);
+	a->msgs = m;
+	a->len += NLMSG_ALIGN(nlh->nlmsg_len);
+	return MNL_CB_OK;
+}
+
+int nl_addr_flush(struct nl *nl, int index)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa;
+	struct addr_list a = { .index = index };
+	int rc;
+
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_UNSPEC;
+	rc = nl_talk(nl, nlh, addr_dump_cb, &a);
+	if (!rc)
+		rc = a.rc;
+	for (size_t off = 0; !rc && off < a.len;) {
+		struct nlmsghdr *m = (struct nlmsghdr *)(a.msgs + off);
+
+		off += NLMSG_ALIGN(m->nlmsg_len);
+		m->nlmsg_type = RTM_DELADDR;
+		m->nlmsg_flags = NLM_F_REQUEST;
+		rc = nl_talk(nl, m, NULL, NULL);
+		/* Deleting a primary takes its secondaries with it. */
+		if (rc == -EADDRNOTAVAIL)
+			rc = 0;
+	}
+	free(a.msgs);
+	return rc;
+}
+
+struct bridges {
+	char names[64][NL_IFNAMSIZ];
+	unsigned n;
+};
+
+static int bridge_cb(const struct nl_link *l, void *arg)
+{
+	struct bridges *b = arg;
+
+	if (strcmp(l->kind, "bridge") || b->n >= 64)
+		return 0;
+	memcpy(b->names[b->n++], l->name, NL_IFNAMSIZ);
+	return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int nl_bridge_names(struct nl *nl, char *buf, unsigned len,
+		    char first[NL_IFNAMSIZ])
+{
+	struct bridges *b = calloc(1, sizeof(*b));
+	unsigned off = 0;
+	int rc;
+
+	if (!b)
+		return -ENOMEM;
+	rc = nl_link_foreach(nl, bridge_cb, b);
+	if (rc) {
+		free(b);
+		return rc;
+	}
+	qsort(b->names, b->n, NL_IFNAMSIZ, name_cmp);
+	first[0] = '\0';
+	if (b->n)
+		memcpy(first, b->names[0], NL_IFNAMSIZ);
+	if (len)
+		buf[0] = '\0';
+	for (unsigned i = 0; i < b->n && off < len; i++) {
+		int n = snprintf(buf + off, len - off, "%s%s", i ? ", " : "",
+				 b->names[i]);
+		if (n < 0)
+			break;
+		off += (unsigned)n;
+	}
+	free(b);
+	return 0;
+}

@@ -1,0 +1,67 @@
+/* nl.h: rtnetlink through libmnl: links, addresses, routes. Every request
+ * waits for the kernel's answer and returns 0 or -errno. */
+#ifndef VIFPLUG_NL_H
+#define VIFPLUG_NL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NL_IFNAMSIZ 16
+
+struct nl;
+
+struct nl_link {
+	int index;
+	char name[NL_IFNAMSIZ];
+	unsigned flags;		/* IFF_* */
+	unsigned mtu;
+	uint8_t mac[6];
+	bool has_mac;
+	int master;		/* ifindex of the master, 0 if none */
+	char kind[16];		/* "bridge", "tun", "veth"; "" if none */
+	char alias[128];
+};
+
+/* One socket per process, with extended ACKs so that the kernel's own
+ * explanation of a refusal is kept (nl_ext_ack()). */
+int nl_open(struct nl **nl);
+void nl_close(struct nl *nl);
+/* The kernel's message for the last failed request, or "". */
+const char *nl_ext_ack(const struct nl *nl);
+
+/* By name (index 0) or by index (name NULL); -ENODEV if there is none. */
+int nl_link_get(struct nl *nl, const char *name, int index,
+		struct nl_link *out);
+/* Calls cb for every link; a non-zero return from cb stops the walk and
+ * is returned. */
+int nl_link_foreach(struct nl *nl,
+		    int (*cb)(const struct nl_link *l, void *arg), void *arg);
+
+/* Fields left at their "unset" value (-1, NULL) are not sent, so one
+ * request changes only what was asked. */
+struct nl_link_change {
+	int up;			/* 1 up, 0 down, -1 unset */
+	int master;		/* ifindex, 0 for nomaster, -1 unset */
+	int mtu;		/* -1 unset */
+	const uint8_t *mac;
+	const char *name;
+	const char *alias;
+};
+#define NL_LINK_CHANGE_INIT { .up = -1, .master = -1, .mtu = -1 }
+
+int nl_link_change(struct nl *nl, int index, const struct nl_link_change *c);
+int nl_link_set_up(struct nl *nl, int index, bool up);
+int nl_link_set_master(struct nl *nl, int index, int master);
+int nl_link_set_mtu(struct nl *nl, int index, unsigned mtu);
+int nl_link_set_mac(struct nl *nl, int index, const uint8_t mac[6]);
+int nl_link_set_name(struct nl *nl, int index, const char *name);
+
+/* Removes every address of every family from the link. */
+int nl_addr_flush(struct nl *nl, int index);
+
+/* Names of all bridges, sorted, written comma-separated into buf;
+ * *first gets the alphabetically first one ("" if none). */
+int nl_bridge_names(struct nl *nl, char *buf, unsigned len,
+		    char first[NL_IFNAMSIZ]);
+
+#endif
