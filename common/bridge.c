@@ -119,23 +119,31 @@ int bridge_port_prepare(struct hotplug *hp, const struct nl_link *link,
 	return 0;
 }
 
-int bridge_port_mtu(struct hotplug *hp, const struct nl_link *link,
-		    const struct nl_link *br, unsigned *mtu)
+int bridge_want_mtu(struct hotplug *hp, const struct nl_link *br,
+		    unsigned *mtu)
 {
 	const char *v = params_get_default(&hp->params, "mtu", NULL);
-	int rc;
 
 	*mtu = br->mtu;
 	if (v && names_parse_mtu(v, mtu))
 		return hp_error(hp, "mtu '%.16s' in %s/mtu is not a number "
 				"from %u to %u", v, hp->xenbus_path,
 				NAMES_MTU_MIN, NAMES_MTU_MAX);
+	return 0;
+}
+
+int bridge_port_mtu(struct hotplug *hp, const struct nl_link *link,
+		    const struct nl_link *br, unsigned *mtu)
+{
+	bool from_store = params_get_default(&hp->params, "mtu", NULL);
+	int rc;
+
 	if (link->mtu == *mtu)
 		return 0;
 	rc = nl_link_set_mtu(hp->nl, link->index, *mtu);
 	if (rc == 0)
 		return 0;
-	if (v)
+	if (from_store)
 		return hp_error(hp, "cannot set MTU %u from %s/mtu: %s", *mtu,
 				hp->xenbus_path, hp_nl_strerror(hp, rc));
 	/* The bridge's MTU is only a default: Xen goes on (`|| :`). */
@@ -212,7 +220,9 @@ int bridge_online(struct hotplug *hp)
 		return -1;
 	if (link.index == br.index)
 		return hp_error(hp, "%s is the bridge itself", hp->dev);
-	if (bridge_port_prepare(hp, &link, bridge_port_mac) ||
+	/* Everything is checked before the first change. */
+	if (bridge_want_mtu(hp, &br, &mtu) ||
+	    bridge_port_prepare(hp, &link, bridge_port_mac) ||
 	    bridge_port_mtu(hp, &link, &br, &mtu))
 		return -1;
 	if (hp->type == HP_VIF && write_frontend_mtu(hp, mtu))

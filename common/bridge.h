@@ -4,6 +4,7 @@
 #ifndef VIFPLUG_BRIDGE_H
 #define VIFPLUG_BRIDGE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hotplug.h"
@@ -22,8 +23,12 @@ int bridge_pick(struct hotplug *hp, const char *name, struct nl_link *br);
 /* Down, the port MAC, every address flushed. */
 int bridge_port_prepare(struct hotplug *hp, const struct nl_link *link,
 			const uint8_t mac[6]);
-/* The MTU from xenstore's mtu, else the bridge's, set on the link;
- * *mtu gets it. */
+/* The MTU the port should have: xenstore's mtu, validated, else the
+ * bridge's. */
+int bridge_want_mtu(struct hotplug *hp, const struct nl_link *br,
+		    unsigned *mtu);
+/* Sets *mtu on the link; a refusal of the bridge's MTU is only a
+ * warning (and *mtu becomes the link's). */
 int bridge_port_mtu(struct hotplug *hp, const struct nl_link *link,
 		    const struct nl_link *br, unsigned *mtu);
 /* Attached (if not already) and up, then read back to be sure. */

@@ -193,6 +193,18 @@ static int validate_vifname(struct hotplug *hp)
 	return 0;
 }
 
+/* Before anything is checked, so that even an error about the command
+ * names the device it was for. */
+static void name_device_early(struct hotplug *hp)
+{
+	const char *type = params_get_default(&hp->params, "type_if", "vif");
+	const char *dev = params_get(&hp->params,
+				     strcmp(type, "tap") ? "vif" : "INTERFACE");
+
+	if (dev && names_ifname_valid(dev))
+		snprintf(hp->kernel_dev, sizeof(hp->kernel_dev), "%s", dev);
+}
+
 int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
 	    char **envp, int flags)
 {
@@ -217,6 +229,7 @@ int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
 	    params_from_argv(&hp->params, argc, argv, &hp->command, &bad) ==
 		    -ENOMEM)
 		return hp_error(hp, "out of memory");
+	name_device_early(hp);
 	arm_watchdog(hp);
 	if (rc) {
 		if (line)

@@ -300,10 +300,19 @@ static int may_write(struct ctx *x, const char *path)
 	char buf[XENSTORE_ABS_PATH_MAX + 1];
 
 	if (x->t) {
-		/* Creating under n changes n's list of children. */
-		txn_note(x, path);
+		size_t len;
+
+		/* Creating under n changes n's list of children, and every
+		 * missing node down to path is noted as absent before this
+		 * transaction creates it. */
 		tree_path(n, buf, sizeof(buf));
 		txn_note(x, buf);
+		len = strcmp(buf, "/") ? strlen(buf) : 0;
+		while (len < strlen(path)) {
+			len += 1 + strcspn(path + len + 1, "/");
+			snprintf(buf, sizeof(buf), "%.*s", (int)len, path);
+			txn_note(x, buf);
+		}
 	}
 	return tree_perm_for(n, x->c->domid) & PERM_WRITE ? 0 : -EACCES;
 }

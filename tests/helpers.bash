@@ -1,0 +1,216 @@
+# helpers.bash: every test gets its own network namespace, xenstored
+# simulator, config file and hotplug log, all removed in teardown; and
+# one-line ways to run a helper as libxl, udev or a driver domain does.
+load '/usr/lib/bats/bats-support/load.bash'
+load '/usr/lib/bats/bats-assert/load.bash'
+
+BUILD=${BUILD:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)/build}
+# A hung helper fails its test, not the suite (libxl's own limit is 40 s).
+HELPER_TIMEOUT=${HELPER_TIMEOUT:-45}
+# Set VALGRIND=1 to run every helper under memcheck.
+VALGRIND=${VALGRIND:-}
+
+vp_setup() {
+	T=$BATS_TEST_TMPDIR
+	NS=vpt$$x${BATS_TEST_NUMBER}
+	ip netns add "$NS"
+	ip -n "$NS" link set lo up
+	mkdir -p "$T/scripts"
+	cat >"$T/vifplug.conf" <<-CONF
+		# written by tests/helpers.bash
+		log_file = $T/hotplug.log
+		script_dir = $T/scripts
+		log_level = debug
+		syslog = no
+	CONF
+	XS=$T/xs.sock
+	SIM_PID=
+}
+
+vp_teardown() {
+	if [ -n "$SIM_PID" ]; then
+		kill "$SIM_PID" 2>/dev/null
+		wait "$SIM_PID" 2>/dev/null
+	fi
+	ip netns del "$NS" 2>/dev/null || true
+	# valgrind reports land here; a test that leaked fails in teardown
+	if [ -n "$VALGRIND" ] && grep -lE 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]' \
+		"$T"/vg.* 2>/dev/null; then
+		cat "$T"/vg.* >&2
+		return 1
+	fi
+}
+
+setup() { vp_setup; }
+teardown() { vp_teardown; }
+
+# start_sim [sim options...]: the simulator on $XS, ready on return.
+start_sim() {
+	local wrap=()
+	[ -n "$VALGRIND" ] && wrap=(valgrind -q --leak-check=full
+		--errors-for-leak-kinds=definite --log-file="$T/vg.sim.%p")
+	"${wrap[@]}" "$BUILD/xenstored-sim" --dump "$T/dump" "$@" "$XS" \
+		2>"$T/sim.err" &
+	SIM_PID=$!
+	local i
+	for i in $(seq 1 200); do
+		[ -S "$XS" ] && return 0
+		sleep 0.05
+	done
+	echo "simulator did not start: $(cat "$T/sim.err")" >&2
+	return 1
+}
+
+# stop_sim: stop it and keep its final tree in $T/dump.
+stop_sim() {
+	kill "$SIM_PID"
+	wait "$SIM_PID" || true
+	SIM_PID=
+}
+
+# xs TOOL ARGS: a real xenstore-TOOL against the simulator, as dom0.
+xs() {
+	local tool=$1
+	shift
+	XENSTORED_PATH=$XS "xenstore-$tool" "$@"
+}
+
+# xs_as DOMID TOOL ARGS: the same through a --domain-socket.
+xs_as() {
+	local dom=$1 tool=$2
+	shift 2
+	XENSTORED_PATH=$T/d$dom.sock "xenstore-$tool" "$@"
+}
+
+# xs_val PATH: the value, or <absent>.
+xs_val() {
+	xs read "$1" 2>/dev/null || echo "<absent>"
+}
+
+in_ns() { ip netns exec "$NS" "$@"; }
+
+# link_json DEV: ip's JSON for one link in the test namespace.
+link_json() { ip -n "$NS" -j -d link show dev "$1" 2>/dev/null; }
+link_master() { link_json "$1" | jq -r '.[0].master // ""'; }
+link_mtu() { link_json "$1" | jq -r '.[0].mtu'; }
+link_mac() { link_json "$1" | jq -r '.[0].address'; }
+link_is_up() { link_json "$1" | jq -e '.[0].flags | index("UP")' >/dev/null; }
+link_exists() { ip -n "$NS" link show dev "$1" >/dev/null 2>&1; }
+link_addrs() {
+	ip -n "$NS" -j addr show dev "$1" | jq -r '.[0].addr_info[] | "\(.local)/\(.prefixlen)"'
+}
+# links: every link name in the namespace, sorted (for "nothing else
+# changed" checks)
+links_state() {
+	ip -n "$NS" -j -d link show | jq -r 'sort_by(.ifname)[] |
+		"\(.ifname) master=\(.master // "-") mtu=\(.mtu) up=\(.flags | index("UP") != null) mac=\(.address)"'
+}
+
+mk_bridge() {
+	ip -n "$NS" link add name "$1" type bridge
+	ip -n "$NS" link set "$1" up
+	[ -z "${2:-}" ] || ip -n "$NS" link set "$1" mtu "$2"
+}
+
+# mk_tap NAME: a real tap device, standing in for netback's vif or QEMU's
+# tap (both are plain Ethernet links to the bridge).
+mk_tap() { ip -n "$NS" tuntap add dev "$1" mode tap; }
+
+# mk_backend DOMID DEVID [key=value...]: the backend and frontend nodes
+# libxl writes for a NIC, with libxl's permissions: the backend is dom0's
+# (or the driver domain's, BACKEND_DOMID), the frontend the guest's.
+mk_backend() {
+	local dom=$1 dev=$2 be=${BACKEND_DOMID:-0}
+	shift 2
+	local bpath=/local/domain/$be/backend/vif/$dom/$dev
+	local fpath=/local/domain/$dom/device/vif/$dev
+	xs write "$bpath/frontend" "$fpath" "$bpath/frontend-id" "$dom" \
+		"$bpath/handle" "$dev" "$bpath/mac" "00:16:3e:00:0$dom:0$dev" \
+		"$bpath/script" "$BUILD/vif-bridge" "$bpath/type" vif \
+		"$bpath/online" 1 "$bpath/state" 1
+	xs write "$fpath/backend" "$bpath" "$fpath/backend-id" "$be" \
+		"$fpath/handle" "$dev" "$fpath/mac" "00:16:3e:00:0$dom:0$dev"
+	local kv
+	for kv in "$@"; do
+		xs write "$bpath/${kv%%=*}" "${kv#*=}"
+	done
+	xs chmod -r "/local/domain/$be/backend/vif/$dom" "n$be" "r$dom"
+	xs chmod -r "/local/domain/$dom/device/vif/$dev" "n$dom" "r$be"
+}
+
+helper_cmd() {
+	local prog=$1
+	shift
+	if [ -n "$VALGRIND" ]; then
+		echo valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+			--log-file="$T/vg.$prog.%p" "$BUILD/$prog"
+	else
+		echo "$BUILD/$prog"
+	fi
+}
+
+# The environment libxl's get_hotplug_env() builds, inside the namespace.
+# $PROG (default vif-bridge) is the script; extra args follow type_if.
+# run_libxl online 7 0 [args]   (XENBUS_PATH relative, as libxl passes it)
+run_libxl() {
+	local cmd=$1 dom=$2 dev=$3 prog=${PROG:-vif-bridge}
+	shift 3
+	run ip netns exec "$NS" timeout "$HELPER_TIMEOUT" env -i \
+		PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		XENSTORED_PATH="${XENSTORED:-$XS}" VIFPLUG_CONF="$T/vifplug.conf" \
+		script="$BUILD/$prog" XENBUS_TYPE=vif \
+		XENBUS_PATH="${XENBUS_PATH:-backend/vif/$dom/$dev}" \
+		XENBUS_BASE_PATH=backend netdev="${NETDEV:-}" vif="vif$dom.$dev" \
+		$(helper_cmd "$prog") "$cmd" type_if=vif "$@" </dev/null
+}
+
+# run_libxl_tap add 7 0: the HVM emulated NIC's event, INTERFACE=vif7.0-emu
+run_libxl_tap() {
+	local cmd=$1 dom=$2 dev=$3 prog=${PROG:-vif-bridge}
+	shift 3
+	run ip netns exec "$NS" timeout "$HELPER_TIMEOUT" env -i \
+		PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		XENSTORED_PATH="${XENSTORED:-$XS}" VIFPLUG_CONF="$T/vifplug.conf" \
+		script="$BUILD/$prog" XENBUS_TYPE=vif \
+		XENBUS_PATH="backend/vif/$dom/$dev" XENBUS_BASE_PATH=backend \
+		netdev= vif="vif$dom.$dev" INTERFACE="vif$dom.$dev-emu" \
+		$(helper_cmd "$prog") "$cmd" type_if=tap "$@" </dev/null
+}
+
+# run_driver_domain DOMID online 7 0: libxl's `xl devd` in a driver
+# domain: its own --domain-socket, a relative XENBUS_PATH.
+run_driver_domain() {
+	local dd=$1
+	shift
+	XENSTORED=$T/d$dd.sock run_libxl "$@"
+}
+
+# run_udev_vif ACTION 7 0: what the udev rule for a xen-backend vif runs,
+# with the variables the kernel's xenbus and netback put in the uevent.
+run_udev_vif() {
+	local action=$1 dom=$2 dev=$3
+	shift 3
+	run ip netns exec "$NS" timeout "$HELPER_TIMEOUT" env -i \
+		PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		ACTION="$action" SUBSYSTEM=xen-backend DEVPATH="/devices/vif-$dom-$dev" \
+		XENBUS_TYPE=vif XENBUS_PATH="backend/vif/$dom/$dev" \
+		XENBUS_BASE_PATH=backend script="${UDEV_SCRIPT:-$BUILD/vif-bridge}" \
+		vif="vif$dom.$dev" UDEV_CALL=1 \
+		$(helper_cmd vif-setup) "$action" type_if=vif "$@" </dev/null
+}
+
+# run_udev_tap ACTION 7 0: the net subsystem rule for vif7.0-emu.
+run_udev_tap() {
+	local action=$1 dom=$2 dev=$3
+	shift 3
+	run ip netns exec "$NS" timeout "$HELPER_TIMEOUT" env -i \
+		PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		ACTION="$action" SUBSYSTEM=net INTERFACE="vif$dom.$dev-emu" \
+		UDEV_CALL=1 $(helper_cmd vif-setup) "$action" type_if=tap "$@" </dev/null
+}
+
+# hotplug_status DOMID DEVID: what netback and libxl read.
+hotplug_status() { xs_val "/local/domain/${BACKEND_DOMID:-0}/backend/vif/$1/$2/hotplug-status"; }
+hotplug_error() { xs_val "/local/domain/${BACKEND_DOMID:-0}/backend/vif/$1/$2/hotplug-error"; }
