@@ -37,13 +37,15 @@ SIM_SRC := $(wildcard tests/sim/*.c)
 SIM_OBJ := $(SIM_SRC:%.c=$(OBJ)/%.o)
 SIM := $(BUILD)/xenstored-sim
 
+TOOLS := $(BUILD)/xs-probe
+
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
 
 MANPAGES := $(wildcard man/*.[0-9])
 
 .PHONY: all check unit bats demo install uninstall clean tools
-all: $(HELPER_BIN) $(SIM) $(UNIT_BIN)
+all: $(HELPER_BIN) $(SIM) $(TOOLS) $(UNIT_BIN)
 
 $(OBJ)/%.o: %.c $(wildcard common/*.h tests/sim/*.h)
 	@mkdir -p $(dir $@)
@@ -58,6 +60,9 @@ $(BUILD)/%: $(OBJ)/helpers/%.o $(LIB)
 
 $(SIM): $(SIM_OBJ)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ -o $@
+
+$(BUILD)/xs-probe: $(OBJ)/tests/tools/xs-probe.o
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(XS_STATIC) -o $@
 
 $(BUILD)/test-%: $(OBJ)/tests/unit/test-%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lcmocka -o $@

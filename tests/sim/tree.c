@@ -386,8 +386,20 @@ int tree_load(struct node *root, FILE *f, char *why, size_t whylen)
 				 lineno);
 			return -1;
 		}
-		if (!eq)
-			rest = end;
+		if (!eq) {
+			/* the path ends where the perms begin */
+			rest = end + strspn(end, " \t");
+			if (*rest == '[') {
+				char *copy = rest == end ? strdup(rest) : NULL;
+
+				if (copy) {
+					*end = '\0';
+					memmove(value, copy, strlen(copy) + 1);
+					free(copy);
+					rest = value;
+				}
+			}
+		}
 		*end = '\0';
 		while (*rest == ' ' || *rest == '\t')
 			rest++;
