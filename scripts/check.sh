@@ -1,0 +1,53 @@
+#!/bin/bash
+# check.sh BUILD: the cmocka unit tests, then every bats file, then one
+# line "N passed, N failed[, N skipped]". Exit status 0 only if none failed.
+# --unit-only: just the unit tests. VALGRIND=1 runs helpers under memcheck.
+set -u
+unit_only=
+if [ "${1:-}" = --unit-only ]; then
+	unit_only=1
+	shift
+fi
+build=${1:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+export BUILD=$(cd "$build" && pwd)
+passed=0 failed=0 skipped=0
+
+for t in "$BUILD"/test-*; do
+	[ -x "$t" ] || continue
+	out=$("$t" 2>&1)
+	rc=$?
+	printf '%s\n' "$out"
+	p=$(printf '%s\n' "$out" | sed -n 's/.*\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -n1)
+	f=$(printf '%s\n' "$out" | sed -n 's/.*\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -n1)
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	# a crash prints no summary: count it
+	if [ $rc -ne 0 ] && [ -z "$f" ]; then failed=$((failed + 1)); fi
+done
+
+if [ -z "$unit_only" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "check.sh: the end-to-end tests need root (network namespaces)" >&2
+		failed=$((failed + 1))
+	else
+		tap=$(mktemp)
+		bats --tap "$top"/tests/*.bats | tee "$tap"
+		p=$(grep -cE '^ok [0-9]+' "$tap" | tr -d ' ')
+		s=$(grep -cE '^ok [0-9]+ .*# skip' "$tap" | tr -d ' ')
+		f=$(grep -cE '^not ok [0-9]+' "$tap" | tr -d ' ')
+		planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -n1)
+		rm -f "$tap"
+		passed=$((passed + p - s))
+		skipped=$((skipped + s))
+		failed=$((failed + f))
+		# tests that never reported (a crash of bats itself) are failures
+		missing=$(( ${planned:-0} - p - f ))
+		[ "$missing" -gt 0 ] && failed=$((failed + missing))
+	fi
+fi
+
+line="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+[ "$failed" -eq 0 ]
