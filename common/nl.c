@@ -171,13 +171,16 @@ static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 	return rc == MNL_CB_ERROR ? -errno : 0;
 }
 
-static struct nlmsghdr *link_req(struct nl *nl, char *buf, uint16_t type,
+/* The buffer is zeroed whole: libmnl leaves attribute padding as it
+ * finds it, and the kernel should not be sent stack garbage. */
+static struct nlmsghdr *link_req(char *buf, size_t size, uint16_t type,
 				 uint16_t flags, int index)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 
-	(void)nl;
+	memset(buf, 0, size);
+	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
@@ -253,7 +256,7 @@ int nl_link_get(struct nl *nl, const char *name, int index,
 		struct nl_link *out)
 {
 	char buf[512];
-	struct nlmsghdr *nlh = link_req(nl, buf, RTM_GETLINK, 0, index);
+	struct nlmsghdr *nlh = link_req(buf, sizeof(buf), RTM_GETLINK, 0, index);
 	int rc;
 
 	if (!index &&
@@ -290,7 +293,7 @@ int nl_link_foreach(struct nl *nl,
 		    int (*cb)(const struct nl_link *l, void *arg), void *arg)
 {
 	char buf[256];
-	struct nlmsghdr *nlh = link_req(nl, buf, RTM_GETLINK, NLM_F_DUMP, 0);
+	struct nlmsghdr *nlh = link_req(buf, sizeof(buf), RTM_GETLINK, NLM_F_DUMP, 0);
 	struct foreach f = { cb, arg, 0 };
 	int rc = nl_talk(nl, nlh, link_dump_cb, &f);
 
@@ -300,7 +303,7 @@ int nl_link_foreach(struct nl *nl,
 int nl_link_change(struct nl *nl, int index, const struct nl_link_change *c)
 {
 	char buf[1024];
-	struct nlmsghdr *nlh = link_req(nl, buf, RTM_SETLINK, 0, index);
+	struct nlmsghdr *nlh = link_req(buf, sizeof(buf), RTM_SETLINK, 0, index);
 	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 	size_t size = sizeof(buf);
 
@@ -393,7 +396,7 @@ static int addr_dump_cb(const struct nlmsghdr *nlh, void *data)
 
 int nl_addr_flush(struct nl *nl, int index)
 {
-	char buf[256];
+	char buf[256] = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifaddrmsg *ifa;
 	struct addr_list a = { .index = index };

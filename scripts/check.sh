@@ -1,7 +1,9 @@
 #!/bin/bash
 # check.sh BUILD: the cmocka unit tests, then every bats file, then one
 # line "N passed, N failed[, N skipped]". Exit status 0 only if none failed.
-# --unit-only: just the unit tests. VALGRIND=1 runs helpers under memcheck.
+# --unit-only: just the unit tests. The bats suite runs twice: as is, and
+# with every helper and the simulator under valgrind (MEMCHECK=no skips
+# that pass).
 set -u
 unit_only=
 if [ "${1:-}" = --unit-only ]; then
@@ -26,24 +28,42 @@ for t in "$BUILD"/test-*; do
 	if [ $rc -ne 0 ] && [ -z "$f" ]; then failed=$((failed + 1)); fi
 done
 
+# run_bats PREFIX VALGRIND: the bats suite once, counted into the totals.
+run_bats() {
+	local prefix=$1 tap p s f planned missing
+	tap=$(mktemp)
+	VALGRIND=$2 bats --tap "$top"/tests/*.bats |
+		sed -u "s/^\(not \)\{0,1\}ok [0-9]* /&$prefix/" | tee "$tap"
+	p=$(grep -cE '^ok [0-9]+' "$tap")
+	s=$(grep -cE '^ok [0-9]+ .*# skip' "$tap")
+	f=$(grep -cE '^not ok [0-9]+' "$tap")
+	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -n1)
+	rm -f "$tap"
+	passed=$((passed + p - s))
+	skipped=$((skipped + s))
+	failed=$((failed + f))
+	# tests that never reported (bats itself died) are failures
+	missing=$((${planned:-0} - p - f))
+	[ "$missing" -gt 0 ] && failed=$((failed + missing))
+	return 0
+}
+
 if [ -z "$unit_only" ]; then
 	if [ "$(id -u)" != 0 ]; then
 		echo "check.sh: the end-to-end tests need root (network namespaces)" >&2
 		failed=$((failed + 1))
 	else
-		tap=$(mktemp)
-		bats --tap "$top"/tests/*.bats | tee "$tap"
-		p=$(grep -cE '^ok [0-9]+' "$tap" | tr -d ' ')
-		s=$(grep -cE '^ok [0-9]+ .*# skip' "$tap" | tr -d ' ')
-		f=$(grep -cE '^not ok [0-9]+' "$tap" | tr -d ' ')
-		planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -n1)
-		rm -f "$tap"
-		passed=$((passed + p - s))
-		skipped=$((skipped + s))
-		failed=$((failed + f))
-		# tests that never reported (a crash of bats itself) are failures
-		missing=$(( ${planned:-0} - p - f ))
-		[ "$missing" -gt 0 ] && failed=$((failed + missing))
+		run_bats "" ""
+		# The same suite with the simulator and every helper under
+		# valgrind memcheck: any error or definite leak fails the test.
+		if [ "${MEMCHECK:-yes}" != no ]; then
+			if command -v valgrind >/dev/null; then
+				VALGRIND=1 run_bats "[memcheck] " 1
+			else
+				echo "check.sh: valgrind not installed; memcheck pass skipped" >&2
+				skipped=$((skipped + 1))
+			fi
+		fi
 	fi
 fi
 
