@@ -1,0 +1,20 @@
+#!/bin/bash
+# deps.sh: install the Debian 12 packages vifplug builds and tests with,
+# only those missing (so it is quick and idempotent). Needs root.
+set -euo pipefail
+pkgs=(gcc make pkg-config libc6-dev libxen-dev libmnl-dev libudev-dev
+	libcmocka-dev bats bats-support bats-assert xenstore-utils iproute2
+	jq udev valgrind mandoc)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps.sh: missing ${missing[*]}; run as root to install them" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,57 @@
+#!/usr/bin/env bats
+# vifplug.conf, and the promise that no run hangs or goes silent.
+
+load helpers
+
+setup() {
+	vp_setup
+	start_sim
+	mk_bridge xenbr0
+	mk_tap vif7.0
+	mk_backend 7 0 bridge=xenbr0
+}
+
+@test "a vifplug.conf that cannot be parsed fails the event naming file and line, changing nothing" {
+	echo "log_levle = debug" >>"$T/vifplug.conf"
+	before=$(links_state)
+	run_libxl online 7 0
+	assert_failure 1
+	assert_output "vif-bridge online vif7.0: $T/vifplug.conf line 6: unknown key 'log_levle'"
+	assert_equal "$(links_state)" "$before"
+}
+
+@test "xenstore not reachable: a sentence saying so, exit 1" {
+	stop_sim
+	run_libxl online 7 0
+	assert_failure 1
+	assert_output --regexp "^vif-bridge online vif7.0: cannot connect to xenstore: .+"
+	assert_equal "$(link_master vif7.0)" ""
+}
+
+@test "a xenstored that accepts and never answers: the helper gives up after timeout, exit 1" {
+	echo "timeout = 2" >>"$T/vifplug.conf"
+	kill -STOP "$SIM_PID"
+	run_libxl online 7 0
+	kill -CONT "$SIM_PID"
+	# exit 1 of its own, not timeout(1)'s 124 or a signal
+	assert_failure 1
+	assert_output "vif-bridge online vif7.0: gave up after 2 s: xenstore or the kernel did not answer"
+	grep -qF "gave up after 2 s" "$T/hotplug.log"
+	# and the same event afterwards succeeds
+	run_libxl online 7 0
+	assert_success
+	assert_equal "$(hotplug_status 7 0)" connected
+}
+
+@test "log_level = err keeps the log to errors; syslog off leaves stderr for errors only" {
+	sed -i 's/log_level = debug/log_level = err/' "$T/vifplug.conf"
+	run_libxl online 7 0
+	assert_success
+	assert_output ""
+	[ ! -s "$T/hotplug.log" ]
+	xs write /local/domain/0/backend/vif/7/0/bridge gone
+	run_libxl online 7 0
+	assert_failure 1
+	run cat "$T/hotplug.log"
+	assert_output --regexp "^[0-9T:.-]+Z vif-bridge\[[0-9]+\]: vif-bridge online vif7.0: bridge gone \(from xenstore\) does not exist \(bridges here: xenbr0\)$"
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bats
+# Every installed program has a man page, and every page is clean.
+
+load helpers
+
+setup() { :; }
+teardown() { :; }
+
+@test "every helper has a section 8 man page" {
+	for prog in $(sed -n 's/^HELPERS := //p' "$BATS_TEST_DIRNAME/../Makefile"); do
+		[ -f "$BATS_TEST_DIRNAME/../man/$prog.8" ] || fail "no man page for $prog"
+	done
+}
+
+@test "man pages pass mandoc -Tlint without warnings" {
+	command -v mandoc >/dev/null || skip "mandoc is not installed"
+	run mandoc -Tlint -W warning "$BATS_TEST_DIRNAME"/../man/*
+	assert_success
+	assert_output ""
+}
+
+@test "README shows the two commands: the demo and the tests" {
+	grep -q '^\./demo' "$BATS_TEST_DIRNAME/../README.md"
+	grep -q '^make check' "$BATS_TEST_DIRNAME/../README.md"
+}
