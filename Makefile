@@ -37,7 +37,7 @@ SIM_SRC := $(wildcard tests/sim/*.c)
 SIM_OBJ := $(SIM_SRC:%.c=$(OBJ)/%.o)
 SIM := $(BUILD)/xenstored-sim
 
-TOOLS := $(BUILD)/xs-probe
+TOOLS := $(BUILD)/xs-probe $(BUILD)/syslog-sink
 
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
@@ -63,6 +63,9 @@ $(SIM): $(SIM_OBJ)
 
 $(BUILD)/xs-probe: $(OBJ)/tests/tools/xs-probe.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(XS_STATIC) -o $@
+
+$(BUILD)/syslog-sink: $(OBJ)/tests/tools/syslog-sink.o
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
 
 $(BUILD)/test-%: $(OBJ)/tests/unit/test-%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lcmocka -o $@
