@@ -1,6 +1,7 @@
 /* names.c: parse and validate interface names, MACs, MTUs, domids, paths. */
 #include "names.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -149,6 +150,38 @@ void names_format_mac(const uint8_t mac[6], char buf[NAMES_MAC_STRLEN])
 {
 	snprintf(buf, NAMES_MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x",
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+int names_parse_ipv4_prefix(const char *s, uint32_t *addr, unsigned *prefixlen)
+{
+	unsigned long v, host = 0;
+	char part[4];
+
+	for (int i = 0; i < 4; i++) {
+		size_t n = strspn(s, "0123456789");
+
+		if (n == 0 || n > 3)
+			return -EINVAL;
+		memcpy(part, s, n);
+		part[n] = '\0';
+		if (names_parse_ulong(part, 255, &v))
+			return -EINVAL;
+		host = host << 8 | v;
+		s += n;
+		if (i < 3 && *s++ != '.')
+			return -EINVAL;
+	}
+	*prefixlen = 32;
+	if (*s == '/') {
+		if (names_parse_ulong(s + 1, 32, &v))
+			return -EINVAL;
+		*prefixlen = (unsigned)v;
+		if (v < 32 && (host & (0xffffffffUL >> v)))
+			return -EINVAL;
+	} else if (*s)
+		return -EINVAL;
+	*addr = htonl((uint32_t)host);
+	return 0;
 }
 
 bool names_xs_path_valid(const char *path)

@@ -30,6 +30,10 @@ int names_parse_mtu(const char *s, unsigned *mtu);
 int names_parse_mac(const char *s, uint8_t mac[6]);
 void names_format_mac(const uint8_t mac[6], char buf[NAMES_MAC_STRLEN]);
 
+/* "a.b.c.d" (prefixlen 32) or "a.b.c.d/len", dotted quad only; addr in
+ * network byte order; host bits must be zero. 0 or -EINVAL. */
+int names_parse_ipv4_prefix(const char *s, uint32_t *addr, unsigned *prefixlen);
+
 /* A path xenstored would accept: its characters, no "//", no trailing '/',
  * within the length limits. Relative paths are allowed. */
 bool names_xs_path_valid(const char *path);

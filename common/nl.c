@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
+#include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/ip.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -152,7 +154,10 @@ static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 	int rc;
 
 	nlh->nlmsg_seq = seq;
-	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
+	/* NLM_F_REPLACE and NLM_F_EXCL reuse the dump bits: only a GET
+	 * (RTM_GET* types are 2 mod 4) with both of them is a dump. */
+	if ((nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP ||
+	    (nlh->nlmsg_type & 3) != 2)
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	nl->ext_ack[0] = '\0';
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
@@ -422,6 +427,214 @@ int nl_addr_flush(struct nl *nl, int index)
 	}
 	free(a.msgs);
 	return rc;
+}
+
+struct addr4 {
+	int index;
+	uint32_t addr;
+	bool found;
+};
+
+static int addr4_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct addr4 *a = data;
+
+	if (mnl_attr_get_type(attr) == IFA_LOCAL &&
+	    mnl_attr_validate(attr, MNL_TYPE_U32) == 0 && !a->found) {
+		a->addr = mnl_attr_get_u32(attr);
+		a->found = true;
+	}
+	return MNL_CB_OK;
+}
+
+static int addr4_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct addr4 *a = data;
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type == RTM_NEWADDR && ifa->ifa_family == AF_INET &&
+	    (int)ifa->ifa_index == a->index &&
+	    !(ifa->ifa_flags & IFA_F_SECONDARY))
+		mnl_attr_parse(nlh, sizeof(*ifa), addr4_attr_cb, a);
+	return MNL_CB_OK;
+}
+
+int nl_addr4_primary(struct nl *nl, int index, uint32_t *addr)
+{
+	char buf[256] = { 0 };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa;
+	struct addr4 a = { .index = index };
+	int rc;
+
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET;
+	rc = nl_talk(nl, nlh, addr4_cb, &a);
+	if (rc)
+		return rc;
+	if (!a.found)
+		return -EADDRNOTAVAIL;
+	*addr = a.addr;
+	return 0;
+}
+
+int nl_addr4_add(struct nl *nl, int index, uint32_t addr, unsigned prefixlen,
+		 uint32_t brd)
+{
+	char buf[256] = { 0 };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa;
+
+	nlh->nlmsg_type = RTM_NEWADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = (uint8_t)prefixlen;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (uint32_t)index;
+	if (!mnl_attr_put_check(nlh, sizeof(buf), IFA_LOCAL, 4, &addr) ||
+	    !mnl_attr_put_check(nlh, sizeof(buf), IFA_ADDRESS, 4, &addr) ||
+	    !mnl_attr_put_check(nlh, sizeof(buf), IFA_BROADCAST, 4, &brd))
+		return -E2BIG;
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+static struct nlmsghdr *route4_req(char *buf, size_t size, uint16_t type,
+				   uint16_t flags, uint32_t dst,
+				   unsigned dst_len, int oif, unsigned metric)
+{
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+
+	memset(buf, 0, size);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = (uint8_t)dst_len;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	/* what `ip route add` sends for a route with no gateway */
+	rtm->rtm_protocol = type == RTM_NEWROUTE ? RTPROT_BOOT : 0;
+	rtm->rtm_scope = type == RTM_NEWROUTE ? RT_SCOPE_LINK : RT_SCOPE_NOWHERE;
+	rtm->rtm_type = RTN_UNICAST;
+	if (!mnl_attr_put_check(nlh, size, RTA_DST, 4, &dst) ||
+	    !mnl_attr_put_u32_check(nlh, size, RTA_OIF, (uint32_t)oif) ||
+	    (metric && !mnl_attr_put_u32_check(nlh, size, RTA_PRIORITY, metric)))
+		return NULL;
+	return nlh;
+}
+
+int nl_route4_add(struct nl *nl, uint32_t dst, unsigned dst_len, int oif,
+		  uint32_t prefsrc, unsigned metric)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = route4_req(buf, sizeof(buf), RTM_NEWROUTE,
+					  NLM_F_CREATE | NLM_F_EXCL, dst,
+					  dst_len, oif, metric);
+
+	if (!nlh || (prefsrc && !mnl_attr_put_check(nlh, sizeof(buf),
+						    RTA_PREFSRC, 4, &prefsrc)))
+		return -E2BIG;
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_route4_del(struct nl *nl, uint32_t dst, unsigned dst_len, int oif,
+		  unsigned metric)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = route4_req(buf, sizeof(buf), RTM_DELROUTE, 0,
+					  dst, dst_len, oif, metric);
+
+	if (!nlh)
+		return -E2BIG;
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+struct route_find {
+	uint32_t dst;
+	unsigned dst_len, metric;
+	int oif;
+	/* per message */
+	uint32_t m_dst, m_metric;
+	int m_oif;
+};
+
+static int route_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct route_find *f = data;
+
+	if (mnl_attr_validate(attr, MNL_TYPE_U32))
+		return MNL_CB_OK;
+	switch (mnl_attr_get_type(attr)) {
+	case RTA_DST:
+		f->m_dst = mnl_attr_get_u32(attr);
+		break;
+	case RTA_OIF:
+		f->m_oif = (int)mnl_attr_get_u32(attr);
+		break;
+	case RTA_PRIORITY:
+		f->m_metric = mnl_attr_get_u32(attr);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int route_find_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_find *f = data;
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_table != RT_TABLE_MAIN ||
+	    rtm->rtm_dst_len != f->dst_len)
+		return MNL_CB_OK;
+	f->m_dst = 0;
+	f->m_metric = 0;
+	f->m_oif = 0;
+	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, f);
+	if (f->m_dst == f->dst && f->m_metric == f->metric)
+		f->oif = f->m_oif;
+	return MNL_CB_OK;
+}
+
+int nl_route4_oif(struct nl *nl, uint32_t dst, unsigned dst_len,
+		  unsigned metric, int *oif)
+{
+	char buf[256] = { 0 };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+	struct route_find f = { .dst = dst, .dst_len = dst_len,
+				.metric = metric };
+	int rc;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rc = nl_talk(nl, nlh, route_find_cb, &f);
+	*oif = f.oif;
+	return rc;
+}
+
+int nl_link_set_proxy_arp(struct nl *nl, int index, bool on)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = link_req(buf, sizeof(buf), RTM_SETLINK, 0, index);
+	struct nlattr *spec, *inet, *conf;
+
+	spec = mnl_attr_nest_start_check(nlh, sizeof(buf), IFLA_AF_SPEC);
+	inet = spec ? mnl_attr_nest_start_check(nlh, sizeof(buf), AF_INET) : NULL;
+	conf = inet ? mnl_attr_nest_start_check(nlh, sizeof(buf),
+						IFLA_INET_CONF) : NULL;
+	if (!conf || !mnl_attr_put_u32_check(nlh, sizeof(buf),
+					     IPV4_DEVCONF_PROXY_ARP, on))
+		return -E2BIG;
+	mnl_attr_nest_end(nlh, conf);
+	mnl_attr_nest_end(nlh, inet);
+	mnl_attr_nest_end(nlh, spec);
+	return nl_talk(nl, nlh, NULL, NULL);
 }
 
 struct bridges {

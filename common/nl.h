@@ -59,6 +59,29 @@ int nl_link_set_name(struct nl *nl, int index, const char *name);
 /* Removes every address of every family from the link. */
 int nl_addr_flush(struct nl *nl, int index);
 
+/* The link's primary IPv4 address (network byte order), as
+ * `ip -4 addr show primary` lists first. -EADDRNOTAVAIL if it has none. */
+int nl_addr4_primary(struct nl *nl, int index, uint32_t *addr);
+/* addr/prefixlen with that broadcast (ifconfig's way), replacing an equal
+ * one. */
+int nl_addr4_add(struct nl *nl, int index, uint32_t addr, unsigned prefixlen,
+		 uint32_t brd);
+
+/* A main-table unicast route to dst/dst_len out of oif, scope link as `ip
+ * route add DST dev DEV` makes it; prefsrc 0 and metric 0 leave those
+ * out. add refuses an existing equal route with -EEXIST. */
+int nl_route4_add(struct nl *nl, uint32_t dst, unsigned dst_len, int oif,
+		  uint32_t prefsrc, unsigned metric);
+int nl_route4_del(struct nl *nl, uint32_t dst, unsigned dst_len, int oif,
+		  unsigned metric);
+/* The oif of the main-table route to dst/dst_len with that metric, 0 if
+ * there is none. */
+int nl_route4_oif(struct nl *nl, uint32_t dst, unsigned dst_len,
+		  unsigned metric, int *oif);
+
+/* net.ipv4.conf.DEV.proxy_arp, over netlink (IFLA_AF_SPEC). */
+int nl_link_set_proxy_arp(struct nl *nl, int index, bool on);
+
 /* Names of all bridges, sorted, written comma-separated into buf;
  * *first gets the alphabetically first one ("" if none). */
 int nl_bridge_names(struct nl *nl, char *buf, unsigned len,
