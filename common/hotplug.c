@@ -319,6 +319,19 @@ static int write_error_keys(struct xs_handle *xs, uint32_t t, void *arg)
 	return xs_put(xs, t, path, "error");
 }
 
+static void adopt_xenbus_path(struct hotplug *hp)
+{
+	const char *path = params_get(&hp->params, "XENBUS_PATH");
+	unsigned d, n;
+
+	if (!path || names_parse_backend_path(path, "vif", &d, &n))
+		return;
+	snprintf(hp->xenbus_path, sizeof(hp->xenbus_path), "%s", path);
+	if (!hp->xs && xs_connect(&hp->xs, &hp->xs_transport))
+		return;
+	hp->xenbus_ok = true;
+}
+
 void hp_report_error(struct hotplug *hp)
 {
 	char sentence[1024], cmd[32];
@@ -330,6 +343,10 @@ void hp_report_error(struct hotplug *hp)
 		 dev_for_messages(hp), hp->error[0] ? hp->error
 						    : "failed for no known reason");
 	log_msg(LOG_ERR, "%s", sentence);
+	/* An error found before the device was located (a bad command or
+	 * type_if) still belongs in hotplug-error if XENBUS_PATH is usable. */
+	if (!hp->xenbus_ok)
+		adopt_xenbus_path(hp);
 	if (!hp->xenbus_ok || !hp->xs)
 		return;
 	/* Both keys or neither: libxl reads the error once it sees the

@@ -76,6 +76,18 @@ static int host_ip(struct hotplug *hp, uint32_t *addr, const char **netdev)
 	return 0;
 }
 
+/* Xen's `ifconfig DEV IP netmask 255.255.255.255` leaves the broadcast
+ * that SIOCSIFADDR derived from the address class before the netmask
+ * was narrowed (10.255.255.255 for 10.0.0.1); kept for parity. */
+static uint32_t classful_broadcast(uint32_t addr)
+{
+	uint32_t h = ntohl(addr);
+	unsigned len = h < 0x80000000u ? 8 : h < 0xc0000000u ? 16
+		       : h < 0xe0000000u ? 24 : 32;
+
+	return len == 32 ? addr : htonl(h | (0xffffffffu >> len));
+}
+
 static unsigned metric(const struct hotplug *hp)
 {
 	return hp->type == HP_TAP ? 1 : 2;
@@ -127,7 +139,8 @@ int route_online(struct hotplug *hp)
 	if (rc || parse_ips(hp, &g) || host_ip(hp, &main_ip, &netdev))
 		return -1;
 	/* ifconfig DEV MAIN_IP netmask 255.255.255.255 up */
-	rc = nl_addr4_add(hp->nl, link.index, main_ip, 32, main_ip);
+	rc = nl_addr4_add(hp->nl, link.index, main_ip, 32,
+			  classful_broadcast(main_ip));
 	if (rc)
 		return hp_error(hp, "cannot give it address %s/32: %s",
 				ntoa(main_ip, a), hp_nl_strerror(hp, rc));

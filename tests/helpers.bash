@@ -33,17 +33,20 @@ vp_teardown() {
 		wait "$SIM_PID" 2>/dev/null
 	fi
 	ip netns del "$NS" 2>/dev/null || true
-	# memcheck is quiet (-q) unless it found something: any report fails
-	# the test, the simulator's included
-	if [ -n "$VALGRIND" ]; then
-		local f
-		for f in "$T"/vg.*; do
-			[ -s "$f" ] || continue
-			echo "valgrind: $f" >&2
-			cat "$f" >&2
-			return 1
-		done
-	fi
+	vg_check
+}
+
+# vg_check: memcheck is quiet (-q) unless it found something, so any
+# report fails the test, the simulator's included.
+vg_check() {
+	[ -n "$VALGRIND" ] || return 0
+	local f
+	for f in "$T"/vg.*; do
+		[ -s "$f" ] || continue
+		echo "valgrind: $f" >&2
+		cat "$f" >&2
+		return 1
+	done
 }
 
 setup() { vp_setup; }
