@@ -399,19 +399,25 @@ static int addr_dump_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nl_addr_flush(struct nl *nl, int index)
+/* Every address of one family (AF_UNSPEC: all) through cb. */
+static int addr_dump(struct nl *nl, uint8_t family, mnl_cb_t cb, void *data)
 {
 	char buf[256] = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifaddrmsg *ifa;
-	struct addr_list a = { .index = index };
-	int rc;
 
 	nlh->nlmsg_type = RTM_GETADDR;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_UNSPEC;
-	rc = nl_talk(nl, nlh, addr_dump_cb, &a);
+	ifa->ifa_family = family;
+	return nl_talk(nl, nlh, cb, data);
+}
+
+int nl_addr_flush(struct nl *nl, int index)
+{
+	struct addr_list a = { .index = index };
+	int rc = addr_dump(nl, AF_UNSPEC, addr_dump_cb, &a);
+
 	if (!rc)
 		rc = a.rc;
 	for (size_t off = 0; !rc && off < a.len;) {
@@ -461,17 +467,9 @@ static int addr4_cb(const struct nlmsghdr *nlh, void *data)
 
 int nl_addr4_primary(struct nl *nl, int index, uint32_t *addr)
 {
-	char buf[256] = { 0 };
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifaddrmsg *ifa;
 	struct addr4 a = { .index = index };
-	int rc;
+	int rc = addr_dump(nl, AF_INET, addr4_cb, &a);
 
-	nlh->nlmsg_type = RTM_GETADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_INET;
-	rc = nl_talk(nl, nlh, addr4_cb, &a);
 	if (rc)
 		return rc;
 	if (!a.found)

@@ -160,32 +160,25 @@ helper_cmd() {
 	fi
 }
 
-# The environment libxl's get_hotplug_env() builds, inside the namespace.
+# The environment libxl's get_hotplug_env() builds, inside the namespace:
+# run_libxl online 7 0 [args]  (XENBUS_PATH relative, as libxl passes it)
+# run_libxl_tap add 7 0        (the HVM emulated NIC, INTERFACE=vif7.0-emu)
 # $PROG (default vif-bridge) is the script; extra args follow type_if.
-# run_libxl online 7 0 [args]   (XENBUS_PATH relative, as libxl passes it)
-run_libxl() {
-	local cmd=$1 dom=$2 dev=$3 prog=${PROG:-vif-bridge}
-	shift 3
+run_libxl() { run_as_libxl vif "$@"; }
+run_libxl_tap() { run_as_libxl tap "$@"; }
+
+run_as_libxl() {
+	local type=$1 cmd=$2 dom=$3 dev=$4 prog=${PROG:-vif-bridge}
+	shift 4
+	local tap=()
+	[ "$type" = tap ] && tap=(INTERFACE="vif$dom.$dev-emu")
 	run ip netns exec "$NS" timeout "$HELPER_TIMEOUT" env -i \
 		PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		XENSTORED_PATH="${XENSTORED:-$XS}" VIFPLUG_CONF="$T/vifplug.conf" \
 		script="$BUILD/$prog" XENBUS_TYPE=vif \
 		XENBUS_PATH="${XENBUS_PATH:-backend/vif/$dom/$dev}" \
 		XENBUS_BASE_PATH=backend netdev="${NETDEV:-}" vif="vif$dom.$dev" \
-		$(helper_cmd "$prog") "$cmd" type_if=vif "$@" </dev/null
-}
-
-# run_libxl_tap add 7 0: the HVM emulated NIC's event, INTERFACE=vif7.0-emu
-run_libxl_tap() {
-	local cmd=$1 dom=$2 dev=$3 prog=${PROG:-vif-bridge}
-	shift 3
-	run ip netns exec "$NS" timeout "$HELPER_TIMEOUT" env -i \
-		PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		XENSTORED_PATH="${XENSTORED:-$XS}" VIFPLUG_CONF="$T/vifplug.conf" \
-		script="$BUILD/$prog" XENBUS_TYPE=vif \
-		XENBUS_PATH="backend/vif/$dom/$dev" XENBUS_BASE_PATH=backend \
-		netdev= vif="vif$dom.$dev" INTERFACE="vif$dom.$dev-emu" \
-		$(helper_cmd "$prog") "$cmd" type_if=tap "$@" </dev/null
+		"${tap[@]}" $(helper_cmd "$prog") "$cmd" "type_if=$type" "$@" </dev/null
 }
 
 # run_driver_domain DOMID online 7 0: libxl's `xl devd` in a driver
