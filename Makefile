@@ -30,14 +30,14 @@ COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(OBJ)/%.o)
 LIB := $(BUILD)/libvifplug.a
 
-HELPERS := vif-bridge vif-route vif-setup
+HELPERS := vif-bridge vif-route vif-setup qemu-ifup qemu-ifdown
 HELPER_BIN := $(HELPERS:%=$(BUILD)/%)
 
 SIM_SRC := $(wildcard tests/sim/*.c)
 SIM_OBJ := $(SIM_SRC:%.c=$(OBJ)/%.o)
 SIM := $(BUILD)/xenstored-sim
 
-TOOLS := $(BUILD)/xs-probe $(BUILD)/syslog-sink
+TOOLS := $(BUILD)/xs-probe $(BUILD)/syslog-sink $(BUILD)/tap-holder
 
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
@@ -67,6 +67,9 @@ $(BUILD)/xs-probe: $(OBJ)/tests/tools/xs-probe.o
 $(BUILD)/syslog-sink: $(OBJ)/tests/tools/syslog-sink.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
 
+$(BUILD)/tap-holder: $(OBJ)/tests/tools/tap-holder.o
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
+
 $(BUILD)/test-%: $(OBJ)/tests/unit/test-%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lcmocka -o $@
 
@@ -91,12 +94,14 @@ install: all
 	chmod 0644 $(DESTDIR)$(UDEVDIR)/65-vifplug.rules
 	for m in $(MANPAGES); do \
 		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
+	ln -sf qemu-ifup.8 $(DESTDIR)$(MANDIR)/man8/qemu-ifdown.8
 
 uninstall:
 	rm -f $(HELPERS:%=$(DESTDIR)$(LIBEXECDIR)/%) \
 		$(DESTDIR)$(UDEVDIR)/65-vifplug.rules
 	for m in $(MANPAGES); do \
 		rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
+	rm -f $(DESTDIR)$(MANDIR)/man8/qemu-ifdown.8
 
 clean:
 	rm -rf $(BUILD)

@@ -235,10 +235,35 @@ int bridge_online(struct hotplug *hp)
 	return hp_run_hooks(hp, "vif", "post", vars);
 }
 
+void bridge_port_detach(struct hotplug *hp, const struct nl_link *link,
+			char bridge[NL_IFNAMSIZ])
+{
+	struct nl_link master;
+	int rc;
+
+	bridge[0] = '\0';
+	/* Like Xen's do_without_error: a refusal here is logged, and the
+	 * device is going away anyway. */
+	rc = nl_link_set_up(hp->nl, link->index, false);
+	if (rc && rc != -ENODEV)
+		log_msg(LOG_WARNING, "%s %s %s: cannot set the link down: %s",
+			hp->prog, hp->command, hp->dev, hp_nl_strerror(hp, rc));
+	if (!link->master ||
+	    nl_link_get(hp->nl, NULL, link->master, &master) ||
+	    strcmp(master.kind, "bridge"))
+		return;
+	memcpy(bridge, master.name, NL_IFNAMSIZ);
+	rc = nl_link_set_master(hp->nl, link->index, 0);
+	if (rc && rc != -ENODEV)
+		log_msg(LOG_WARNING, "%s %s %s: cannot detach from bridge %s: "
+			"%s", hp->prog, hp->command, hp->dev, master.name,
+			hp_nl_strerror(hp, rc));
+}
+
 int bridge_offline(struct hotplug *hp)
 {
-	struct nl_link link, master;
-	char extra[32] = "bridge=";
+	struct nl_link link;
+	char extra[32] = "bridge=", bridge[NL_IFNAMSIZ];
 	const char *vars[] = { extra, NULL };
 	int rc = hp_link(hp, &link);
 
@@ -249,21 +274,7 @@ int bridge_offline(struct hotplug *hp)
 	}
 	if (rc)
 		return -1;
-	/* Like Xen's do_without_error: a refusal here is logged, and the
-	 * device is going away anyway. */
-	rc = nl_link_set_up(hp->nl, link.index, false);
-	if (rc && rc != -ENODEV)
-		log_msg(LOG_WARNING, "%s %s %s: cannot set the link down: %s",
-			hp->prog, hp->command, hp->dev, hp_nl_strerror(hp, rc));
-	if (link.master &&
-	    nl_link_get(hp->nl, NULL, link.master, &master) == 0 &&
-	    !strcmp(master.kind, "bridge")) {
-		snprintf(extra, sizeof(extra), "bridge=%s", master.name);
-		rc = nl_link_set_master(hp->nl, link.index, 0);
-		if (rc && rc != -ENODEV)
-			log_msg(LOG_WARNING, "%s %s %s: cannot detach from "
-				"bridge %s: %s", hp->prog, hp->command,
-				hp->dev, master.name, hp_nl_strerror(hp, rc));
-	}
+	bridge_port_detach(hp, &link, bridge);
+	snprintf(extra, sizeof(extra), "bridge=%s", bridge);
 	return hp_run_hooks(hp, "vif", "post", vars);
 }

@@ -35,6 +35,11 @@ int bridge_port_mtu(struct hotplug *hp, const struct nl_link *link,
 int bridge_port_attach(struct hotplug *hp, const struct nl_link *link,
 		       const struct nl_link *br);
 
+/* Down and off its bridge; refusals are only logged (the link is going
+ * away). *bridge gets the bridge's name, "" if it had none. */
+void bridge_port_detach(struct hotplug *hp, const struct nl_link *link,
+			char bridge[NL_IFNAMSIZ]);
+
 /* vif-bridge's actions: online/add and offline/remove. */
 int bridge_online(struct hotplug *hp);
 int bridge_offline(struct hotplug *hp);

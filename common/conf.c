@@ -66,6 +66,14 @@ static int set_key(struct conf *c, const char *k, const char *v, char *why,
 	if (!strcmp(k, "log_file"))
 		return set_path(c->log_file, sizeof(c->log_file), v, why,
 				whylen);
+	if (!strcmp(k, "tap_mac")) {
+		if (strcmp(v, "xen") && strcmp(v, "libvirt")) {
+			snprintf(why, whylen, "'%s' is not xen or libvirt", v);
+			return -EINVAL;
+		}
+		c->tap_mac_libvirt = !strcmp(v, "libvirt");
+		return 0;
+	}
 	if (!strcmp(k, "syslog"))
 		return set_bool(&c->syslog, v, why, whylen);
 	if (!strcmp(k, "default_bridge")) {

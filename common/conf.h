@@ -14,6 +14,7 @@ struct conf {
 	char default_bridge[16];	/* before "the first bridge" */
 	int log_level;			/* syslog level written to the log */
 	unsigned timeout;		/* seconds before a helper gives up */
+	bool tap_mac_libvirt;		/* qemu-ifup: guest MAC, first byte 0xfe */
 	bool syslog;
 };
 

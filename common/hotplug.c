@@ -205,6 +205,42 @@ static void name_device_early(struct hotplug *hp)
 		snprintf(hp->kernel_dev, sizeof(hp->kernel_dev), "%s", dev);
 }
 
+/* QEMU runs its script as `SCRIPT IFNAME` (upstream) or `SCRIPT IFNAME
+ * BRIDGE` (qemu-dm): no command word, no XENBUS_PATH. The guest's NIC
+ * works without xenstore, so its absence is logged, not fatal. */
+static int init_qemu(struct hotplug *hp)
+{
+	const char *ifname = hp->argc > 1 ? hp->argv[1] : NULL;
+	char buf[64];
+	int rc;
+
+	hp->command = strcmp(hp->prog, "qemu-ifdown") ? "up" : "down";
+	hp->cmd = strcmp(hp->prog, "qemu-ifdown") ? HP_ADD : HP_REMOVE;
+	hp->type = HP_TAP;
+	if (!ifname || !*ifname)
+		return hp_error(hp, "no interface name given (usage: %s "
+				"IFNAME [BRIDGE])", hp->prog);
+	if (!names_ifname_valid(ifname))
+		return hp_error(hp, "'%s' is not a valid interface name",
+				printable(ifname, buf, sizeof(buf)));
+	snprintf(hp->kernel_dev, sizeof(hp->kernel_dev), "%s", ifname);
+	snprintf(hp->dev, sizeof(hp->dev), "%s", ifname);
+	if (hp->argc > 2 && *hp->argv[2])
+		hp->qemu_bridge = hp->argv[2];
+	arm_watchdog(hp);
+	rc = xs_connect(&hp->xs, &hp->xs_transport);
+	if (rc) {
+		hp->xs = NULL;
+		log_msg(LOG_INFO, "%s %s %s: xenstore is not reachable (%s): "
+			"no domain records", hp->prog, hp->command, hp->dev,
+			strerror(-rc));
+	}
+	rc = nl_open(&hp->nl);
+	if (rc)
+		return hp_error(hp, "cannot open rtnetlink: %s", strerror(-rc));
+	return HP_GO;
+}
+
 int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
 	    char **envp, int flags)
 {
@@ -226,8 +262,9 @@ int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
 	signal(SIGALRM, watchdog);
 	signal(SIGPIPE, SIG_IGN);
 	if (params_from_env(&hp->params, envp, hp_env_keys) ||
-	    params_from_argv(&hp->params, argc, argv, &hp->command, &bad) ==
-		    -ENOMEM)
+	    (!(flags & HP_QEMU) &&
+	     params_from_argv(&hp->params, argc, argv, &hp->command, &bad) ==
+		     -ENOMEM))
 		return hp_error(hp, "out of memory");
 	name_device_early(hp);
 	arm_watchdog(hp);
@@ -245,6 +282,8 @@ int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
 				"name=value", printable(bad, buf, sizeof(buf)));
 	if (flags & HP_EXEC_ONLY)
 		return HP_GO;
+	if (flags & HP_QEMU)
+		return init_qemu(hp);
 	if (!hp->command)
 		return hp_error(hp, "no command given (online, offline, add "
 				"or remove)");

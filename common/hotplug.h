@@ -19,6 +19,8 @@ enum hp_type { HP_VIF, HP_TAP };
 
 /* hp_init() flags */
 #define HP_EXEC_ONLY 1	/* vif-setup: no checks beyond what a report needs */
+#define HP_QEMU 2	/* qemu-ifup/down: argv is IFNAME [BRIDGE], no libxl
+			 * environment, and xenstore may be absent */
 
 struct hotplug {
 	const char *prog;
@@ -39,6 +41,7 @@ struct hotplug {
 	int argc;
 	char **argv;
 	char **envp;
+	const char *qemu_bridge;	/* qemu-ifup's BRIDGE argument */
 	char error[768];
 };
 

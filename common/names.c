@@ -203,6 +203,22 @@ bool names_xs_path_valid(const char *path)
 			    "0123456789-/_@") == len;
 }
 
+void names_xs_ifname(const char *ifname, char out[NAMES_XS_IFNAME_MAX])
+{
+	size_t o = 0;
+
+	for (; *ifname && o + 4 <= NAMES_XS_IFNAME_MAX; ifname++) {
+		unsigned char c = (unsigned char)*ifname;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-')
+			out[o++] = (char)c;
+		else
+			o += (size_t)snprintf(out + o, 4, "_%02x", c);
+	}
+	out[o] = '\0';
+}
+
 int names_parse_backend_path(const char *path, const char *type,
 			     unsigned *domid, unsigned *devid)
 {

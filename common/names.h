@@ -38,6 +38,12 @@ int names_parse_ipv4_prefix(const char *s, uint32_t *addr, unsigned *prefixlen);
  * within the length limits. Relative paths are allowed. */
 bool names_xs_path_valid(const char *path);
 
+/* An interface name as a xenstore node name: xenstored's alphabet has no
+ * '.', so every byte outside [A-Za-z0-9-] becomes _XX (hex), '_' too:
+ * "vif7.0-emu" is "vif7_2e0-emu", and the mapping is one to one. */
+#define NAMES_XS_IFNAME_MAX (NAMES_IFNAMSIZ * 3)
+void names_xs_ifname(const char *ifname, char out[NAMES_XS_IFNAME_MAX]);
+
 /* "[/local/domain/X/]backend/TYPE/D/N", the shape libxl and xend give
  * XENBUS_PATH. 0 or -EINVAL. */
 int names_parse_backend_path(const char *path, const char *type,

@@ -371,6 +371,21 @@ int nl_link_set_name(struct nl *nl, int index, const char *name)
 	return nl_link_change(nl, index, &c);
 }
 
+int nl_link_add_altname(struct nl *nl, int index, const char *altname)
+{
+	char buf[512];
+	struct nlmsghdr *nlh = link_req(buf, sizeof(buf), RTM_NEWLINKPROP, 0,
+					index);
+	struct nlattr *list = mnl_attr_nest_start_check(nlh, sizeof(buf),
+							 IFLA_PROP_LIST);
+
+	if (!list || !mnl_attr_put_strz_check(nlh, sizeof(buf),
+					      IFLA_ALT_IFNAME, altname))
+		return -E2BIG;
+	mnl_attr_nest_end(nlh, list);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
 /* The address messages of one link, kept whole so that each can be sent
  * back as its own RTM_DELADDR, as iproute2's flush does. */
 struct addr_list {

@@ -13,6 +13,10 @@ teardown() { :; }
 	[ -f "$T/root/usr/share/man/man8/vif-bridge.8" ]
 	[ -f "$T/root/usr/share/man/man5/vifplug.conf.5" ]
 	[ -f "$T/root/usr/share/man/man7/vifplug.rules.7" ]
+	[ "$(readlink "$T/root/usr/share/man/man8/qemu-ifdown.8")" = qemu-ifup.8 ]
+	for prog in qemu-ifup qemu-ifdown vif-route; do
+		[ -x "$T/root/usr/libexec/vifplug/$prog" ]
+	done
 	run grep -o 'RUN+="[^ ]*' "$T/root/lib/udev/rules.d/65-vifplug.rules"
 	assert_line 'RUN+="/usr/libexec/vifplug/vif-setup'
 	refute_output --partial '@LIBEXECDIR@'
@@ -22,7 +26,7 @@ teardown() { :; }
 }
 
 @test "helpers carry libxenstore inside them and are hardened" {
-	for prog in vif-bridge vif-setup; do
+	for prog in vif-bridge vif-route vif-setup qemu-ifup qemu-ifdown; do
 		run ldd "$BUILD/$prog"
 		refute_output --partial libxenstore
 		refute_output --partial libxentoolcore

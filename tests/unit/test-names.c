@@ -150,12 +150,30 @@ static void backend_paths(void **state)
 						  &n), -EINVAL);
 }
 
+static void xs_ifnames(void **state)
+{
+	char out[NAMES_XS_IFNAME_MAX];
+
+	(void)state;
+	names_xs_ifname("vif7.0-emu", out);
+	assert_string_equal(out, "vif7_2e0-emu");
+	names_xs_ifname("tap_1", out);
+	assert_string_equal(out, "tap_5f1");
+	names_xs_ifname("a.b", out);
+	assert_true(names_xs_path_valid(out));
+	names_xs_ifname("abcdefghijklmn.", out);
+	assert_string_equal(out, "abcdefghijklmn_2e");
+	names_xs_ifname("...............", out);
+	assert_int_equal(strlen(out), 45);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ifnames),   cmocka_unit_test(vif_names),
 		cmocka_unit_test(numbers),   cmocka_unit_test(macs),
 		cmocka_unit_test(xs_paths),  cmocka_unit_test(backend_paths),
+		cmocka_unit_test(xs_ifnames),
 	};
 
 	return cmocka_run_group_tests_name("names", tests, NULL, NULL);

@@ -1,0 +1,356 @@
+/* emu.c: qemu-ifup and qemu-ifdown: tie a tap to its domain and bridge. */
+#include "emu.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <xenstore.h>
+
+#include "bridge.h"
+#include "log.h"
+#include "owner.h"
+#include "qemuargs.h"
+#include "xs.h"
+
+/* The domain whose /local/domain/D/name is name, or -1. */
+static long domid_by_name(struct hotplug *hp, const char *name)
+{
+	char **doms, path[64], *v;
+	unsigned n;
+	long found = -1;
+
+	if (!hp->xs || !*name || xs_list(hp->xs, XBT_NULL, "/local/domain",
+					 &doms, &n))
+		return -1;
+	for (unsigned i = 0; i < n && found < 0; i++) {
+		unsigned d;
+
+		if (names_parse_domid(doms[i], &d))
+			continue;
+		snprintf(path, sizeof(path), "/local/domain/%u/name", d);
+		if (xs_get(hp->xs, XBT_NULL, path, &v) == 0) {
+			if (!strcmp(v, name))
+				found = d;
+			free(v);
+		}
+	}
+	free(doms);
+	return found;
+}
+
+/* The backend vif of the domain (in our own backend tree) whose mac is
+ * the NIC's: its devid, and its bridge and mtu as parameters. */
+static long backend_by_mac(struct hotplug *hp, long domid, const char *mac)
+{
+	char **devs, path[96], *v;
+	unsigned n;
+	long found = -1;
+
+	snprintf(path, sizeof(path), "backend/vif/%ld", domid);
+	if (!hp->xs || !*mac || xs_list(hp->xs, XBT_NULL, path, &devs, &n))
+		return -1;
+	for (unsigned i = 0; i < n && found < 0; i++) {
+		unsigned long id;
+
+		if (names_parse_ulong(devs[i], 0xffffff, &id))
+			continue;
+		snprintf(path, sizeof(path), "backend/vif/%ld/%lu/mac", domid, id);
+		if (xs_get(hp->xs, XBT_NULL, path, &v) == 0) {
+			if (!strcasecmp(v, mac))
+				found = (long)id;
+			free(v);
+		}
+	}
+	free(devs);
+	return found;
+}
+
+int emu_resolve(struct hotplug *hp, struct emu *e)
+{
+	struct qemu_info *qi;
+	char *buf = NULL;
+	const char *v;
+	size_t len;
+	unsigned d;
+	int fd;
+
+	memset(e, 0, sizeof(*e));
+	e->domid = e->nic = e->devid = -1;
+	if (owner_find(hp->dev, getppid(), &e->pid, &fd)) {
+		log_msg(LOG_INFO, "%s %s %s: no process holds the tap",
+			hp->prog, hp->command, hp->dev);
+		return 0;
+	}
+	e->fd = fd;
+	/* libxl puts the domain in QEMU's environment */
+	if (owner_read(e->pid, "environ", &buf, &len) == 0 &&
+	    (v = owner_env(buf, len, "XEN_DOMAIN_ID")) &&
+	    names_parse_domid(v, &d) == 0)
+		e->domid = d;
+	free(buf);
+	qi = calloc(1, sizeof(*qi));
+	if (!qi)
+		return hp_error(hp, "out of memory");
+	if (owner_read(e->pid, "cmdline", &buf, &len) == 0 &&
+	    qemuargs_parse(buf, len, qi) == 0) {
+		const struct qemu_nic *nic = qemuargs_by_ifname(qi, hp->dev);
+
+		if (!nic)
+			nic = qemuargs_by_fd(qi, fd);
+		if (e->domid < 0)
+			e->domid = qi->domid;
+		snprintf(e->name, sizeof(e->name), "%s", qi->name);
+		if (nic) {
+			uint8_t m[6];
+
+			if (names_parse_mac(nic->mac, m) == 0)
+				names_format_mac(m, e->mac);
+			e->nic = nic->index;
+		}
+	}
+	free(buf);
+	free(qi);
+	if (e->domid < 0)
+		e->domid = domid_by_name(hp, e->name);
+	if (e->domid >= 0 && !e->name[0] && hp->xs) {
+		char path[64], *n;
+
+		snprintf(path, sizeof(path), "/local/domain/%ld/name", e->domid);
+		if (xs_get(hp->xs, XBT_NULL, path, &n) == 0) {
+			snprintf(e->name, sizeof(e->name), "%s", n);
+			free(n);
+		}
+	}
+	if (e->domid >= 0)
+		e->devid = backend_by_mac(hp, e->domid, e->mac);
+	if (e->devid < 0)
+		e->devid = e->nic;
+	return 0;
+}
+
+/* The backend's bridge and mtu keys, when the tap has a backend vif. */
+static int read_backend(struct hotplug *hp, const struct emu *e)
+{
+	static const char *const keys[] = { "bridge", "mtu", NULL };
+	char path[128], *v;
+
+	if (!hp->xs || e->domid < 0 || e->devid < 0)
+		return 0;
+	for (int i = 0; keys[i]; i++) {
+		snprintf(path, sizeof(path), "backend/vif/%ld/%ld/%s", e->domid,
+			 e->devid, keys[i]);
+		if (xs_get(hp->xs, XBT_NULL, path, &v))
+			continue;
+		snprintf(hp->xenbus_path, sizeof(hp->xenbus_path),
+			 "backend/vif/%ld/%ld", e->domid, e->devid);
+		if (params_set(&hp->params, keys[i], v, PARAM_STORE)) {
+			free(v);
+			return hp_error(hp, "out of memory");
+		}
+		free(v);
+	}
+	return 0;
+}
+
+struct records {
+	struct hotplug *hp;
+	const struct emu *e;
+	const char *bridge;
+	bool add;
+};
+
+/* The compatible list /local/domain/D/device/vif-ioemu, with ifname
+ * added or taken out. */
+static int update_list(struct xs_handle *xs, uint32_t t, const char *path,
+		       const char *ifname, bool add)
+{
+	char *old = NULL, out[1024] = "", *save = NULL, *w;
+	bool present = false;
+	size_t off = 0;
+
+	xs_get(xs, t, path, &old);
+	for (w = old ? strtok_r(old, " ", &save) : NULL; w;
+	     w = strtok_r(NULL, " ", &save)) {
+		if (!strcmp(w, ifname)) {
+			present = true;
+			if (!add)
+				continue;
+		}
+		off += (size_t)snprintf(out + off, sizeof(out) - off, "%s%s",
+					off ? " " : "", w);
+		if (off >= sizeof(out))
+			break;
+	}
+	free(old);
+	if (add && !present && off + strlen(ifname) + 2 < sizeof(out))
+		snprintf(out + off, sizeof(out) - off, "%s%s", off ? " " : "",
+			 ifname);
+	return out[0] ? xs_put(xs, t, path, out) : xs_remove(xs, t, path);
+}
+
+static int write_records(struct xs_handle *xs, uint32_t t, void *arg)
+{
+	const struct records *r = arg;
+	const struct emu *e = r->e;
+	char base[128], path[160], val[32], node[NAMES_XS_IFNAME_MAX];
+	int rc;
+
+	names_xs_ifname(r->hp->dev, node);
+	snprintf(base, sizeof(base), "backend/vif-ioemu/%ld/%s", e->domid,
+		 node);
+	if (!r->add) {
+		char **left;
+		unsigned n;
+
+		rc = xs_remove(xs, t, base);
+		/* the domain's directory goes with its last tap */
+		snprintf(path, sizeof(path), "backend/vif-ioemu/%ld", e->domid);
+		if (!rc && !xs_list(xs, t, path, &left, &n)) {
+			free(left);
+			if (n == 0)
+				rc = xs_remove(xs, t, path);
+		}
+	} else {
+		snprintf(path, sizeof(path), "%s/ifname", base);
+		rc = xs_put(xs, t, path, r->hp->dev);
+		snprintf(path, sizeof(path), "%s/devid", base);
+		snprintf(val, sizeof(val), "%ld", e->devid);
+		rc = rc ? rc : xs_put(xs, t, path, val);
+		snprintf(path, sizeof(path), "%s/mac", base);
+		rc = rc ? rc : xs_put(xs, t, path, e->mac);
+		snprintf(path, sizeof(path), "%s/bridge", base);
+		rc = rc ? rc : xs_put(xs, t, path, r->bridge);
+		snprintf(path, sizeof(path), "%s/pid", base);
+		snprintf(val, sizeof(val), "%d", (int)e->pid);
+		rc = rc ? rc : xs_put(xs, t, path, val);
+	}
+	snprintf(path, sizeof(path), "/local/domain/%ld/device/vif-ioemu",
+		 e->domid);
+	return rc ? rc : update_list(xs, t, path, r->hp->dev, r->add);
+}
+
+/* The link says whose it is: its alias, and an altname NAME.NIC. */
+static void label_link(struct hotplug *hp, const struct nl_link *link,
+		       const struct emu *e)
+{
+	struct nl_link_change c = NL_LINK_CHANGE_INIT;
+	char alias[256], alt[128];
+	struct nl_link other;
+	int rc;
+
+	if (e->domid >= 0)
+		snprintf(alias, sizeof(alias), "xen domain %s (%ld) nic %ld %s",
+			 e->name[0] ? e->name : "-", e->domid, e->devid,
+			 e->mac[0] ? e->mac : "-");
+	else if (e->pid)
+		snprintf(alias, sizeof(alias), "qemu guest %s (pid %d) nic %ld "
+			 "%s", e->name[0] ? e->name : "-", (int)e->pid, e->nic,
+			 e->mac[0] ? e->mac : "-");
+	else
+		return;
+	c.alias = alias;
+	rc = nl_link_change(hp->nl, link->index, &c);
+	if (rc)
+		log_msg(LOG_WARNING, "%s %s %s: cannot set the alias: %s",
+			hp->prog, hp->command, hp->dev, hp_nl_strerror(hp, rc));
+	if (!e->name[0] || e->devid < 0)
+		return;
+	snprintf(alt, sizeof(alt), "%.100s.%ld", e->name, e->devid);
+	/* only a name free for it; the kernel resolves altnames as names */
+	if (strspn(alt, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			"0123456789._-") != strlen(alt) ||
+	    nl_link_get(hp->nl, alt, 0, &other) != -ENODEV)
+		return;
+	rc = nl_link_add_altname(hp->nl, link->index, alt);
+	if (rc)
+		log_msg(LOG_INFO, "%s %s %s: no altname %s: %s", hp->prog,
+			hp->command, hp->dev, alt, hp_nl_strerror(hp, rc));
+}
+
+int emu_up(struct hotplug *hp)
+{
+	struct nl_link link, br;
+	struct records r = { .hp = hp, .add = true };
+	struct emu e;
+	uint8_t mac[6];
+	unsigned mtu;
+	int rc = hp_link(hp, &link);
+
+	if (rc == -ENODEV)
+		return hp_error(hp, "link %s does not exist", hp->dev);
+	if (rc || emu_resolve(hp, &e) || read_backend(hp, &e) ||
+	    bridge_pick(hp, hp->qemu_bridge, &br) ||
+	    bridge_want_mtu(hp, &br, &mtu))
+		return -1;
+	memcpy(mac, bridge_port_mac, 6);
+	/* libvirt's rule: the guest's MAC with 0xfe first, unique per tap */
+	if (hp->conf.tap_mac_libvirt && names_parse_mac(e.mac, mac) == 0)
+		mac[0] = 0xfe;
+	if (bridge_port_prepare(hp, &link, mac) ||
+	    bridge_port_mtu(hp, &link, &br, &mtu) ||
+	    bridge_port_attach(hp, &link, &br))
+		return -1;
+	label_link(hp, &link, &e);
+	if (hp->xs && e.domid >= 0) {
+		r.e = &e;
+		r.bridge = br.name;
+		rc = xs_txn_run(hp->xs, write_records, &r);
+		if (rc)
+			return hp_error(hp, "cannot write its records under "
+					"backend/vif-ioemu/%ld: %s", e.domid,
+					strerror(-rc));
+	}
+	log_msg(LOG_INFO, "%s %s %s: on bridge %s, mtu %u, domain %ld (%s) "
+		"nic %ld, qemu pid %d", hp->prog, hp->command, hp->dev, br.name,
+		mtu, e.domid, e.name[0] ? e.name : "-", e.devid, (int)e.pid);
+	return 0;
+}
+
+/* The domain whose records name this tap. */
+static long recorded_domid(struct hotplug *hp)
+{
+	char **doms, path[128], node[NAMES_XS_IFNAME_MAX];
+	unsigned n;
+	long found = -1;
+
+	if (!hp->xs || xs_list(hp->xs, XBT_NULL, "backend/vif-ioemu", &doms, &n))
+		return -1;
+	names_xs_ifname(hp->dev, node);
+	for (unsigned i = 0; i < n && found < 0; i++) {
+		unsigned d;
+
+		snprintf(path, sizeof(path), "backend/vif-ioemu/%.16s/%s",
+			 doms[i], node);
+		if (!names_parse_domid(doms[i], &d) && xs_exists(hp->xs, path))
+			found = d;
+	}
+	free(doms);
+	return found;
+}
+
+int emu_down(struct hotplug *hp)
+{
+	struct nl_link link;
+	struct emu e = { .domid = recorded_domid(hp) };
+	struct records r = { .hp = hp, .e = &e, .add = false };
+	char bridge[NL_IFNAMSIZ];
+	int rc;
+
+	if (e.domid >= 0) {
+		rc = xs_txn_run(hp->xs, write_records, &r);
+		if (rc)
+			return hp_error(hp, "cannot remove its records under "
+					"backend/vif-ioemu/%ld: %s", e.domid,
+					strerror(-rc));
+	}
+	rc = hp_link(hp, &link);
+	if (rc == -ENODEV)
+		return 0;
+	if (rc)
+		return -1;
+	bridge_port_detach(hp, &link, bridge);
+	return 0;
+}

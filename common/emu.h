@@ -1,0 +1,29 @@
+/* emu.h: an emulated NIC's tap, as QEMU's script= sees it: whose it is
+ * (owner process, domain, NIC, devid), its bridge, and the records that
+ * tie it to its domain (DESIGN.md, "What goes into xenstore"). */
+#ifndef VIFPLUG_EMU_H
+#define VIFPLUG_EMU_H
+
+#include <sys/types.h>
+
+#include "hotplug.h"
+
+struct emu {
+	pid_t pid;		/* the process holding the tap, 0 if none */
+	int fd;
+	long domid;		/* -1: not a Xen domain, or unknown */
+	char name[128];		/* the guest's name */
+	char mac[18];		/* the guest side's MAC, "" if unknown */
+	long nic;		/* the NIC's position, -1 if unknown */
+	long devid;		/* the backend vif with that MAC, else nic */
+};
+
+/* Who owns hp->dev: owner process, its domain and NIC. Never fails for
+ * want of an answer: unknown fields stay -1 or "". */
+int emu_resolve(struct hotplug *hp, struct emu *e);
+
+/* qemu-ifup and qemu-ifdown. */
+int emu_up(struct hotplug *hp);
+int emu_down(struct hotplug *hp);
+
+#endif

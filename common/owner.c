@@ -1,0 +1,134 @@
+/* owner.c: find the process that holds a tap, through /proc. */
+#include "owner.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PROC_FILE_MAX (1u << 20)
+
+int owner_read(pid_t pid, const char *name, char **buf, size_t *len)
+{
+	char path[64];
+	size_t cap = 4096;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	*len = 0;
+	*buf = malloc(cap + 1);
+	while (*buf) {
+		n = read(fd, *buf + *len, cap - *len);
+		if (n <= 0)
+			break;
+		*len += (size_t)n;
+		if (*len == cap) {
+			char *b = cap < PROC_FILE_MAX ? realloc(*buf, cap * 2 + 1)
+						      : NULL;
+			if (!b)
+				break;
+			*buf = b;
+			cap *= 2;
+		}
+	}
+	close(fd);
+	if (!*buf)
+		return -ENOMEM;
+	(*buf)[*len] = '\0';
+	return 0;
+}
+
+const char *owner_env(const char *env, size_t len, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (size_t off = 0; off < len;) {
+		const char *e = env + off;
+		size_t elen = strnlen(e, len - off);
+
+		if (elen > klen && e[klen] == '=' && !memcmp(e, key, klen))
+			return e + klen + 1;
+		off += elen + 1;
+	}
+	return NULL;
+}
+
+/* fdinfo holds "iff:\t<name>\n" for a tun/tap file. */
+static int fdinfo_names(const char *path, const char *ifname)
+{
+	char buf[512], want[40];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	snprintf(want, sizeof(want), "\niff:\t%s\n", ifname);
+	return strstr(buf, want) != NULL;
+}
+
+int owner_holds(pid_t pid, const char *ifname, int *fd)
+{
+	char dir[64], path[64 + 256];
+	struct dirent *d;
+	DIR *dh;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fdinfo", (int)pid);
+	dh = opendir(dir);
+	if (!dh)
+		return -errno;
+	while ((d = readdir(dh))) {
+		if (!isdigit((unsigned char)d->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		if (fdinfo_names(path, ifname)) {
+			*fd = atoi(d->d_name);
+			closedir(dh);
+			return 1;
+		}
+	}
+	closedir(dh);
+	return 0;
+}
+
+int owner_find(const char *ifname, pid_t hint, pid_t *pid, int *fd)
+{
+	struct dirent *d;
+	DIR *proc;
+
+	if (hint > 1 && owner_holds(hint, ifname, fd) == 1) {
+		*pid = hint;
+		return 0;
+	}
+	proc = opendir("/proc");
+	if (!proc)
+		return -errno;
+	while ((d = readdir(proc))) {
+		pid_t p;
+
+		if (!isdigit((unsigned char)d->d_name[0]))
+			continue;
+		p = (pid_t)atoi(d->d_name);
+		if (p == hint || p == getpid())
+			continue;
+		if (owner_holds(p, ifname, fd) == 1) {
+			*pid = p;
+			closedir(proc);
+			return 0;
+		}
+	}
+	closedir(proc);
+	return -ESRCH;
+}

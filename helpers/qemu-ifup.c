@@ -1,0 +1,14 @@
+/* qemu-ifup IFNAME [BRIDGE]: QEMU's script= for a tap: attach it and tie
+ * it to its domain. */
+#include "emu.h"
+#include "hotplug.h"
+
+int main(int argc, char **argv, char **envp)
+{
+	struct hotplug hp;
+	int rc = hp_init(&hp, "qemu-ifup", argc, argv, envp, HP_QEMU);
+
+	if (rc == HP_GO)
+		rc = emu_up(&hp);
+	hp_finish(&hp, rc);
+}

@@ -1,0 +1,168 @@
+#!/usr/bin/env bats
+# qemu-ifup / qemu-ifdown under a real QEMU (script=, downscript=), and
+# the records that tie each tap to its domain.
+
+load helpers
+
+setup() {
+	vp_setup
+	command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86 is not installed"
+	start_sim
+	mk_bridge xenbr0
+	mk_bridge xenbr1
+	QPID=
+}
+
+teardown() {
+	stop_qemu
+	vp_teardown
+}
+
+# start_qemu [env...] -- [qemu args]: QEMU paused (-S), no display, in the
+# namespace; returns once it runs (its scripts have run by then).
+start_qemu() {
+	local env=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do env+=("$1"); shift; done
+	shift
+	ip netns exec "$NS" env XENSTORED_PATH="${QEMU_XS:-$XS}" \
+		VIFPLUG_CONF="$T/vifplug.conf" "${env[@]}" \
+		qemu-system-x86_64 -machine pc -S -display none -nodefaults -m 32 \
+		-daemonize -pidfile "$T/qemu.pid" "$@" 2>"$T/qemu.err"
+	QPID=$(cat "$T/qemu.pid")
+}
+
+# stop_qemu: SIGTERM, as libvirt and libxl do; QEMU runs its downscripts.
+stop_qemu() {
+	[ -n "$QPID" ] || return 0
+	kill "$QPID" 2>/dev/null
+	for _ in $(seq 1 100); do kill -0 "$QPID" 2>/dev/null || break; sleep 0.05; done
+	QPID=
+}
+
+# The scripts QEMU runs; in the memcheck pass, wrappers that exec them
+# under valgrind (exec keeps the pid, so QEMU stays the parent).
+script_for() {
+	[ -n "$VALGRIND" ] || { echo "$BUILD/$1"; return; }
+	printf '#!/bin/sh\nexec valgrind %s --log-file=%s/vg.%s.%%p %s "$@"\n' \
+		"$(echo $VG_OPTS)" "$T" "$1" "$BUILD/$1" >"$T/$1"
+	chmod +x "$T/$1"
+	echo "$T/$1"
+}
+
+nic() { # nic ID IFNAME MAC [MODEL]
+	echo "-netdev tap,id=$1,ifname=$2,script=$(script_for qemu-ifup),downscript=$(script_for qemu-ifdown)"
+	echo "-device ${4:-e1000},netdev=$1,mac=$3"
+}
+
+xen_guest7() { # libxl's nodes for domain 7 with two NICs
+	xs write /local/domain/7/name guest7
+	mk_backend 7 0 bridge=xenbr0 mac=00:16:3e:00:00:70
+	mk_backend 7 1 bridge=xenbr1 mac=00:16:3e:00:00:71 mtu=1400
+}
+
+rec() { xs_val "/local/domain/0/backend/vif-ioemu/$1/$2/$3"; }
+link_alias() { link_json "$1" | jq -r '.[0].ifalias // ""'; }
+link_altnames() { link_json "$1" | jq -r '.[0].altnames // [] | join(" ")'; }
+
+@test "two NICs of a Xen HVM guest land on their backends' bridges, with records, alias and altname" {
+	xen_guest7
+	# shellcheck disable=SC2046
+	start_qemu XEN_DOMAIN_ID=7 -- -name guest7 \
+		$(nic n0 vif7.0-emu 00:16:3e:00:00:70) $(nic n1 vif7.1-emu 00:16:3e:00:00:71 rtl8139)
+	assert_equal "$(link_master vif7.0-emu)" xenbr0
+	assert_equal "$(link_master vif7.1-emu)" xenbr1
+	assert_equal "$(link_mtu vif7.1-emu)" 1400
+	link_is_up vif7.1-emu
+	assert_equal "$(link_mac vif7.1-emu)" fe:ff:ff:ff:ff:ff
+	assert_equal "$(link_alias vif7.1-emu)" "xen domain guest7 (7) nic 1 00:16:3e:00:00:71"
+	assert_equal "$(link_altnames vif7.1-emu)" guest7.1
+	assert_equal "$(rec 7 vif7_2e1-emu ifname)" vif7.1-emu
+	assert_equal "$(rec 7 vif7_2e1-emu devid)" 1
+	assert_equal "$(rec 7 vif7_2e1-emu mac)" 00:16:3e:00:00:71
+	assert_equal "$(rec 7 vif7_2e1-emu bridge)" xenbr1
+	assert_equal "$(rec 7 vif7_2e1-emu pid)" "$QPID"
+	assert_equal "$(xs_val /local/domain/7/device/vif-ioemu)" "vif7.0-emu vif7.1-emu"
+	# the trusted record is dom0's, and the guest cannot even read it
+	run xs_as 7 read /local/domain/0/backend/vif-ioemu/7/vif7_2e1-emu/mac
+	assert_failure
+}
+
+@test "QEMU's exit runs qemu-ifdown: records and the compatible list are gone" {
+	xen_guest7
+	start_qemu XEN_DOMAIN_ID=7 -- -name guest7 \
+		$(nic n0 vif7.0-emu 00:16:3e:00:00:70) $(nic n1 vif7.1-emu 00:16:3e:00:00:71)
+	assert_equal "$(rec 7 vif7_2e0-emu devid)" 0
+	stop_qemu
+	assert_equal "$(xs_val /local/domain/0/backend/vif-ioemu/7)" "<absent>"
+	assert_equal "$(xs_val /local/domain/7/device/vif-ioemu)" "<absent>"
+	run link_exists vif7.0-emu
+	assert_failure
+	grep -q "qemu-ifdown down vif7.1-emu: done" "$T/hotplug.log"
+}
+
+@test "a guest known only by -name is found through /local/domain/*/name, devid by MAC" {
+	xs write /local/domain/9/name web9
+	mk_backend 9 3 bridge=xenbr1 mac=00:16:3e:00:09:03
+	start_qemu -- -name guest=web9,debug-threads=on $(nic n0 tapw 00:16:3e:00:09:03)
+	assert_equal "$(link_master tapw)" xenbr1
+	assert_equal "$(rec 9 tapw devid)" 3
+	assert_equal "$(link_alias tapw)" "xen domain web9 (9) nic 3 00:16:3e:00:09:03"
+	assert_equal "$(link_altnames tapw)" web9.3
+}
+
+@test "plain KVM with no xenstore: attached, alias from -name, xenstore's absence logged once" {
+	QEMU_XS=$T/no-such.sock start_qemu -- -name kvm1 $(nic n0 tapk 52:54:00:00:00:01)
+	assert_equal "$(link_master tapk)" xenbr0
+	assert_equal "$(link_alias tapk)" "qemu guest kvm1 (pid $QPID) nic 0 52:54:00:00:00:01"
+	assert_equal "$(grep -c 'xenstore is not reachable' "$T/hotplug.log")" 1
+	stop_qemu
+	assert_equal "$(grep -c 'xenstore is not reachable' "$T/hotplug.log")" 2
+}
+
+@test "qemu-dm's two arguments: BRIDGE wins, with the xenbrN -> ethN rule; owner found by scan" {
+	mk_bridge eth1
+	ip netns exec "$NS" "$BUILD/tap-holder" tapd >/dev/null &
+	holder=$!
+	for _ in $(seq 1 50); do link_exists tapd && break; sleep 0.05; done
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		$(helper_cmd qemu-ifup) tapd xenbr1
+	assert_success
+	assert_equal "$(link_master tapd)" xenbr1
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		"$BUILD/qemu-ifup" tapd xenbr5
+	assert_failure 1
+	assert_output "qemu-ifup up tapd: bridge xenbr5 does not exist (bridges here: eth1, xenbr0, xenbr1)"
+	ip -n "$NS" link del xenbr1
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		"$BUILD/qemu-ifup" tapd xenbr1
+	assert_success
+	assert_equal "$(link_master tapd)" eth1
+	kill "$holder"
+}
+
+@test "a failing qemu-ifup stops QEMU's start, with the sentence in the log" {
+	xs write /local/domain/7/name guest7
+	mk_backend 7 0 bridge=nosuchbr mac=00:16:3e:00:00:70
+	run start_qemu XEN_DOMAIN_ID=7 -- $(nic n0 vif7.0-emu 00:16:3e:00:00:70)
+	assert_failure
+	QPID=
+	grep -qF "qemu-ifup up vif7.0-emu: bridge nosuchbr (from xenstore) does not exist (bridges here: xenbr0, xenbr1)" "$T/hotplug.log"
+	assert_equal "$(xs_val /local/domain/0/backend/vif-ioemu/7)" "<absent>"
+}
+
+@test "tap_mac = libvirt gives the tap the guest's MAC with 0xfe first" {
+	echo "tap_mac = libvirt" >>"$T/vifplug.conf"
+	start_qemu -- -name kvm2 $(nic n0 tapl 52:54:00:12:34:56)
+	assert_equal "$(link_mac tapl)" fe:54:00:12:34:56
+}
+
+@test "a bad interface name is refused in one sentence" {
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		"$BUILD/qemu-ifup" "tap;rm"
+	assert_failure 1
+	assert_output "qemu-ifup up -: 'tap;rm' is not a valid interface name"
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		"$BUILD/qemu-ifup"
+	assert_failure 1
+	assert_output "qemu-ifup up -: no interface name given (usage: qemu-ifup IFNAME [BRIDGE])"
+}

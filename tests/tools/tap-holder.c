@@ -1,0 +1,38 @@
+/* tap-holder IFNAME [CMD ARG...]: opens tap IFNAME (creating it) and
+ * holds it, as QEMU or libvirt does; with CMD, runs it with the tap open
+ * on the fd number it prints (libvirt's -netdev tap,fd=N). */
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	struct ifreq ifr;
+	int fd;
+
+	if (argc < 2 || strlen(argv[1]) >= IFNAMSIZ) {
+		fprintf(stderr, "usage: tap-holder IFNAME [CMD ARG...]\n");
+		return 2;
+	}
+	fd = open("/dev/net/tun", O_RDWR);
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	memcpy(ifr.ifr_name, argv[1], strlen(argv[1]) + 1);
+	if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		perror("tap-holder");
+		return 1;
+	}
+	printf("%d\n", fd);
+	fflush(stdout);
+	if (argc > 2) {
+		execvp(argv[2], argv + 2);
+		perror("tap-holder: exec");
+		return 127;
+	}
+	for (;;)
+		pause();
+}
