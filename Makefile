@@ -30,7 +30,7 @@ COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(OBJ)/%.o)
 LIB := $(BUILD)/libvifplug.a
 
-HELPERS := vif-bridge vif-route vif-setup qemu-ifup qemu-ifdown
+HELPERS := vif-bridge vif-route vif-setup qemu-ifup qemu-ifdown vifctl
 HELPER_BIN := $(HELPERS:%=$(BUILD)/%)
 
 SIM_SRC := $(wildcard tests/sim/*.c)

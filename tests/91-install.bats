@@ -26,7 +26,7 @@ teardown() { :; }
 }
 
 @test "helpers carry libxenstore inside them and are hardened" {
-	for prog in vif-bridge vif-route vif-setup qemu-ifup qemu-ifdown; do
+	for prog in vif-bridge vif-route vif-setup qemu-ifup qemu-ifdown vifctl; do
 		run ldd "$BUILD/$prog"
 		refute_output --partial libxenstore
 		refute_output --partial libxentoolcore

@@ -1,6 +1,6 @@
 /* tap-holder IFNAME [CMD ARG...]: opens tap IFNAME (creating it) and
  * holds it, as QEMU or libvirt does; with CMD, runs it with the tap open
- * on the fd number it prints (libvirt's -netdev tap,fd=N). */
+ * as fd 3 (libvirt's -netdev tap,fd=3), whatever fd 3 was before. */
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
@@ -25,6 +25,14 @@ int main(int argc, char **argv)
 	if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		perror("tap-holder");
 		return 1;
+	}
+	if (argc > 2 && fd != 3) {
+		if (dup2(fd, 3) < 0) {
+			perror("tap-holder: dup2");
+			return 1;
+		}
+		close(fd);
+		fd = 3;
 	}
 	printf("%d\n", fd);
 	fflush(stdout);

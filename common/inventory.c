@@ -1,0 +1,159 @@
+/* inventory.c: classify the host's guest links and name their owners. */
+#include "inventory.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+#include <xenstore.h>
+
+#include "emu.h"
+#include "xs.h"
+
+static void xs_into(struct hotplug *hp, const char *path, char *dst,
+		    size_t len)
+{
+	char *v;
+
+	if (!hp->xs || xs_get(hp->xs, XBT_NULL, path, &v))
+		return;
+	snprintf(dst, len, "%s", v);
+	free(v);
+}
+
+/* A netback vif: vifD.N, or the vifname its backend gave it. */
+static bool netback_vif(struct hotplug *hp, const char *name, long *dom,
+			long *dev)
+{
+	char **doms = NULL, **devs, path[96], *v;
+	unsigned nd = 0, nv;
+	unsigned d, n;
+	bool emu, found = false;
+
+	if (names_parse_vif(name, &d, &n, &emu) == 0 && !emu) {
+		*dom = d;
+		*dev = n;
+		return true;
+	}
+	if (!hp->xs || xs_list(hp->xs, XBT_NULL, "backend/vif", &doms, &nd))
+		return false;
+	for (unsigned i = 0; i < nd && !found; i++) {
+		snprintf(path, sizeof(path), "backend/vif/%.16s", doms[i]);
+		if (xs_list(hp->xs, XBT_NULL, path, &devs, &nv))
+			continue;
+		for (unsigned j = 0; j < nv && !found; j++) {
+			snprintf(path, sizeof(path), "backend/vif/%.16s/%.16s/vifname",
+				 doms[i], devs[j]);
+			if (xs_get(hp->xs, XBT_NULL, path, &v))
+				continue;
+			if (!strcmp(v, name)) {
+				found = true;
+				*dom = strtol(doms[i], NULL, 10);
+				*dev = strtol(devs[j], NULL, 10);
+			}
+			free(v);
+		}
+		free(devs);
+	}
+	free(doms);
+	return found;
+}
+
+struct links {
+	struct nl_link *v;
+	size_t n, cap;
+};
+
+static int link_cb(const struct nl_link *l, void *arg)
+{
+	struct links *ls = arg;
+
+	if (ls->n == ls->cap) {
+		size_t cap = ls->cap ? ls->cap * 2 : 32;
+		struct nl_link *v = realloc(ls->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		ls->v = v;
+		ls->cap = cap;
+	}
+	ls->v[ls->n++] = *l;
+	return 0;
+}
+
+/* One link's row; false if it is no guest's link. */
+static bool row_for(struct hotplug *hp, const struct links *ls,
+		    const struct nl_link *l, struct inv_row *r)
+{
+	char path[128];
+	long dom, dev;
+
+	memset(r, 0, sizeof(*r));
+	r->domid = r->devid = -1;
+	snprintf(r->name, sizeof(r->name), "%s", l->name);
+	r->up = l->flags & IFF_UP;
+	for (size_t i = 0; l->master && i < ls->n; i++)
+		if (ls->v[i].index == l->master)
+			snprintf(r->bridge, sizeof(r->bridge), "%s",
+				 ls->v[i].name);
+	if (netback_vif(hp, l->name, &dom, &dev)) {
+		r->kind = "netback vif";
+		r->domid = dom;
+		r->devid = dev;
+		snprintf(path, sizeof(path), "backend/vif/%ld/%ld/mac", dom, dev);
+		xs_into(hp, path, r->mac, sizeof(r->mac));
+		snprintf(path, sizeof(path), "backend/vif/%ld/%ld/hotplug-status",
+			 dom, dev);
+		xs_into(hp, path, r->status, sizeof(r->status));
+		snprintf(path, sizeof(path), "/local/domain/%ld/name", dom);
+		xs_into(hp, path, r->domain, sizeof(r->domain));
+		return true;
+	}
+	if (strcmp(l->kind, "tun"))
+		return false;
+	{
+		struct emu e;
+
+		/* the answer qemu-ifup gives, for any tap: fd= ones too */
+		snprintf(hp->dev, sizeof(hp->dev), "%s", l->name);
+		emu_resolve(hp, &e);
+		r->pid = e.pid;
+		r->domid = e.domid;
+		r->devid = e.domid >= 0 ? e.devid : e.nic;
+		snprintf(r->mac, sizeof(r->mac), "%s", e.mac);
+		snprintf(r->domain, sizeof(r->domain), "%s", e.name);
+		r->kind = e.domid >= 0 ? "emulated tap" : "other tap";
+	}
+	return true;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct inv_row *)a)->name,
+		      ((const struct inv_row *)b)->name);
+}
+
+int inv_collect(struct hotplug *hp, struct inv_row **rows, size_t *n)
+{
+	struct links ls = { 0 };
+	int rc;
+
+	/* the whole dump first: no other request may interleave with it */
+	rc = nl_link_foreach(hp->nl, link_cb, &ls);
+	*rows = rc ? NULL : calloc(ls.n ? ls.n : 1, sizeof(**rows));
+	*n = 0;
+	if (!rc && !*rows)
+		rc = -ENOMEM;
+	for (size_t i = 0; !rc && i < ls.n; i++)
+		if (row_for(hp, &ls, &ls.v[i], &(*rows)[*n]))
+			(*n)++;
+	free(ls.v);
+	if (rc) {
+		free(*rows);
+		*rows = NULL;
+		return rc;
+	}
+	qsort(*rows, *n, sizeof(**rows), by_name);
+	return 0;
+}
