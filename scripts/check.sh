@@ -28,11 +28,18 @@ for t in "$BUILD"/test-*; do
 	if [ $rc -ne 0 ] && [ -z "$f" ]; then failed=$((failed + 1)); fi
 done
 
+# Files run side by side on every core (GNU parallel), tests within a
+# file in order; every test has its own namespace and simulator.
+jobs=()
+if command -v parallel >/dev/null; then
+	jobs=(--jobs "$(nproc)" --no-parallelize-within-files)
+fi
+
 # run_bats PREFIX VALGRIND: the bats suite once, counted into the totals.
 run_bats() {
 	local prefix=$1 tap p s f planned missing
 	tap=$(mktemp)
-	VALGRIND=$2 bats --tap "$top"/tests/*.bats |
+	VALGRIND=$2 bats "${jobs[@]}" --tap "$top"/tests/*.bats |
 		sed -u "s/^\(not \)\{0,1\}ok [0-9]* /&$prefix/" | tee "$tap"
 	p=$(grep -cE '^ok [0-9]+' "$tap")
 	s=$(grep -cE '^ok [0-9]+ .*# skip' "$tap")

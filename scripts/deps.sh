@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(gcc make pkg-config libc6-dev libxen-dev libmnl-dev libudev-dev
 	libcmocka-dev bats bats-support bats-assert xenstore-utils iproute2
-	jq udev valgrind mandoc qemu-system-x86
+	jq udev valgrind mandoc qemu-system-x86 parallel
 	# only for the parity suite: what Xen's own scripts call
 	bridge-utils net-tools)
 missing=()
