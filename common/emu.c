@@ -15,14 +15,14 @@
 #include "qemuargs.h"
 #include "xs.h"
 
-/* The domain whose /local/domain/D/name is name, or -1. */
-static long domid_by_name(struct hotplug *hp, const char *name)
+/* The domain whose /local/domain/D/KEY is want, or -1. */
+static long domid_by(struct hotplug *hp, const char *key, const char *want)
 {
 	char **doms, path[64], *v;
 	unsigned n;
 	long found = -1;
 
-	if (!hp->xs || !*name || xs_list(hp->xs, XBT_NULL, "/local/domain",
+	if (!hp->xs || !*want || xs_list(hp->xs, XBT_NULL, "/local/domain",
 					 &doms, &n))
 		return -1;
 	for (unsigned i = 0; i < n && found < 0; i++) {
@@ -30,9 +30,9 @@ static long domid_by_name(struct hotplug *hp, const char *name)
 
 		if (names_parse_domid(doms[i], &d))
 			continue;
-		snprintf(path, sizeof(path), "/local/domain/%u/name", d);
+		snprintf(path, sizeof(path), "/local/domain/%u/%s", d, key);
 		if (xs_get(hp->xs, XBT_NULL, path, &v) == 0) {
-			if (!strcmp(v, name))
+			if (!strcmp(v, want))
 				found = d;
 			free(v);
 		}
@@ -71,7 +71,7 @@ static long backend_by_mac(struct hotplug *hp, long domid, const char *mac)
 int emu_resolve(struct hotplug *hp, struct emu *e)
 {
 	struct qemu_info *qi;
-	char *buf = NULL;
+	char *buf = NULL, vm[64] = "";
 	const char *v;
 	size_t len;
 	unsigned d;
@@ -103,6 +103,8 @@ int emu_resolve(struct hotplug *hp, struct emu *e)
 		if (e->domid < 0)
 			e->domid = qi->domid;
 		snprintf(e->name, sizeof(e->name), "%s", qi->name);
+		if (qi->uuid[0])
+			snprintf(vm, sizeof(vm), "/vm/%.40s", qi->uuid);
 		if (nic) {
 			uint8_t m[6];
 
@@ -113,8 +115,11 @@ int emu_resolve(struct hotplug *hp, struct emu *e)
 	}
 	free(buf);
 	free(qi);
+	/* by name, then by the uuid libxl keeps in /local/domain/D/vm */
 	if (e->domid < 0)
-		e->domid = domid_by_name(hp, e->name);
+		e->domid = domid_by(hp, "name", e->name);
+	if (e->domid < 0)
+		e->domid = domid_by(hp, "vm", vm);
 	if (e->domid >= 0 && !e->name[0] && hp->xs) {
 		char path[64], *n;
 
@@ -309,23 +314,41 @@ int emu_up(struct hotplug *hp)
 	return 0;
 }
 
-/* The domain whose records name this tap. */
-static long recorded_domid(struct hotplug *hp)
+int emu_from_records(struct hotplug *hp, struct emu *e)
 {
-	char **doms, path[128], node[NAMES_XS_IFNAME_MAX];
+	char **doms, path[160], node[NAMES_XS_IFNAME_MAX], *v;
 	unsigned n;
-	long found = -1;
+	bool found = false;
 
 	if (!hp->xs || xs_list(hp->xs, XBT_NULL, "backend/vif-ioemu", &doms, &n))
-		return -1;
+		return 0;
 	names_xs_ifname(hp->dev, node);
-	for (unsigned i = 0; i < n && found < 0; i++) {
+	for (unsigned i = 0; i < n && !found; i++) {
 		unsigned d;
 
 		snprintf(path, sizeof(path), "backend/vif-ioemu/%.16s/%s",
 			 doms[i], node);
-		if (!names_parse_domid(doms[i], &d) && xs_exists(hp->xs, path))
-			found = d;
+		if (names_parse_domid(doms[i], &d) || !xs_exists(hp->xs, path))
+			continue;
+		found = true;
+		e->domid = d;
+		snprintf(path, sizeof(path), "backend/vif-ioemu/%u/%s/devid", d,
+			 node);
+		if (xs_get(hp->xs, XBT_NULL, path, &v) == 0) {
+			e->devid = strtol(v, NULL, 10);
+			free(v);
+		}
+		snprintf(path, sizeof(path), "backend/vif-ioemu/%u/%s/mac", d,
+			 node);
+		if (xs_get(hp->xs, XBT_NULL, path, &v) == 0) {
+			snprintf(e->mac, sizeof(e->mac), "%s", v);
+			free(v);
+		}
+		snprintf(path, sizeof(path), "/local/domain/%u/name", d);
+		if (xs_get(hp->xs, XBT_NULL, path, &v) == 0) {
+			snprintf(e->name, sizeof(e->name), "%s", v);
+			free(v);
+		}
 	}
 	free(doms);
 	return found;
@@ -334,12 +357,12 @@ static long recorded_domid(struct hotplug *hp)
 int emu_down(struct hotplug *hp)
 {
 	struct nl_link link;
-	struct emu e = { .domid = recorded_domid(hp) };
+	struct emu e = { .domid = -1, .devid = -1, .nic = -1 };
 	struct records r = { .hp = hp, .e = &e, .add = false };
 	char bridge[NL_IFNAMSIZ];
 	int rc;
 
-	if (e.domid >= 0) {
+	if (emu_from_records(hp, &e)) {
 		rc = xs_txn_run(hp->xs, write_records, &r);
 		if (rc)
 			return hp_error(hp, "cannot remove its records under "

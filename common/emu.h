@@ -22,6 +22,10 @@ struct emu {
  * want of an answer: unknown fields stay -1 or "". */
 int emu_resolve(struct hotplug *hp, struct emu *e);
 
+/* What vifplug's records (backend/vif-ioemu) say of hp->dev, for when
+ * /proc cannot answer: 1 if there are records, 0 if not. */
+int emu_from_records(struct hotplug *hp, struct emu *e);
+
 /* qemu-ifup and qemu-ifdown. */
 int emu_up(struct hotplug *hp);
 int emu_down(struct hotplug *hp);

@@ -118,6 +118,9 @@ static bool row_for(struct hotplug *hp, const struct links *ls,
 		/* the answer qemu-ifup gives, for any tap: fd= ones too */
 		snprintf(hp->dev, sizeof(hp->dev), "%s", l->name);
 		emu_resolve(hp, &e);
+		/* the records, where /proc did not name a domain */
+		if (e.domid < 0)
+			emu_from_records(hp, &e);
 		r->pid = e.pid;
 		r->domid = e.domid;
 		r->devid = e.domid >= 0 ? e.devid : e.nic;

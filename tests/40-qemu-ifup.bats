@@ -110,6 +110,17 @@ link_altnames() { link_json "$1" | jq -r '.[0].altnames // [] | join(" ")'; }
 	assert_equal "$(link_altnames tapw)" web9.3
 }
 
+@test "a guest known only by -uuid is found through /local/domain/*/vm" {
+	xs write /local/domain/9/vm /vm/c7a5fdbd-cdaf-9455-926a-d65c16db1809 \
+		/local/domain/9/name web9
+	mk_backend 9 0 bridge=xenbr1 mac=00:16:3e:00:09:00
+	start_qemu -- -uuid c7a5fdbd-cdaf-9455-926a-d65c16db1809 \
+		$(nic n0 tapu 00:16:3e:00:09:00)
+	assert_equal "$(link_master tapu)" xenbr1
+	assert_equal "$(rec 9 tapu devid)" 0
+	assert_equal "$(link_alias tapu)" "xen domain web9 (9) nic 0 00:16:3e:00:09:00"
+}
+
 @test "plain KVM with no xenstore: attached, alias from -name, xenstore's absence logged once" {
 	QEMU_XS=$T/no-such.sock start_qemu -- -name kvm1 $(nic n0 tapk 52:54:00:00:00:01)
 	assert_equal "$(link_master tapk)" xenbr0

@@ -141,3 +141,21 @@ guest7() {
 	vifctl which
 	assert_failure 2
 }
+
+@test "which: where /proc names no domain, vifplug's records still do" {
+	xs write /local/domain/7/name guest7
+	ip netns exec "$NS" "$BUILD/tap-holder" tapr >/dev/null &
+	PIDS+=($!)
+	wait_link tapr
+	xs write /local/domain/0/backend/vif-ioemu/7/tapr/ifname tapr \
+		/local/domain/0/backend/vif-ioemu/7/tapr/devid 4 \
+		/local/domain/0/backend/vif-ioemu/7/tapr/mac 00:16:3e:00:00:74
+	vifctl which tapr --json
+	assert_success
+	LIST=$output
+	assert_equal "$(row tapr kind)" "emulated tap"
+	assert_equal "$(row tapr domid)" 7
+	assert_equal "$(row tapr domain)" guest7
+	assert_equal "$(row tapr devid)" 4
+	assert_equal "$(row tapr mac)" 00:16:3e:00:00:74
+}
