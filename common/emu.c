@@ -140,24 +140,12 @@ int emu_resolve(struct hotplug *hp, struct emu *e)
 static int read_backend(struct hotplug *hp, const struct emu *e)
 {
 	static const char *const keys[] = { "bridge", "mtu", NULL };
-	char path[128], *v;
 
 	if (!hp->xs || e->domid < 0 || e->devid < 0)
 		return 0;
-	for (int i = 0; keys[i]; i++) {
-		snprintf(path, sizeof(path), "backend/vif/%ld/%ld/%s", e->domid,
-			 e->devid, keys[i]);
-		if (xs_get(hp->xs, XBT_NULL, path, &v))
-			continue;
-		snprintf(hp->xenbus_path, sizeof(hp->xenbus_path),
-			 "backend/vif/%ld/%ld", e->domid, e->devid);
-		if (params_set(&hp->params, keys[i], v, PARAM_STORE)) {
-			free(v);
-			return hp_error(hp, "out of memory");
-		}
-		free(v);
-	}
-	return 0;
+	snprintf(hp->xenbus_path, sizeof(hp->xenbus_path), "backend/vif/%ld/%ld",
+		 e->domid, e->devid);
+	return hp_read_store(hp, hp->xenbus_path, keys);
 }
 
 struct records {

@@ -102,28 +102,42 @@ static void arm_watchdog(struct hotplug *hp)
 	alarm(hp->conf.timeout);
 }
 
-static int read_store_params(struct hotplug *hp)
+int hp_read_store(struct hotplug *hp, const char *dir,
+		  const char *const keys[])
 {
-	char path[sizeof(hp->xenbus_path) + 16];
+	char path[NAMES_XS_ABS_PATH_MAX + 32], **names;
+	unsigned n;
+	int rc = xs_list(hp->xs, XBT_NULL, dir, &names, &n);
 
-	for (size_t i = 0; store_keys[i]; i++) {
-		char *v;
-		int rc;
+	/* One listing, then a read of only the keys present: a typical
+	 * backend has one or two of them, and each read is a round trip. */
+	if (rc == -ENOENT || rc == -EACCES)
+		return 0;
+	if (rc)
+		return hp_error(hp, "cannot list %s: %s", dir, strerror(-rc));
+	for (unsigned i = 0; i < n && !rc; i++)
+		for (size_t k = 0; keys[k] && !rc; k++) {
+			char *v;
 
-		snprintf(path, sizeof(path), "%s/%s", hp->xenbus_path,
-			 store_keys[i]);
-		rc = xs_get(hp->xs, XBT_NULL, path, &v);
-		if (rc == -ENOENT || rc == -EACCES)
-			continue;
-		if (rc)
-			return hp_error(hp, "cannot read %s: %s", path,
-					strerror(-rc));
-		rc = params_set(&hp->params, store_keys[i], v, PARAM_STORE);
-		free(v);
-		if (rc)
-			return hp_error(hp, "out of memory");
-	}
-	return 0;
+			if (strcmp(names[i], keys[k]))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, keys[k]);
+			rc = xs_get(hp->xs, XBT_NULL, path, &v);
+			if (rc == -ENOENT || rc == -EACCES) {
+				rc = 0;
+				continue;
+			}
+			if (rc) {
+				rc = hp_error(hp, "cannot read %s: %s", path,
+					      strerror(-rc));
+				continue;
+			}
+			if (params_set(&hp->params, keys[k], v, PARAM_STORE))
+				rc = hp_error(hp, "out of memory");
+			free(v);
+		}
+	free(names);
+	return rc;
 }
 
 /* The device and backend path of a vif event: vif= and XENBUS_PATH. */
@@ -322,7 +336,8 @@ int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
 	    xs_exists(hp->xs, "libxl/disable_udev"))
 		return HP_SKIP;
 	hp->xenbus_ok = true;
-	if (read_store_params(hp) || validate_vifname(hp))
+	if (hp_read_store(hp, hp->xenbus_path, store_keys) ||
+	    validate_vifname(hp))
 		return -1;
 	arm_watchdog(hp);
 	rc = nl_open(&hp->nl);

@@ -55,6 +55,12 @@ extern const char *const hp_env_keys[];
 
 int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
 	    char **envp, int flags);
+/* The keys of xenstore directory dir that are in keys (NULL-terminated)
+ * become PARAM_STORE parameters; absent or unreadable ones are skipped,
+ * as Xen's xenstore_read_default does. 0, or -1 with hp->error. */
+int hp_read_store(struct hotplug *hp, const char *dir,
+		  const char *const keys[]);
+
 /* Runs the action whose command matches; -1 with hp->error if none. */
 int hp_dispatch(struct hotplug *hp, const struct hp_action *actions);
 
