@@ -120,14 +120,11 @@ int emu_resolve(struct hotplug *hp, struct emu *e)
 		e->domid = domid_by(hp, "name", e->name);
 	if (e->domid < 0)
 		e->domid = domid_by(hp, "vm", vm);
-	if (e->domid >= 0 && !e->name[0] && hp->xs) {
-		char path[64], *n;
+	if (e->domid >= 0 && !e->name[0]) {
+		char path[64];
 
 		snprintf(path, sizeof(path), "/local/domain/%ld/name", e->domid);
-		if (xs_get(hp->xs, XBT_NULL, path, &n) == 0) {
-			snprintf(e->name, sizeof(e->name), "%s", n);
-			free(n);
-		}
+		xs_read_buf(hp->xs, path, e->name, sizeof(e->name));
 	}
 	if (e->domid >= 0)
 		e->devid = backend_by_mac(hp, e->domid, e->mac);
@@ -304,7 +301,7 @@ int emu_up(struct hotplug *hp)
 
 int emu_from_records(struct hotplug *hp, struct emu *e)
 {
-	char **doms, path[160], node[NAMES_XS_IFNAME_MAX], *v;
+	char **doms, path[160], node[NAMES_XS_IFNAME_MAX], devid[16];
 	unsigned n;
 	bool found = false;
 
@@ -314,29 +311,20 @@ int emu_from_records(struct hotplug *hp, struct emu *e)
 	for (unsigned i = 0; i < n && !found; i++) {
 		unsigned d;
 
-		snprintf(path, sizeof(path), "backend/vif-ioemu/%.16s/%s",
+		/* every record has a devid: reading it is the existence test */
+		snprintf(path, sizeof(path), "backend/vif-ioemu/%.16s/%s/devid",
 			 doms[i], node);
-		if (names_parse_domid(doms[i], &d) || !xs_exists(hp->xs, path))
+		if (names_parse_domid(doms[i], &d) ||
+		    xs_read_buf(hp->xs, path, devid, sizeof(devid)))
 			continue;
 		found = true;
 		e->domid = d;
-		snprintf(path, sizeof(path), "backend/vif-ioemu/%u/%s/devid", d,
-			 node);
-		if (xs_get(hp->xs, XBT_NULL, path, &v) == 0) {
-			e->devid = strtol(v, NULL, 10);
-			free(v);
-		}
+		e->devid = strtol(devid, NULL, 10);
 		snprintf(path, sizeof(path), "backend/vif-ioemu/%u/%s/mac", d,
 			 node);
-		if (xs_get(hp->xs, XBT_NULL, path, &v) == 0) {
-			snprintf(e->mac, sizeof(e->mac), "%s", v);
-			free(v);
-		}
+		xs_read_buf(hp->xs, path, e->mac, sizeof(e->mac));
 		snprintf(path, sizeof(path), "/local/domain/%u/name", d);
-		if (xs_get(hp->xs, XBT_NULL, path, &v) == 0) {
-			snprintf(e->name, sizeof(e->name), "%s", v);
-			free(v);
-		}
+		xs_read_buf(hp->xs, path, e->name, sizeof(e->name));
 	}
 	free(doms);
 	return found;

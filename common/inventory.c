@@ -11,17 +11,6 @@
 #include "emu.h"
 #include "xs.h"
 
-static void xs_into(struct hotplug *hp, const char *path, char *dst,
-		    size_t len)
-{
-	char *v;
-
-	if (!hp->xs || xs_get(hp->xs, XBT_NULL, path, &v))
-		return;
-	snprintf(dst, len, "%s", v);
-	free(v);
-}
-
 /* A netback vif: vifD.N, or the vifname its backend gave it. */
 static bool netback_vif(struct hotplug *hp, const char *name, long *dom,
 			long *dev)
@@ -102,12 +91,12 @@ static bool row_for(struct hotplug *hp, const struct links *ls,
 		r->domid = dom;
 		r->devid = dev;
 		snprintf(path, sizeof(path), "backend/vif/%ld/%ld/mac", dom, dev);
-		xs_into(hp, path, r->mac, sizeof(r->mac));
+		xs_read_buf(hp->xs, path, r->mac, sizeof(r->mac));
 		snprintf(path, sizeof(path), "backend/vif/%ld/%ld/hotplug-status",
 			 dom, dev);
-		xs_into(hp, path, r->status, sizeof(r->status));
+		xs_read_buf(hp->xs, path, r->status, sizeof(r->status));
 		snprintf(path, sizeof(path), "/local/domain/%ld/name", dom);
-		xs_into(hp, path, r->domain, sizeof(r->domain));
+		xs_read_buf(hp->xs, path, r->domain, sizeof(r->domain));
 		return true;
 	}
 	if (strcmp(l->kind, "tun"))

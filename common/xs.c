@@ -2,6 +2,7 @@
 #include "xs.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -49,15 +50,20 @@ int xs_get(struct xs_handle *h, uint32_t t, const char *path, char **val)
 	return 0;
 }
 
-int xs_read_default(struct xs_handle *h, const char *path, const char *def,
-		    char **val)
+int xs_read_buf(struct xs_handle *h, const char *path, char *buf,
+		size_t len)
 {
-	int rc = xs_get(h, XBT_NULL, path, val);
+	char *v;
+	int rc = h ? xs_get(h, XBT_NULL, path, &v) : -ENOTCONN;
 
-	if (rc != -ENOENT && rc != -EACCES)
+	if (rc)
 		return rc;
-	*val = def ? strdup(def) : NULL;
-	return def && !*val ? -ENOMEM : 0;
+	if (strlen(v) >= len)
+		rc = -E2BIG;
+	else
+		memcpy(buf, v, strlen(v) + 1);
+	free(v);
+	return rc;
 }
 
 int xs_put(struct xs_handle *h, uint32_t t, const char *path,

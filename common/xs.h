@@ -3,6 +3,7 @@
 #define VIFPLUG_XS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct xs_handle;
@@ -16,10 +17,11 @@ void xs_disconnect(struct xs_handle *h);
  * malloc'd and NUL-terminated. -ENOENT if absent. */
 int xs_get(struct xs_handle *h, uint32_t t, const char *path, char **val);
 
-/* The value, or a copy of def when the node is absent or unreadable, as
- * Xen's xenstore_read_default. Other failures are returned. */
-int xs_read_default(struct xs_handle *h, const char *path, const char *def,
-		    char **val);
+/* Read-with-default, as Xen's xenstore_read_default: buf (len bytes) gets
+ * the value; when the node is absent, unreadable, too long for buf or h is
+ * NULL, buf keeps what it held (the default) and -errno says why. */
+int xs_read_buf(struct xs_handle *h, const char *path, char *buf,
+		size_t len);
 
 int xs_put(struct xs_handle *h, uint32_t t, const char *path,
 	   const char *val);
