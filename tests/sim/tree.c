@@ -358,7 +358,7 @@ static int unescape(const char *s, char *out, unsigned *len, const char **end)
 
 int tree_load(struct node *root, FILE *f, char *why, size_t whylen)
 {
-	char line[8192], value[8192];
+	char line[8192], value[8192], path[4096];
 	unsigned lineno = 0;
 
 	while (fgets(line, sizeof(line), f)) {
@@ -386,21 +386,15 @@ int tree_load(struct node *root, FILE *f, char *why, size_t whylen)
 				 lineno);
 			return -1;
 		}
-		if (!eq) {
-			/* the path ends where the perms begin */
-			rest = end + strspn(end, " \t");
-			if (*rest == '[') {
-				char *copy = rest == end ? strdup(rest) : NULL;
-
-				if (copy) {
-					*end = '\0';
-					memmove(value, copy, strlen(copy) + 1);
-					free(copy);
-					rest = value;
-				}
-			}
+		/* the path on its own, so the rest of the line stays whole */
+		if ((size_t)(end - p) >= sizeof(path)) {
+			snprintf(why, whylen, "line %u: path too long", lineno);
+			return -1;
 		}
-		*end = '\0';
+		memcpy(path, p, (size_t)(end - p));
+		path[end - p] = '\0';
+		if (!eq)
+			rest = end;
 		while (*rest == ' ' || *rest == '\t')
 			rest++;
 		if (*rest == '[') {
@@ -425,7 +419,7 @@ int tree_load(struct node *root, FILE *f, char *why, size_t whylen)
 				}
 			free(list);
 		}
-		n = tree_create(root, p, 0);
+		n = tree_create(root, path, 0);
 		if (!n || (eq && tree_set_value(n, value, len)) ||
 		    (np && tree_set_perms(n, perms, np))) {
 			snprintf(why, whylen, "line %u: out of memory", lineno);
