@@ -191,28 +191,28 @@ run_driver_domain() {
 
 # run_udev_vif ACTION 7 0: what the udev rule for a xen-backend vif runs,
 # with the variables the kernel's xenbus and netback put in the uevent.
+# run_udev_tap ACTION 7 0: the net subsystem rule for vif7.0-emu.
 run_udev_vif() {
-	local action=$1 dom=$2 dev=$3
-	shift 3
-	run ip netns exec "$NS" timeout "$HELPER_TIMEOUT" env -i \
-		PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
-		ACTION="$action" SUBSYSTEM=xen-backend DEVPATH="/devices/vif-$dom-$dev" \
+	local dom=$2 dev=$3
+	run_as_udev vif "$@" SUBSYSTEM=xen-backend DEVPATH="/devices/vif-$dom-$dev" \
 		XENBUS_TYPE=vif XENBUS_PATH="backend/vif/$dom/$dev" \
 		XENBUS_BASE_PATH=backend script="${UDEV_SCRIPT:-$BUILD/vif-bridge}" \
-		vif="vif$dom.$dev" UDEV_CALL=1 \
-		$(helper_cmd vif-setup) "$action" type_if=vif "$@" </dev/null
+		vif="vif$dom.$dev"
+}
+run_udev_tap() {
+	run_as_udev tap "$@" SUBSYSTEM=net INTERFACE="vif$2.$3-emu"
 }
 
-# run_udev_tap ACTION 7 0: the net subsystem rule for vif7.0-emu.
-run_udev_tap() {
-	local action=$1 dom=$2 dev=$3
-	shift 3
+# run_as_udev TYPE ACTION DOM DEV [VAR=value...]: vif-setup as a RUN key
+# runs it, with UDEV_CALL=1 and the event's variables.
+run_as_udev() {
+	local type=$1 action=$2
+	shift 4
 	run ip netns exec "$NS" timeout "$HELPER_TIMEOUT" env -i \
 		PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
-		ACTION="$action" SUBSYSTEM=net INTERFACE="vif$dom.$dev-emu" \
-		UDEV_CALL=1 $(helper_cmd vif-setup) "$action" type_if=tap "$@" </dev/null
+		ACTION="$action" UDEV_CALL=1 "$@" \
+		$(helper_cmd vif-setup) "$action" "type_if=$type" </dev/null
 }
 
 # hotplug_status DOMID DEVID: what netback and libxl read.
