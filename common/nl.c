@@ -176,19 +176,43 @@ static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 	return rc == MNL_CB_ERROR ? -errno : 0;
 }
 
-/* The buffer is zeroed whole: libmnl leaves attribute padding as it
- * finds it, and the kernel should not be sent stack garbage. */
-static struct nlmsghdr *link_req(char *buf, size_t size, uint16_t type,
-				 uint16_t flags, int index)
+/* A request in a zeroed buffer (libmnl leaves attribute padding as it
+ * finds it, and the kernel should not be sent stack garbage), with its
+ * fixed header of hdrlen bytes in *hdr. */
+static struct nlmsghdr *req_start(char *buf, size_t size, uint16_t type,
+				  uint16_t flags, size_t hdrlen, void **hdr)
 {
 	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifi;
 
 	memset(buf, 0, size);
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	*hdr = mnl_nlmsg_put_extra_header(nlh, hdrlen);
+	return nlh;
+}
+
+/* A dump of one rtnetlink GET type: every such header (ifinfomsg,
+ * ifaddrmsg, rtmsg) starts with its family byte. */
+static int dump(struct nl *nl, uint16_t type, size_t hdrlen, uint8_t family,
+		mnl_cb_t cb, void *data)
+{
+	char buf[256];
+	uint8_t *hdr;
+	struct nlmsghdr *nlh = req_start(buf, sizeof(buf), type, NLM_F_DUMP,
+					 hdrlen, (void **)&hdr);
+
+	hdr[0] = family;
+	return nl_talk(nl, nlh, cb, data);
+}
+
+static struct nlmsghdr *link_req(char *buf, size_t size, uint16_t type,
+				 uint16_t flags, int index)
+{
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = req_start(buf, size, type, flags, sizeof(*ifi),
+					 (void **)&ifi);
+
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = index;
 	return nlh;
@@ -297,10 +321,9 @@ static int link_dump_cb(const struct nlmsghdr *nlh, void *data)
 int nl_link_foreach(struct nl *nl,
 		    int (*cb)(const struct nl_link *l, void *arg), void *arg)
 {
-	char buf[256];
-	struct nlmsghdr *nlh = link_req(buf, sizeof(buf), RTM_GETLINK, NLM_F_DUMP, 0);
 	struct foreach f = { cb, arg, 0 };
-	int rc = nl_talk(nl, nlh, link_dump_cb, &f);
+	int rc = dump(nl, RTM_GETLINK, sizeof(struct ifinfomsg), AF_UNSPEC,
+		      link_dump_cb, &f);
 
 	return rc ? rc : f.rc;
 }
@@ -414,24 +437,11 @@ static int addr_dump_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Every address of one family (AF_UNSPEC: all) through cb. */
-static int addr_dump(struct nl *nl, uint8_t family, mnl_cb_t cb, void *data)
-{
-	char buf[256] = { 0 };
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifaddrmsg *ifa;
-
-	nlh->nlmsg_type = RTM_GETADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = family;
-	return nl_talk(nl, nlh, cb, data);
-}
-
 int nl_addr_flush(struct nl *nl, int index)
 {
 	struct addr_list a = { .index = index };
-	int rc = addr_dump(nl, AF_UNSPEC, addr_dump_cb, &a);
+	int rc = dump(nl, RTM_GETADDR, sizeof(struct ifaddrmsg), AF_UNSPEC,
+			addr_dump_cb, &a);
 
 	if (!rc)
 		rc = a.rc;
@@ -483,7 +493,8 @@ static int addr4_cb(const struct nlmsghdr *nlh, void *data)
 int nl_addr4_primary(struct nl *nl, int index, uint32_t *addr)
 {
 	struct addr4 a = { .index = index };
-	int rc = addr_dump(nl, AF_INET, addr4_cb, &a);
+	int rc = dump(nl, RTM_GETADDR, sizeof(struct ifaddrmsg), AF_INET,
+			addr4_cb, &a);
 
 	if (rc)
 		return rc;
@@ -496,13 +507,12 @@ int nl_addr4_primary(struct nl *nl, int index, uint32_t *addr)
 int nl_addr4_add(struct nl *nl, int index, uint32_t addr, unsigned prefixlen,
 		 uint32_t brd)
 {
-	char buf[256] = { 0 };
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	char buf[256];
 	struct ifaddrmsg *ifa;
+	struct nlmsghdr *nlh = req_start(buf, sizeof(buf), RTM_NEWADDR,
+					 NLM_F_CREATE | NLM_F_REPLACE,
+					 sizeof(*ifa), (void **)&ifa);
 
-	nlh->nlmsg_type = RTM_NEWADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_INET;
 	ifa->ifa_prefixlen = (uint8_t)prefixlen;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
@@ -518,14 +528,10 @@ static struct nlmsghdr *route4_req(char *buf, size_t size, uint16_t type,
 				   uint16_t flags, uint32_t dst,
 				   unsigned dst_len, int oif, unsigned metric)
 {
-	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
+	struct nlmsghdr *nlh = req_start(buf, size, type, flags, sizeof(*rtm),
+					 (void **)&rtm);
 
-	memset(buf, 0, size);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET;
 	rtm->rtm_dst_len = (uint8_t)dst_len;
 	rtm->rtm_table = RT_TABLE_MAIN;
@@ -615,18 +621,11 @@ static int route_find_cb(const struct nlmsghdr *nlh, void *data)
 int nl_route4_oif(struct nl *nl, uint32_t dst, unsigned dst_len,
 		  unsigned metric, int *oif)
 {
-	char buf[256] = { 0 };
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct rtmsg *rtm;
 	struct route_find f = { .dst = dst, .dst_len = dst_len,
 				.metric = metric };
-	int rc;
+	int rc = dump(nl, RTM_GETROUTE, sizeof(struct rtmsg), AF_INET,
+		      route_find_cb, &f);
 
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
-	rc = nl_talk(nl, nlh, route_find_cb, &f);
 	*oif = f.oif;
 	return rc;
 }
