@@ -30,14 +30,14 @@ COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(OBJ)/%.o)
 LIB := $(BUILD)/libvifplug.a
 
-HELPERS := vif-bridge vif-route vif-setup qemu-ifup qemu-ifdown vifctl
+HELPERS := vif-bridge vif-route vif-setup qemu-ifup qemu-ifdown vifctl vifplugd
 HELPER_BIN := $(HELPERS:%=$(BUILD)/%)
 
 SIM_SRC := $(wildcard tests/sim/*.c)
 SIM_OBJ := $(SIM_SRC:%.c=$(OBJ)/%.o)
 SIM := $(BUILD)/xenstored-sim
 
-TOOLS := $(BUILD)/xs-probe $(BUILD)/syslog-sink $(BUILD)/tap-holder
+TOOLS := $(BUILD)/xs-probe $(BUILD)/syslog-sink $(BUILD)/tap-holder $(BUILD)/uevent-send
 
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
@@ -58,6 +58,10 @@ $(LIB): $(COMMON_OBJ)
 $(BUILD)/%: $(OBJ)/helpers/%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -o $@
 
+# The daemon alone needs threads and libudev (for coldplug's enumeration).
+$(BUILD)/vifplugd: $(OBJ)/helpers/vifplugd.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -ludev -lpthread -o $@
+
 $(SIM): $(SIM_OBJ)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ -o $@
 
@@ -66,6 +70,9 @@ $(BUILD)/xs-probe: $(OBJ)/tests/tools/xs-probe.o
 
 $(BUILD)/syslog-sink: $(OBJ)/tests/tools/syslog-sink.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
+
+$(BUILD)/uevent-send: $(OBJ)/tests/tools/uevent-send.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) -o $@
 
 $(BUILD)/tap-holder: $(OBJ)/tests/tools/tap-holder.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@

@@ -278,3 +278,11 @@ int bridge_offline(struct hotplug *hp)
 	snprintf(extra, sizeof(extra), "bridge=%s", bridge);
 	return hp_run_hooks(hp, "vif", "post", vars);
 }
+
+const struct hp_action bridge_actions[] = {
+	{ "online", bridge_online },
+	{ "add", bridge_online },
+	{ "offline", bridge_offline },
+	{ "remove", bridge_offline },
+	{ NULL, NULL },
+};

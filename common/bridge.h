@@ -44,4 +44,7 @@ void bridge_port_detach(struct hotplug *hp, const struct nl_link *link,
 int bridge_online(struct hotplug *hp);
 int bridge_offline(struct hotplug *hp);
 
+/* The command table of vif-bridge (and of vifplugd for that script). */
+extern const struct hp_action bridge_actions[];
+
 #endif

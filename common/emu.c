@@ -353,3 +353,43 @@ int emu_down(struct hotplug *hp)
 	bridge_port_detach(hp, &link, bridge);
 	return 0;
 }
+
+int emu_records_foreach(struct xs_handle *xs,
+			int (*cb)(const struct emu_record *r, void *arg),
+			void *arg)
+{
+	char **doms, **nodes, path[200];
+	unsigned nd, nn;
+	int rc = 0;
+
+	if (!xs || xs_list(xs, XBT_NULL, "backend/vif-ioemu", &doms, &nd))
+		return 0;
+	for (unsigned i = 0; i < nd && !rc; i++) {
+		struct emu_record r = { 0 };
+
+		if (names_parse_domid(doms[i], &r.domid))
+			continue;
+		snprintf(path, sizeof(path), "backend/vif-ioemu/%u", r.domid);
+		if (xs_list(xs, XBT_NULL, path, &nodes, &nn))
+			continue;
+		for (unsigned j = 0; j < nn && !rc; j++) {
+			r.ifname[0] = r.bridge[0] = '\0';
+			snprintf(path, sizeof(path),
+				 "backend/vif-ioemu/%u/%.64s/ifname", r.domid,
+				 nodes[j]);
+			if (xs_read_buf(xs, path, r.ifname, sizeof(r.ifname)) ||
+			    !names_ifname_valid(r.ifname))
+				continue;
+			snprintf(path, sizeof(path),
+				 "backend/vif-ioemu/%u/%.64s/bridge", r.domid,
+				 nodes[j]);
+			xs_read_buf(xs, path, r.bridge, sizeof(r.bridge));
+			if (r.bridge[0] && !names_ifname_valid(r.bridge))
+				r.bridge[0] = '\0';
+			rc = cb(&r, arg);
+		}
+		free(nodes);
+	}
+	free(doms);
+	return rc;
+}

@@ -26,6 +26,19 @@ int emu_resolve(struct hotplug *hp, struct emu *e);
  * /proc cannot answer: 1 if there are records, 0 if not. */
 int emu_from_records(struct hotplug *hp, struct emu *e);
 
+/* One record of backend/vif-ioemu: a tap, its domain and its bridge. */
+struct emu_record {
+	unsigned domid;
+	char ifname[16];
+	char bridge[16];	/* "" if the record has none */
+};
+
+/* Calls cb for every record with a valid ifname; a non-zero return from
+ * cb stops the walk and is returned. Unreadable parts are skipped. */
+int emu_records_foreach(struct xs_handle *xs,
+			int (*cb)(const struct emu_record *r, void *arg),
+			void *arg);
+
 /* qemu-ifup and qemu-ifdown. */
 int emu_up(struct hotplug *hp);
 int emu_down(struct hotplug *hp);

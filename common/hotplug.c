@@ -58,7 +58,8 @@ int hp_error(struct hotplug *hp, const char *fmt, ...)
 
 const char *hp_nl_strerror(struct hotplug *hp, int rc)
 {
-	static char buf[384];
+	/* Per thread: vifplugd's workers each report their own errors. */
+	static __thread char buf[384];
 	const char *ack = hp->nl ? nl_ext_ack(hp->nl) : "";
 
 	if (*ack)
@@ -93,6 +94,9 @@ static void arm_watchdog(struct hotplug *hp)
 {
 	char cmd[32];
 
+	/* In vifplugd the process outlives the event: no alarm there. */
+	if (hp->shared)
+		return;
 	snprintf(watchdog_msg, sizeof(watchdog_msg),
 		 "%s %s %s: gave up after %u s: xenstore or the kernel did "
 		 "not answer\n",
@@ -255,12 +259,14 @@ static int init_qemu(struct hotplug *hp)
 	return HP_GO;
 }
 
+static int init_event(struct hotplug *hp, int flags, int conf_rc,
+		      unsigned line, const char *why);
+
 int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
 	    char **envp, int flags)
 {
 	const char *conf_path = getenv("VIFPLUG_CONF");
-	const char *bad = NULL, *type;
-	char why[256], buf[64];
+	char why[256];
 	unsigned line;
 	int rc;
 
@@ -275,6 +281,34 @@ int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
 	log_open(prog, &hp->conf);
 	signal(SIGALRM, watchdog);
 	signal(SIGPIPE, SIG_IGN);
+	return init_event(hp, flags, rc, line, why);
+}
+
+int hp_init_shared(struct hotplug *hp, const char *prog, int argc,
+		   char **argv, char **envp, const struct hp_shared *sh)
+{
+	memset(hp, 0, sizeof(*hp));
+	hp->prog = prog;
+	hp->argc = argc;
+	hp->argv = argv;
+	hp->envp = envp;
+	hp->shared = true;
+	hp->conf = *sh->conf;
+	hp->xs = sh->xs;
+	hp->xs_transport = sh->xs_transport;
+	hp->nl = sh->nl;
+	return init_event(hp, 0, 0, 0, "");
+}
+
+static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
+		      const char *why)
+{
+	const char *conf_path = getenv("VIFPLUG_CONF");
+	const char *bad = NULL, *type;
+	char buf[64];
+	char **argv = hp->argv, **envp = hp->envp;
+	int argc = hp->argc;
+
 	if (params_from_env(&hp->params, envp, hp_env_keys) ||
 	    (!(flags & HP_QEMU) &&
 	     params_from_argv(&hp->params, argc, argv, &hp->command, &bad) ==
@@ -327,7 +361,7 @@ int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
 	arm_watchdog(hp);
 	if (rc)
 		return rc;
-	rc = xs_connect(&hp->xs, &hp->xs_transport);
+	rc = hp->xs ? 0 : xs_connect(&hp->xs, &hp->xs_transport);
 	if (rc)
 		return hp_error(hp, "cannot connect to xenstore: %s",
 				strerror(-rc));
@@ -340,7 +374,7 @@ int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
 	    validate_vifname(hp))
 		return -1;
 	arm_watchdog(hp);
-	rc = nl_open(&hp->nl);
+	rc = hp->nl ? 0 : nl_open(&hp->nl);
 	if (rc)
 		return hp_error(hp, "cannot open rtnetlink: %s", strerror(-rc));
 	return HP_GO;
@@ -428,28 +462,35 @@ int hp_connected(struct hotplug *hp)
 
 void hp_free(struct hotplug *hp)
 {
-	nl_close(hp->nl);
+	/* vifplugd's connections outlive the event. */
+	if (!hp->shared) {
+		nl_close(hp->nl);
+		xs_disconnect(hp->xs);
+	}
 	hp->nl = NULL;
-	xs_disconnect(hp->xs);
 	hp->xs = NULL;
 	params_free(&hp->params);
 }
 
+int hp_complete(struct hotplug *hp, int rc)
+{
+	/* Netback waits for this key: it is the last thing written. */
+	if (rc == HP_GO && hp->cmd == HP_ONLINE && hp->type == HP_VIF)
+		rc = hp_connected(hp);
+	alarm(0);
+	if (rc < 0) {
+		hp_report_error(hp);
+		return -1;
+	}
+	if (rc == HP_GO)
+		log_msg(LOG_INFO, "%s %s %s: done", hp->prog, hp->command,
+			dev_for_messages(hp));
+	return rc;
+}
+
 void hp_success(struct hotplug *hp)
 {
-	int rc = 0;
-
-	/* Netback waits for this key: it is the last thing written. */
-	if (hp->cmd == HP_ONLINE && hp->type == HP_VIF)
-		rc = hp_connected(hp);
-	if (rc)
-		hp_finish(hp, rc);
-	alarm(0);
-	log_msg(LOG_INFO, "%s %s %s: done", hp->prog, hp->command,
-		dev_for_messages(hp));
-	hp_free(hp);
-	log_close();
-	exit(0);
+	hp_finish(hp, HP_GO);
 }
 
 void hp_fatal(struct hotplug *hp, const char *fmt, ...)
@@ -461,24 +502,15 @@ void hp_fatal(struct hotplug *hp, const char *fmt, ...)
 		vsnprintf(hp->error, sizeof(hp->error), fmt, ap);
 		va_end(ap);
 	}
-	hp_report_error(hp);
-	alarm(0);
-	hp_free(hp);
-	log_close();
-	exit(1);
+	hp_finish(hp, -1);
 }
 
 void hp_finish(struct hotplug *hp, int rc)
 {
-	if (rc == HP_SKIP) {
-		alarm(0);
-		hp_free(hp);
-		log_close();
-		exit(0);
-	}
-	if (rc < 0)
-		hp_fatal(hp, NULL);
-	hp_success(hp);
+	rc = hp_complete(hp, rc);
+	hp_free(hp);
+	log_close();
+	exit(rc < 0 ? 1 : 0);
 }
 
 int hp_link(struct hotplug *hp, struct nl_link *link)

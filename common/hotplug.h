@@ -41,6 +41,7 @@ struct hotplug {
 	int argc;
 	char **argv;
 	char **envp;
+	bool shared;			/* xs, nl and conf are vifplugd's */
 	const char *qemu_bridge;	/* qemu-ifup's BRIDGE argument */
 	char error[768];
 };
@@ -55,6 +56,23 @@ extern const char *const hp_env_keys[];
 
 int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
 	    char **envp, int flags);
+/* vifplugd's connections and configuration, lent to one event handled in
+ * process: no signals, no alarm, nothing closed by hp_free(). */
+struct hp_shared {
+	const struct conf *conf;
+	struct xs_handle *xs;
+	const char *xs_transport;
+	struct nl *nl;
+};
+
+int hp_init_shared(struct hotplug *hp, const char *prog, int argc,
+		   char **argv, char **envp, const struct hp_shared *sh);
+
+/* The end of an event without exiting: hotplug-status = connected for
+ * an online vif, or the error reported everywhere. Returns rc (HP_GO,
+ * HP_SKIP), or -1 when the event failed. hp_free() is still due. */
+int hp_complete(struct hotplug *hp, int rc);
+
 /* The keys of xenstore directory dir that are in keys (NULL-terminated)
  * become PARAM_STORE parameters; absent or unreadable ones are skipped,
  * as Xen's xenstore_read_default does. 0, or -1 with hp->error. */

@@ -699,3 +699,91 @@ int nl_bridge_names(struct nl *nl, char *buf, unsigned len,
 	free(b);
 	return 0;
 }
+
+/* The monitor is a socket of its own: notifications must not interleave
+ * with the answers a request waits for. */
+struct nl_monitor {
+	struct mnl_socket *sock;
+	char buf[65536];
+};
+
+int nl_monitor_open(struct nl_monitor **out)
+{
+	struct nl_monitor *m = calloc(1, sizeof(*m));
+	int size = 4 << 20, err;
+
+	if (!m)
+		return -ENOMEM;
+	m->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (!m->sock)
+		goto fail;
+	/* A storm of new links must not overflow it; ENOBUFS is still
+	 * handled by the caller with a fresh dump. */
+	setsockopt(mnl_socket_get_fd(m->sock), SOL_SOCKET, SO_RCVBUFFORCE,
+		   &size, sizeof(size));
+	if (mnl_socket_bind(m->sock, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0)
+		goto fail;
+	*out = m;
+	return 0;
+fail:
+	err = errno ? errno : EIO;
+	if (m->sock)
+		mnl_socket_close(m->sock);
+	free(m);
+	return -err;
+}
+
+void nl_monitor_close(struct nl_monitor *m)
+{
+	if (!m)
+		return;
+	mnl_socket_close(m->sock);
+	free(m);
+}
+
+int nl_monitor_fd(const struct nl_monitor *m)
+{
+	return mnl_socket_get_fd(m->sock);
+}
+
+struct monitor_walk {
+	void (*cb)(bool gone, const struct nl_link *l, void *arg);
+	void *arg;
+};
+
+static int monitor_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct monitor_walk *w = data;
+	struct nl_link l;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
+		return MNL_CB_OK;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct ifinfomsg))
+		return MNL_CB_OK;
+	/* The bridge's own AF_BRIDGE notes of a port joining or leaving
+	 * are not the link coming or going. */
+	if (((const struct ifinfomsg *)mnl_nlmsg_get_payload(nlh))->ifi_family !=
+	    AF_UNSPEC)
+		return MNL_CB_OK;
+	link_parse(nlh, &l);
+	w->cb(nlh->nlmsg_type == RTM_DELLINK, &l, w->arg);
+	return MNL_CB_OK;
+}
+
+int nl_monitor_read(struct nl_monitor *m,
+		    void (*cb)(bool gone, const struct nl_link *l, void *arg),
+		    void *arg)
+{
+	struct monitor_walk w = { cb, arg };
+	ssize_t n;
+
+	for (;;) {
+		n = mnl_socket_recvfrom(m->sock, m->buf, sizeof(m->buf));
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0
+								       : -errno;
+		if (mnl_cb_run(m->buf, (size_t)n, 0, 0, monitor_cb, &w) ==
+		    MNL_CB_ERROR)
+			return -EPROTO;
+	}
+}

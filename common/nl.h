@@ -90,4 +90,17 @@ int nl_link_set_proxy_arp(struct nl *nl, int index, bool on);
 int nl_bridge_names(struct nl *nl, char *buf, unsigned len,
 		    char first[NL_IFNAMSIZ]);
 
+/* Link notifications (RTMGRP_LINK) on a socket of their own, for
+ * vifplugd's poll loop. */
+struct nl_monitor;
+int nl_monitor_open(struct nl_monitor **m);
+void nl_monitor_close(struct nl_monitor *m);
+int nl_monitor_fd(const struct nl_monitor *m);
+/* Calls cb for every queued RTM_NEWLINK (gone false) and RTM_DELLINK
+ * (gone true), then returns 0; -ENOBUFS means notifications were lost
+ * and the caller should take a fresh dump. */
+int nl_monitor_read(struct nl_monitor *m,
+		    void (*cb)(bool gone, const struct nl_link *l, void *arg),
+		    void *arg);
+
 #endif

@@ -193,3 +193,11 @@ int route_offline(struct hotplug *hp)
 	}
 	return hp_run_hooks(hp, "vif", "post", vars);
 }
+
+const struct hp_action route_actions[] = {
+	{ "online", route_online },
+	{ "add", route_online },
+	{ "offline", route_offline },
+	{ "remove", route_offline },
+	{ NULL, NULL },
+};

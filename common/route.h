@@ -9,4 +9,7 @@
 int route_online(struct hotplug *hp);
 int route_offline(struct hotplug *hp);
 
+/* The command table of vif-route (and of vifplugd for that script). */
+extern const struct hp_action route_actions[];
+
 #endif

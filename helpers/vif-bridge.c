@@ -2,20 +2,12 @@
 #include "bridge.h"
 #include "hotplug.h"
 
-static const struct hp_action actions[] = {
-	{ "online", bridge_online },
-	{ "add", bridge_online },
-	{ "offline", bridge_offline },
-	{ "remove", bridge_offline },
-	{ NULL, NULL },
-};
-
 int main(int argc, char **argv, char **envp)
 {
 	struct hotplug hp;
 	int rc = hp_init(&hp, "vif-bridge", argc, argv, envp, 0);
 
 	if (rc == HP_GO)
-		rc = hp_dispatch(&hp, actions);
+		rc = hp_dispatch(&hp, bridge_actions);
 	hp_finish(&hp, rc);
 }

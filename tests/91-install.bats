@@ -45,9 +45,11 @@ teardown() { :; }
 		assert_output --regexp " __stack_chk_fail"
 		assert_output --regexp " __vsnprintf_chk"
 	done
-	# vif-setup execs the script it is given, and the hooks' shell is
-	# the one other program a helper starts: only in hotplug.c
-	run grep -lE '\bexec[lv]p?e?\(' "$BATS_TEST_DIRNAME"/../common/*.c "$BATS_TEST_DIRNAME"/../helpers/*.c
+	# vif-setup execs the script it is given (and vifplugd a script that
+	# is not one of ours), and the hooks' shell is the one other program
+	# a helper starts: only in hotplug.c
+	run grep -lE '\b(exec[lv]p?e?|posix_spawnp?)\(' "$BATS_TEST_DIRNAME"/../common/*.c "$BATS_TEST_DIRNAME"/../helpers/*.c
 	assert_output --regexp "^[^ ]*/common/hotplug.c
+[^ ]*/common/plugd.c
 [^ ]*/helpers/vif-setup.c$"
 }

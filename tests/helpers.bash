@@ -218,3 +218,60 @@ run_as_udev() {
 # hotplug_status DOMID DEVID: what netback and libxl read.
 hotplug_status() { xs_val "/local/domain/${BACKEND_DOMID:-0}/backend/vif/$1/$2/hotplug-status"; }
 hotplug_error() { xs_val "/local/domain/${BACKEND_DOMID:-0}/backend/vif/$1/$2/hotplug-error"; }
+
+# wait_for CMD...: until CMD succeeds, for at most 15 s (under memcheck
+# everything is slower); no timing is asserted, it only bounds a wait.
+wait_for() {
+	local i
+	for i in $(seq 1 150); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "gave up waiting for: $*" >&2
+	return 1
+}
+
+# start_plugd [options]: vifplugd in the test namespace, with the
+# simulator and the test's config; returns once it logged that it is
+# ready. PLUGD_PID is its pid.
+start_plugd() {
+	local wrap=() n
+	n=$(grep -c 'vifplugd: ready' "$T/hotplug.log" 2>/dev/null) || n=0
+	[ -n "$VALGRIND" ] && wrap=(valgrind $VG_OPTS --log-file="$T/vg.vifplugd.%p")
+	ip netns exec "$NS" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		"${wrap[@]}" "$BUILD/vifplugd" "$@" 2>>"$T/plugd.err" </dev/null &
+	PLUGD_PID=$!
+	wait_for plugd_ready_count_above "$n"
+}
+plugd_ready_count_above() {
+	[ "$(grep -c 'vifplugd: ready' "$T/hotplug.log")" -gt "$1" ]
+}
+
+# stop_plugd: SIGTERM, and its exit status in PLUGD_STATUS.
+stop_plugd() {
+	[ -n "${PLUGD_PID:-}" ] || return 0
+	kill -TERM "$PLUGD_PID"
+	PLUGD_STATUS=0
+	wait "$PLUGD_PID" || PLUGD_STATUS=$?
+	PLUGD_PID=
+}
+
+# uevent KERNEL-ARGS...: a message as udevd sends it after its rules, in
+# the test namespace (build/uevent-send).
+uevent() { ip netns exec "$NS" "$BUILD/uevent-send" "$@"; }
+# uevent_vif online|offline DOM DEV [VAR=value...]: netback's xen-backend
+# event as udevd passes it on.
+uevent_vif() {
+	local action=$1 dom=$2 dev=$3
+	shift 3
+	uevent "$action" xen-backend "/devices/vif-$dom-$dev" XENBUS_TYPE=vif \
+		XENBUS_PATH="backend/vif/$dom/$dev" XENBUS_BASE_PATH=backend \
+		script="${UDEV_SCRIPT:-/etc/xen/scripts/vif-bridge}" \
+		vif="vif$dom.$dev" "$@"
+}
+# uevent_tap add|remove DOM DEV: the net event of vifD.N-emu.
+uevent_tap() {
+	uevent "$1" net "/devices/virtual/net/vif$2.$3-emu" \
+		INTERFACE="vif$2.$3-emu" IFINDEX=1
+}
