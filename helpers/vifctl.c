@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doctor.h"
 #include "hotplug.h"
 #include "inventory.h"
 #include "xs.h"
@@ -14,7 +15,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: vifctl list [--json]\n"
-		   "       vifctl which IFNAME|DOMAIN [--json]\n");
+		   "       vifctl which IFNAME|DOMAIN [--json]\n"
+		   "       vifctl doctor [--json] [--root DIR]\n");
 }
 
 static void json_str(const char *s)
@@ -112,6 +114,91 @@ static size_t select_rows(struct inv_row *r, size_t n, const char *what)
 	return k;
 }
 
+static void print_findings(const struct doc_report *r, bool json)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct doc_finding *f = &r->v[i];
+
+		if (!json) {
+			printf("%-7s %s%s%s: %s%s%s\n",
+			       doctor_level_name(f->level), f->check,
+			       strcmp(f->subject, "-") ? " " : "",
+			       strcmp(f->subject, "-") ? f->subject : "",
+			       f->text, f->fix[0] ? "; fix: " : "", f->fix);
+			continue;
+		}
+		printf("%s{\"level\":\"%s\",\"check\":", i ? "," : "[",
+		       doctor_level_name(f->level));
+		json_str(f->check);
+		printf(",\"subject\":");
+		json_str(f->subject);
+		printf(",\"text\":");
+		json_str(f->text);
+		printf(",\"fix\":");
+		json_str(f->fix);
+		putchar('}');
+	}
+	if (json)
+		printf("%s\n", r->n ? "]" : "[]");
+}
+
+/* vifctl doctor: 0 healthy, 1 problems found, 2 could not check. */
+static int doctor(int argc, char **argv)
+{
+	const char *conf_path = getenv("VIFPLUG_CONF");
+	struct doc_env env = { .root = "/", .proc = "/proc" };
+	struct doc_report r;
+	struct hotplug hp;
+	char why[256], xs_error[128] = "";
+	unsigned line;
+	bool json = false;
+	int rc;
+
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--root") && i + 1 < argc) {
+			env.root = argv[++i];
+		} else {
+			usage(stderr);
+			return EXIT_CANNOT;
+		}
+	}
+	memset(&hp, 0, sizeof(hp));
+	hp.prog = "vifctl";
+	hp.command = "doctor";
+	conf_defaults(&hp.conf);
+	if (!conf_path)
+		conf_path = CONF_DEFAULT_PATH;
+	if (conf_load(&hp.conf, conf_path, &line, why, sizeof(why))) {
+		fprintf(stderr, "vifctl doctor -: %s%s%u: %s\n", conf_path,
+			line ? " line " : "", line, why);
+		return EXIT_CANNOT;
+	}
+	rc = nl_open(&hp.nl);
+	if (rc) {
+		fprintf(stderr, "vifctl doctor -: cannot open rtnetlink: %s\n",
+			strerror(-rc));
+		return EXIT_CANNOT;
+	}
+	rc = xs_connect(&hp.xs, &hp.xs_transport);
+	if (rc) {
+		hp.xs = NULL;
+		snprintf(xs_error, sizeof(xs_error), "%s", strerror(-rc));
+	}
+	rc = doctor_run(&hp, &env, xs_error, &r);
+	if (rc) {
+		fprintf(stderr, "vifctl doctor -: %s\n", strerror(-rc));
+		hp_free(&hp);
+		return EXIT_CANNOT;
+	}
+	print_findings(&r, json);
+	rc = r.cannot ? EXIT_CANNOT : r.problems ? 1 : 0;
+	doctor_free(&r);
+	hp_free(&hp);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct hotplug hp;
@@ -121,6 +208,8 @@ int main(int argc, char **argv)
 	size_t n;
 	int rc;
 
+	if (cmd && !strcmp(cmd, "doctor"))
+		return doctor(argc, argv);
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			json = true;
@@ -133,6 +222,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+
 	if (!cmd || (strcmp(cmd, "list") && strcmp(cmd, "which")) ||
 	    (!strcmp(cmd, "which") != (what != NULL))) {
 		usage(stderr);

@@ -1,0 +1,507 @@
+/* doctor.c: the checks of vifctl doctor. Each finding says what was
+ * found and, for a problem, what to do about it. */
+#include "doctor.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xenstore.h>
+
+#include "emu.h"
+#include "names.h"
+#include "nl.h"
+#include "xs.h"
+
+const char *doctor_level_name(enum doc_level l)
+{
+	return l == DOC_OK ? "ok" : l == DOC_INFO ? "info" : "problem";
+}
+
+static struct doc_finding *add(struct doc_report *r, enum doc_level level,
+			       const char *check, const char *subject,
+			       const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static struct doc_finding *add(struct doc_report *r, enum doc_level level,
+			       const char *check, const char *subject,
+			       const char *fix, const char *fmt, ...)
+{
+	struct doc_finding *f;
+	va_list ap;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 32;
+		struct doc_finding *v = realloc(r->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		r->v = v;
+		r->cap = cap;
+	}
+	f = &r->v[r->n++];
+	f->level = level;
+	snprintf(f->check, sizeof(f->check), "%s", check);
+	snprintf(f->subject, sizeof(f->subject), "%s", subject ? subject : "-");
+	snprintf(f->fix, sizeof(f->fix), "%s", fix ? fix : "");
+	va_start(ap, fmt);
+	vsnprintf(f->text, sizeof(f->text), fmt, ap);
+	va_end(ap);
+	if (level == DOC_PROBLEM)
+		r->problems++;
+	return f;
+}
+
+static void rooted(const struct doc_env *env, const char *path, char *out,
+		   size_t len)
+{
+	snprintf(out, len, "%s%s", strcmp(env->root, "/") ? env->root : "",
+		 path);
+}
+
+static bool exists(const struct doc_env *env, const char *path)
+{
+	char p[512];
+	struct stat st;
+
+	rooted(env, path, p, sizeof(p));
+	return stat(p, &st) == 0;
+}
+
+/* ---- xenstore, this domain, netback --------------------------------- */
+
+static unsigned check_xenstore(struct hotplug *hp, const char *xs_error,
+			       struct doc_report *r)
+{
+	const char *path = getenv("XENSTORED_PATH");
+	char domid[16] = "";
+	unsigned id = 0;
+
+	if (!hp->xs) {
+		add(r, DOC_PROBLEM, "xenstore", "-",
+		    "start xenstored (dom0), load xen-gntdev/xenfs or mount "
+		    "/proc/xen (a domU), or set XENSTORED_PATH",
+		    "xenstore is not reachable: %s", xs_error);
+		r->cannot = 1;
+		return 0;
+	}
+	if (!path)
+		path = xs_daemon_socket();
+	add(r, DOC_OK, "xenstore", "-", NULL, "reachable over the %s %s",
+	    hp->xs_transport,
+	    strcmp(hp->xs_transport, "socket") ? "/dev/xen/xenbus" : path);
+	/* Every domain's home holds its domid; a relative read is ours. */
+	if (xs_read_buf(hp->xs, "domid", domid, sizeof(domid)) ||
+	    names_parse_domid(domid, &id)) {
+		add(r, DOC_INFO, "domain", "-", NULL,
+		    "this domain's id is not in xenstore (no domid key in its "
+		    "home): taken as 0 (dom0)");
+		return 0;
+	}
+	add(r, DOC_OK, "domain", "-", NULL, "this is domain %u%s", id,
+	    id ? " (a driver domain)" : " (dom0)");
+	return id;
+}
+
+static void check_netback(const struct doc_env *env, unsigned domid,
+			  struct doc_report *r)
+{
+	if (exists(env, "/sys/module/xen_netback") ||
+	    exists(env, "/sys/bus/xen-backend"))
+		add(r, DOC_OK, "netback", "-", NULL,
+		    "netback is loaded (xen_netback)");
+	else if (domid)
+		add(r, DOC_PROBLEM, "netback", "-",
+		    "modprobe xen-netback, and add it to /etc/modules",
+		    "this driver domain has no netback: no guest NIC can "
+		    "connect through it");
+	else
+		add(r, DOC_INFO, "netback", "-", NULL,
+		    "netback is not loaded here (fine on a KVM host or when "
+		    "a driver domain serves the NICs)");
+}
+
+/* ---- who runs the scripts: udev rules, vifplugd, libxl --------------- */
+
+static const char *const rules_dirs[] = { "/etc/udev/rules.d",
+					  "/run/udev/rules.d",
+					  "/lib/udev/rules.d",
+					  "/usr/lib/udev/rules.d", NULL };
+
+/* The rules files that run something for xen-backend vif events. */
+static int check_rules_file(const struct doc_env *env, const char *dir,
+			    const char *name, struct doc_report *r)
+{
+	char path[512], line[1024], subject[64];
+	FILE *f;
+	bool handles = false;
+	int lineno = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	{
+		char real[600];
+
+		rooted(env, path, real, sizeof(real));
+		f = fopen(real, "re");
+	}
+	if (!f)
+		return 0;
+	snprintf(subject, sizeof(subject), "%s", name);
+	while (fgets(line, sizeof(line), f)) {
+		char *run, *end, target[256];
+		struct stat st;
+		char rt[600];
+
+		lineno++;
+		if (line[0] == '#')
+			continue;
+		if (strstr(line, "xen-backend") && strstr(line, "vif"))
+			handles = true;
+		if (strstr(line, "vif*-emu") || strstr(line, "vif-setup") ||
+		    strstr(line, "vif-bridge"))
+			handles = true;
+		run = strstr(line, "RUN+=\"");
+		if (!run)
+			continue;
+		run += 6;
+		end = run + strcspn(run, "\" ");
+		snprintf(target, sizeof(target), "%.*s", (int)(end - run), run);
+		if (target[0] != '/')
+			continue;	/* udev's own builtins and relative */
+		rooted(env, target, rt, sizeof(rt));
+		if (stat(rt, &st))
+			add(r, DOC_PROBLEM, "udev", subject,
+			    "install it (make install) or fix the rule's path",
+			    "%s line %d runs %s, which does not exist", path,
+			    lineno, target);
+		else if (!S_ISREG(st.st_mode) || access(rt, X_OK))
+			add(r, DOC_PROBLEM, "udev", subject,
+			    "chmod 0755 it",
+			    "%s line %d runs %s, which is not executable", path,
+			    lineno, target);
+	}
+	fclose(f);
+	if (handles)
+		add(r, DOC_OK, "udev", subject, NULL,
+		    "%s handles xen-backend vif events", path);
+	return handles;
+}
+
+static int check_rules(const struct doc_env *env, struct doc_report *r)
+{
+	int n = 0;
+
+	for (size_t i = 0; rules_dirs[i]; i++) {
+		char dir[512];
+		struct dirent **names;
+		int k;
+
+		rooted(env, rules_dirs[i], dir, sizeof(dir));
+		k = scandir(dir, &names, NULL, alphasort);
+		for (int j = 0; j < k; j++) {
+			const char *nm = names[j]->d_name;
+			size_t l = strlen(nm);
+
+			if (l > 6 && !strcmp(nm + l - 6, ".rules") &&
+			    (strstr(nm, "vifplug") || strstr(nm, "xen")))
+				n += check_rules_file(env, rules_dirs[i], nm, r);
+			free(names[j]);
+		}
+		if (k >= 0)
+			free(names);
+	}
+	return n;
+}
+
+/* The pid of a vifplugd running in this network namespace (one in
+ * another namespace handles other links), 0 if none. */
+static long find_vifplugd(const struct doc_env *env)
+{
+	DIR *d = opendir(env->proc);
+	struct dirent *e;
+	struct stat self, other;
+	char path[300];
+	long found = 0;
+
+	snprintf(path, sizeof(path), "%s/self/ns/net", env->proc);
+	if (!d)
+		return 0;
+	if (stat(path, &self)) {
+		closedir(d);
+		return 0;
+	}
+	while (!found && (e = readdir(d))) {
+		char comm[32] = "";
+		FILE *f;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/comm", env->proc, e->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) &&
+		    !strcmp(comm, "vifplugd\n")) {
+			snprintf(path, sizeof(path), "%s/%s/ns/net", env->proc,
+				 e->d_name);
+			if (stat(path, &other) == 0 &&
+			    other.st_ino == self.st_ino &&
+			    other.st_dev == self.st_dev)
+				found = strtol(e->d_name, NULL, 10);
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+static void check_handlers(struct hotplug *hp, const struct doc_env *env,
+			   struct doc_report *r)
+{
+	int rules = check_rules(env, r);
+	long daemon = find_vifplugd(env);
+	bool disabled = hp->xs && xs_exists(hp->xs, "libxl/disable_udev");
+
+	if (daemon)
+		add(r, DOC_OK, "vifplugd", "-", NULL,
+		    "vifplugd is running (pid %ld)", daemon);
+	if (rules && daemon)
+		add(r, DOC_PROBLEM, "vifplugd", "-",
+		    "remove the rules file (see vifplugd(8), \"Switching\") "
+		    "or stop vifplugd",
+		    "both udev rules and vifplugd handle the same vif "
+		    "events: every event runs twice");
+	if (!hp->xs)
+		return;
+	if (disabled)
+		add(r, DOC_INFO, "libxl", "libxl/disable_udev", NULL,
+		    "libxl/disable_udev is set: the toolstack (xl, xl devd) "
+		    "runs the scripts itself, and udev rules and vifplugd "
+		    "leave vif events to it");
+	else
+		add(r, DOC_INFO, "libxl", "libxl/disable_udev", NULL,
+		    "libxl/disable_udev is not set: udev rules or vifplugd "
+		    "are expected to run the scripts for vif events");
+	if (!disabled && !rules && !daemon)
+		add(r, DOC_PROBLEM, "udev", "-",
+		    "install 65-vifplug.rules (make install) or start "
+		    "vifplugd",
+		    "nothing handles vif events here: no udev rules for "
+		    "xen-backend, no vifplugd, and the toolstack does not run "
+		    "the scripts itself");
+}
+
+/* ---- every backend vif ----------------------------------------------- */
+
+static void check_script(struct hotplug *hp, const char *subject,
+			 const char *script, struct doc_report *r)
+{
+	char path[CONF_PATH_MAX + 300];
+	struct stat st;
+
+	if (!script[0])
+		return;
+	if (script[0] == '/')
+		snprintf(path, sizeof(path), "%s", script);
+	else
+		snprintf(path, sizeof(path), "%s/%s", hp->conf.script_dir,
+			 script);
+	if (stat(path, &st))
+		add(r, DOC_PROBLEM, "vif", subject,
+		    "install it, or point the vif's script= at vif-bridge",
+		    "its script %s does not exist", path);
+	else if (!S_ISREG(st.st_mode) || access(path, X_OK))
+		add(r, DOC_PROBLEM, "vif", subject, "chmod 0755 it",
+		    "its script %s is not executable", path);
+}
+
+static void check_vif(struct hotplug *hp, unsigned d, unsigned n,
+		      struct doc_report *r)
+{
+	char base[64], path[128], subject[64], script[256] = "";
+	char bridge[64] = "", vifname[32] = "", status[32] = "";
+	char error[512] = "", dev[NL_IFNAMSIZ];
+	struct nl_link link, br;
+	bool has_link, has_br = false;
+
+	snprintf(base, sizeof(base), "backend/vif/%u/%u", d, n);
+	snprintf(subject, sizeof(subject), "%s", base);
+#define READ(key, buf)                                                  \
+	do {                                                            \
+		snprintf(path, sizeof(path), "%s/" key, base);          \
+		xs_read_buf(hp->xs, path, buf, sizeof(buf));            \
+	} while (0)
+	READ("script", script);
+	READ("bridge", bridge);
+	READ("vifname", vifname);
+	READ("hotplug-status", status);
+	READ("hotplug-error", error);
+#undef READ
+	if (vifname[0] && names_ifname_valid(vifname))
+		snprintf(dev, sizeof(dev), "%s", vifname);
+	else
+		snprintf(dev, sizeof(dev), "vif%u.%u", d, n);
+	check_script(hp, subject, script, r);
+	has_link = nl_link_get(hp->nl, dev, 0, &link) == 0;
+	if (bridge[0]) {
+		has_br = names_ifname_valid(bridge) &&
+			 nl_link_get(hp->nl, bridge, 0, &br) == 0;
+		if (!has_br)
+			add(r, DOC_PROBLEM, "vif", subject,
+			    "create the bridge, or change the vif's bridge= "
+			    "and re-create the NIC",
+			    "%s: its bridge %s does not exist", dev, bridge);
+		else if (strcmp(br.kind, "bridge"))
+			add(r, DOC_PROBLEM, "vif", subject,
+			    "point bridge= at a bridge",
+			    "%s: its bridge %s is not a bridge (%s)", dev,
+			    bridge, br.kind[0] ? br.kind : "a plain link");
+	}
+	if (!strcmp(status, "error"))
+		add(r, DOC_PROBLEM, "vif", subject,
+		    "fix the cause, then xl network-detach/-attach the NIC",
+		    "%s: hotplug-status is error: %s", dev,
+		    error[0] ? error : "(no hotplug-error text)");
+	else if (!strcmp(status, "connected") && !has_link)
+		add(r, DOC_PROBLEM, "vif", subject,
+		    "xl network-detach the NIC, or restart the guest",
+		    "%s: hotplug-status is connected but the link does not "
+		    "exist", dev);
+	else if (!strcmp(status, "connected") && !link.master)
+		add(r, DOC_PROBLEM, "vif", subject,
+		    "run vif-bridge online for it again, or start vifplugd, "
+		    "which puts ports back",
+		    "%s: hotplug-status is connected but it is on no bridge "
+		    "(its bridge was re-created?)", dev);
+	else if (!strcmp(status, "connected") && has_br &&
+		 link.master != br.index)
+		add(r, DOC_PROBLEM, "vif", subject,
+		    "run vif-bridge online for it again",
+		    "%s: it is not on its bridge %s", dev, bridge);
+	else if (!strcmp(status, "connected"))
+		add(r, DOC_OK, "vif", subject, NULL, "%s: connected and attached",
+		    dev);
+	else if (!status[0])
+		add(r, DOC_INFO, "vif", subject, NULL,
+		    "%s: no hotplug-status yet (the script has not run, or "
+		    "the NIC is being set up)", dev);
+	else if (error[0])
+		add(r, DOC_PROBLEM, "vif", subject, NULL,
+		    "%s: hotplug-status is %s: %s", dev, status, error);
+}
+
+static void check_vifs(struct hotplug *hp, struct doc_report *r)
+{
+	char **doms, **devs, path[64];
+	unsigned nd, nv, d, n, count = 0;
+
+	if (xs_list(hp->xs, XBT_NULL, "backend/vif", &doms, &nd)) {
+		add(r, DOC_INFO, "vif", "backend/vif", NULL,
+		    "no backend vifs in this domain");
+		return;
+	}
+	for (unsigned i = 0; i < nd; i++) {
+		if (names_parse_domid(doms[i], &d))
+			continue;
+		snprintf(path, sizeof(path), "backend/vif/%u", d);
+		if (xs_list(hp->xs, XBT_NULL, path, &devs, &nv))
+			continue;
+		for (unsigned k = 0; k < nv; k++)
+			if (!names_parse_domid(devs[k], &n)) {
+				check_vif(hp, d, n, r);
+				count++;
+			}
+		free(devs);
+	}
+	free(doms);
+	if (!count)
+		add(r, DOC_INFO, "vif", "backend/vif", NULL,
+		    "no backend vifs in this domain");
+}
+
+/* ---- records of emulated NICs --------------------------------------- */
+
+struct rec_walk {
+	struct hotplug *hp;
+	struct doc_report *r;
+};
+
+static int check_record(const struct emu_record *rec, void *arg)
+{
+	struct rec_walk *w = arg;
+	char path[64], subject[64];
+	struct nl_link l;
+
+	snprintf(subject, sizeof(subject), "backend/vif-ioemu/%u", rec->domid);
+	snprintf(path, sizeof(path), "/local/domain/%u", rec->domid);
+	if (!xs_exists(w->hp->xs, path))
+		add(w->r, DOC_PROBLEM, "record", subject,
+		    "qemu-ifdown it, or xenstore-rm its record",
+		    "%s: its record names domain %u, which is gone",
+		    rec->ifname, rec->domid);
+	else if (nl_link_get(w->hp->nl, rec->ifname, 0, &l))
+		add(w->r, DOC_PROBLEM, "record", subject,
+		    "xenstore-rm its record (QEMU exited without its "
+		    "downscript)",
+		    "%s: its record is left, but the link is gone",
+		    rec->ifname);
+	else
+		add(w->r, DOC_OK, "record", subject, NULL,
+		    "%s: domain %u's tap, present", rec->ifname, rec->domid);
+	return 0;
+}
+
+/* ---- the hotplug log ------------------------------------------------- */
+
+static void check_log(struct hotplug *hp, struct doc_report *r)
+{
+	const char *file = hp->conf.log_file;
+	char dir[CONF_PATH_MAX];
+	bool ok;
+
+	snprintf(dir, sizeof(dir), "%s", file);
+	if (access(file, F_OK) == 0)
+		ok = access(file, W_OK) == 0;
+	else
+		ok = access(dirname(dir), W_OK | X_OK) == 0;
+	if (ok)
+		add(r, DOC_OK, "log", "-", NULL, "the hotplug log %s is "
+		    "writable", file);
+	else
+		add(r, DOC_PROBLEM, "log", "-",
+		    "create its directory, or set log_file in vifplug.conf",
+		    "the hotplug log %s is not writable: %s", file,
+		    strerror(errno));
+}
+
+int doctor_run(struct hotplug *hp, const struct doc_env *env,
+	       const char *xs_error, struct doc_report *r)
+{
+	unsigned domid;
+
+	memset(r, 0, sizeof(*r));
+	domid = check_xenstore(hp, xs_error, r);
+	check_netback(env, domid, r);
+	check_handlers(hp, env, r);
+	if (hp->xs) {
+		struct rec_walk w = { hp, r };
+
+		check_vifs(hp, r);
+		emu_records_foreach(hp->xs, check_record, &w);
+	}
+	check_log(hp, r);
+	return r->v || !r->n ? 0 : -ENOMEM;
+}
+
+void doctor_free(struct doc_report *r)
+{
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,42 @@
+/* doctor.h: vifctl doctor: what is wrong with this host's or driver
+ * domain's network hotplug, one finding per line with its fix. */
+#ifndef VIFPLUG_DOCTOR_H
+#define VIFPLUG_DOCTOR_H
+
+#include <stddef.h>
+
+#include "hotplug.h"
+
+enum doc_level { DOC_OK, DOC_INFO, DOC_PROBLEM };
+
+struct doc_finding {
+	enum doc_level level;
+	char check[24];		/* xenstore, netback, udev, vifplugd, ... */
+	char subject[64];	/* what it is about: a path, a link, "-" */
+	char text[384];
+	char fix[256];		/* "" when there is nothing to do */
+};
+
+struct doc_report {
+	struct doc_finding *v;
+	size_t n, cap;
+	int problems;
+	int cannot;		/* xenstore unreachable: the rest unchecked */
+};
+
+/* Where the files looked at live: "/" on a host; tests point it at a
+ * tree of their own (sys/module, lib/udev/rules.d, etc/udev/rules.d). */
+struct doc_env {
+	const char *root;
+	const char *proc;	/* /proc, for a running vifplugd */
+};
+
+/* Runs every check; hp carries conf, nl and xs (NULL: unreachable, with
+ * the reason in xs_error). Returns 0, or -ENOMEM. */
+int doctor_run(struct hotplug *hp, const struct doc_env *env,
+	       const char *xs_error, struct doc_report *r);
+void doctor_free(struct doc_report *r);
+
+const char *doctor_level_name(enum doc_level l);
+
+#endif
