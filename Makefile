@@ -4,6 +4,7 @@ DESTDIR ?=
 LIBEXECDIR ?= $(PREFIX)/libexec/vifplug
 MANDIR ?= $(PREFIX)/share/man
 UDEVDIR ?= /lib/udev/rules.d
+SYSTEMDDIR ?= /lib/systemd/system
 CC ?= cc
 SANITIZE ?=
 
@@ -94,18 +95,25 @@ demo: all
 install: all
 	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(UDEVDIR)
+		$(DESTDIR)$(UDEVDIR) $(DESTDIR)$(SYSTEMDDIR)
 	install -m 0755 $(HELPER_BIN) $(DESTDIR)$(LIBEXECDIR)/
 	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' udev/65-vifplug.rules > \
 		$(DESTDIR)$(UDEVDIR)/65-vifplug.rules
 	chmod 0644 $(DESTDIR)$(UDEVDIR)/65-vifplug.rules
+	# installed, not enabled: a host uses the rules or the daemon
+	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' systemd/vifplugd.service > \
+		$(DESTDIR)$(SYSTEMDDIR)/vifplugd.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/vifplugd.service
 	for m in $(MANPAGES); do \
-		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
+		sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' $$m > \
+			$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; \
+		chmod 0644 $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	ln -sf qemu-ifup.8 $(DESTDIR)$(MANDIR)/man8/qemu-ifdown.8
 
 uninstall:
 	rm -f $(HELPERS:%=$(DESTDIR)$(LIBEXECDIR)/%) \
-		$(DESTDIR)$(UDEVDIR)/65-vifplug.rules
+		$(DESTDIR)$(UDEVDIR)/65-vifplug.rules \
+		$(DESTDIR)$(SYSTEMDDIR)/vifplugd.service
 	for m in $(MANPAGES); do \
 		rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	rm -f $(DESTDIR)$(MANDIR)/man8/qemu-ifdown.8

@@ -6,7 +6,7 @@ load helpers
 setup() { T=$BATS_TEST_TMPDIR; }
 teardown() { :; }
 
-@test "make install DESTDIR PREFIX lays out helpers, man pages and udev rules" {
+@test "make install DESTDIR PREFIX lays out helpers, man pages, udev rules and the systemd unit" {
 	make -s -C "$BATS_TEST_DIRNAME/.." install DESTDIR="$T/root" PREFIX=/usr >/dev/null
 	[ -x "$T/root/usr/libexec/vifplug/vif-bridge" ]
 	[ -x "$T/root/usr/libexec/vifplug/vif-setup" ]
@@ -20,6 +20,13 @@ teardown() { :; }
 	run grep -o 'RUN+="[^ ]*' "$T/root/lib/udev/rules.d/65-vifplug.rules"
 	assert_line 'RUN+="/usr/libexec/vifplug/vif-setup'
 	refute_output --partial '@LIBEXECDIR@'
+	# vifplugd's unit is installed (not enabled) and runs the installed daemon
+	[ -x "$T/root/usr/libexec/vifplug/vifplugd" ]
+	[ -f "$T/root/usr/share/man/man8/vifplugd.8" ]
+	run grep '^ExecStart=' "$T/root/lib/systemd/system/vifplugd.service"
+	assert_output 'ExecStart=/usr/libexec/vifplug/vifplugd'
+	run grep -rl '@LIBEXECDIR@' "$T/root/usr/share/man"
+	assert_output ""
 	# nothing setuid
 	run find "$T/root" -perm /6000
 	assert_output ""
