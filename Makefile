@@ -45,7 +45,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
 
 MANPAGES := $(wildcard man/*.[0-9])
 
-.PHONY: all check unit bats demo install uninstall clean tools
+.PHONY: all check unit bats demo bench install uninstall clean tools
 all: $(HELPER_BIN) $(SIM) $(TOOLS) $(UNIT_BIN)
 
 $(OBJ)/%.o: %.c $(wildcard common/*.h tests/sim/*.h)
@@ -62,6 +62,13 @@ $(BUILD)/%: $(OBJ)/helpers/%.o $(LIB)
 # The daemon alone needs threads and libudev (for coldplug's enumeration).
 $(BUILD)/vifplugd: $(OBJ)/helpers/vifplugd.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -ludev -lpthread -o $@
+
+# make bench's tools: not built by all.
+$(BUILD)/vifbench: $(OBJ)/bench/vifbench.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -ludev -lpthread -o $@
+
+$(BUILD)/noop-static: bench/noop.c
+	$(CC) -O2 -static $< -o $@
 
 $(SIM): $(SIM_OBJ)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ -o $@
@@ -87,6 +94,10 @@ check: all
 
 unit: $(UNIT_BIN)
 	@scripts/check.sh --unit-only $(BUILD)
+
+# Ours against Xen's scripts, measured in one run (not part of check).
+bench: all $(BUILD)/vifbench $(BUILD)/noop-static
+	@bench/run.sh $(BUILD)
 
 # A vif attached to a bridge in a throwaway namespace, as libxl would.
 demo: all

@@ -353,29 +353,39 @@ static void learn_from_link(struct worker *w, const char *dev)
 	port_learn(l.name, br.name, l.mtu, false);
 }
 
-static void run_event(struct worker *w, struct job *j)
+void plugd_handle(const struct hp_shared *sh, const char *cmd,
+		  const char *type_if, char **env, struct plugd_result *res)
 {
 	char type[16];
-	char *argv[] = { PROG, j->cmd, type, NULL };
-	struct hp_shared sh = { &w->conf, worker_xs(w), w->transport, w->nl };
+	char *argv[] = { PROG, (char *)cmd, type, NULL };
 	struct hotplug hp;
-	bool bridged;
 	int rc;
 
-	snprintf(type, sizeof(type), "type_if=%s", j->type_if);
-	rc = hp_init_shared(&hp, PROG, 3, argv, j->env, &sh);
+	snprintf(type, sizeof(type), "type_if=%s", type_if);
+	rc = hp_init_shared(&hp, PROG, 3, argv, env, sh);
 	if (rc == HP_GO)
 		rc = run_script(&hp);
-	bridged = hp.nl && rc == HP_GO;
-	rc = hp_complete(&hp, rc);
-	/* hp_init_shared connects when the worker could not: keep it. */
-	w->xs = hp.xs;
-	if (bridged && (hp.cmd == HP_ONLINE || hp.cmd == HP_ADD))
-		learn_from_link(w, hp.dev);
-	else if (rc >= 0 && (hp.cmd == HP_OFFLINE || hp.cmd == HP_REMOVE))
-		port_forget(hp.dev);
+	res->bridged = hp.nl && rc == HP_GO;
+	res->rc = hp_complete(&hp, rc);
+	res->cmd = hp.cmd;
+	memcpy(res->dev, hp.dev, sizeof(res->dev));
+	/* hp_init_shared connects when the caller could not: keep it. */
+	res->xs = hp.xs;
 	hp_free(&hp);
-	if (rc < 0 && w->xs) {
+}
+
+static void run_event(struct worker *w, struct job *j)
+{
+	struct hp_shared sh = { &w->conf, worker_xs(w), w->transport, w->nl };
+	struct plugd_result res;
+
+	plugd_handle(&sh, j->cmd, j->type_if, j->env, &res);
+	w->xs = res.xs;
+	if (res.bridged && (res.cmd == HP_ONLINE || res.cmd == HP_ADD))
+		learn_from_link(w, res.dev);
+	else if (res.rc >= 0 && (res.cmd == HP_OFFLINE || res.cmd == HP_REMOVE))
+		port_forget(res.dev);
+	if (res.rc < 0 && w->xs) {
 		/* A dead xenstore connection is the likely cause: the next
 		 * event starts with a fresh one. */
 		xs_disconnect(w->xs);

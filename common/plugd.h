@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "hotplug.h"
 #include "uevent.h"
 
 struct plugd_opts {
@@ -20,5 +21,18 @@ struct plugd_opts {
 /* Runs until SIGTERM or SIGINT; SIGHUP reloads conf_path. Returns the
  * exit status. */
 int plugd_run(const struct plugd_opts *o);
+
+/* One hotplug event handled in process, as a vifplugd worker handles it
+ * (and as make bench times it): the script's code run with sh's
+ * connections, then hotplug-status or the error written. */
+struct plugd_result {
+	int rc;			/* HP_GO, HP_SKIP, or -1: failed, reported */
+	enum hp_cmd cmd;
+	bool bridged;		/* vif-bridge's code ran and succeeded */
+	char dev[NAMES_IFNAMSIZ];
+	struct xs_handle *xs;	/* sh->xs, or the connection made instead */
+};
+void plugd_handle(const struct hp_shared *sh, const char *cmd,
+		  const char *type_if, char **env, struct plugd_result *res);
 
 #endif

@@ -7,21 +7,8 @@
 # A scenario NAME is two functions: sc_NAME_setup (links and xenstore
 # keys, identical for both sides) and sc_NAME_run (calls to `hp`).
 
-PARITY_CACHE=${VIFPLUG_CACHE:-/var/cache/vifplug}
-XEN_SCRIPTS=$PARITY_CACHE/xen/root/etc/xen/scripts
-
-# parity_reference: fetch Debian's xen-utils-common into the cache (never
-# into the repo) or say in one line why the suite cannot run.
-parity_reference() {
-	if [ ! -x "$XEN_SCRIPTS/vif-bridge" ]; then
-		mkdir -p "$PARITY_CACHE/xen" 2>/dev/null &&
-			(cd "$PARITY_CACHE/xen" && apt-get download xen-utils-common) >/dev/null 2>&1 &&
-			dpkg-deb -x "$PARITY_CACHE"/xen/xen-utils-common_*.deb "$PARITY_CACHE/xen/root" ||
-			{ echo "cannot get Xen's scripts: apt-get download xen-utils-common failed"; return 1; }
-	fi
-	command -v brctl >/dev/null || { echo "Xen's vif-bridge needs brctl (bridge-utils)"; return 1; }
-	command -v ifconfig >/dev/null || { echo "Xen's vif-route needs ifconfig (net-tools)"; return 1; }
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/xen-reference.sh"
+parity_reference() { xen_reference; }
 
 # Deterministic MACs, so both sides start from identical links.
 P_MAC=0

@@ -1,0 +1,275 @@
+#!/bin/bash
+# run.sh BUILD: make bench. In a throwaway network namespace with the
+# simulator as xenstored, measures in one run, interleaved round by round
+# so that machine noise hits every side alike:
+#   - one online+offline cycle of Xen's vif-bridge (Debian's
+#     xen-utils-common, cached outside the repo), of ours (one exec per
+#     event), and of the same events handled in process as vifplugd does;
+#   - Xen's qemu-ifup against ours;
+#   - the floor: exec of a static no-op, and the netlink and xenstore
+#     round trips our path is made of;
+#   - storms of 256 and 1024 vifs online at once, one process each and
+#     through vifplugd, checked afterwards (attached, connected);
+#   - the cost per cycle with 1, 100 and 1000 ports on the bridge;
+#   - peak RSS per helper.
+# Prints a table (median, p95, p99, ratios), writes BUILD/bench/results.json
+# and BUILD/bench/latency.png. Needs root. BENCH_ROUNDS (default 100).
+set -eu
+B=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
+ROUNDS=${BENCH_ROUNDS:-100}
+OUT=$B/bench
+. "$top/scripts/xen-reference.sh"
+
+if ! why=$(xen_reference); then
+	echo "bench: $why" >&2
+	exit 1
+fi
+X=$XEN_SCRIPTS
+command -v gnuplot >/dev/null ||
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null 2>&1 ||
+	echo "bench: gnuplot is not installed: no PNG" >&2
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+D=$(mktemp -d)
+NS=vifplug-bench-$$
+SIM=
+PLUGD=
+cleanup() {
+	[ -z "$PLUGD" ] || kill "$PLUGD" 2>/dev/null || true
+	[ -z "$SIM" ] || kill "$SIM" 2>/dev/null || true
+	ip netns del "$NS" 2>/dev/null || true
+	rm -rf "$D"
+}
+trap cleanup EXIT
+# 1024 helpers at once, each with a xenstore connection
+ulimit -n 65536
+
+export XENSTORED_PATH=$D/xs.sock VIFPLUG_CONF=$D/vifplug.conf
+printf 'log_file = %s/hotplug.log\nsyslog = no\nscript_dir = %s\n' "$D" "$D" >"$VIFPLUG_CONF"
+"$B/xenstored-sim" "$XENSTORED_PATH" 2>"$D/sim.err" &
+SIM=$!
+while [ ! -S "$XENSTORED_PATH" ]; do sleep 0.05; done
+ip netns add "$NS"
+in_ns() { ip netns exec "$NS" "$@"; }
+ip -n "$NS" link set lo up
+ip -n "$NS" link add xenbr0 type bridge
+ip -n "$NS" link set xenbr0 up
+ip -n "$NS" tuntap add dev vif7.0 mode tap
+ip -n "$NS" tuntap add dev tap7 mode tap
+be=/local/domain/0/backend/vif
+xenstore-write $be/7/0/bridge xenbr0 $be/7/0/frontend /local/domain/7/device/vif/0 \
+	$be/7/0/script /etc/xen/scripts/vif-bridge
+# Xen's scripts write to /var/log/xen and take locks under /var/run/xen-hotplug:
+# give them a private /var/log and /var/run in a mount namespace.
+xen_ns() {
+	ip netns exec "$NS" unshare -m bash -c 'mount -t tmpfs none /var/log &&
+		mkdir -p /var/log/xen && mount -t tmpfs none /run && exec "$@"' - "$@"
+}
+
+echo "bench: $ROUNDS rounds, interleaved (Xen, ours, in process, floor)..." >&2
+for i in $(seq "$ROUNDS"); do
+	xen_ns "$B/vifbench" cycle 1 "$X/vif-bridge" >>"$OUT/xen-cycle"
+	in_ns "$B/vifbench" cycle 1 "$B/vif-bridge" >>"$OUT/our-cycle"
+	in_ns "$B/vifbench" inproc 1 >>"$OUT/inproc-cycle"
+	in_ns "$B/vifbench" exec 2 "$B/noop-static" >>"$OUT/floor-exec"
+	xen_ns "$B/vifbench" qemu 1 "$X/qemu-ifup" xenbr0 >>"$OUT/xen-qemu"
+	in_ns "$B/vifbench" qemu 1 "$B/qemu-ifup" xenbr0 >>"$OUT/our-qemu"
+done
+# the floor of a cycle is two execs: pair the samples up
+awk '{ s += $1; if (NR % 2 == 0) { print s, 0; s = 0 } }' "$OUT/floor-exec" >"$OUT/floor-cycle"
+in_ns "$B/vifbench" rtt 1000 >"$OUT/rtt"
+grep '^nl ' "$OUT/rtt" | cut -d' ' -f2 >"$OUT/rtt-nl"
+grep '^xs ' "$OUT/rtt" | cut -d' ' -f2 >"$OUT/rtt-xs"
+
+# programs run per cycle (execve count)
+progs() {
+	local f=$D/strace.$1
+	shift
+	"$@" strace -f -qq -e trace=execve -e signal=none -o "$f" \
+		"$B/vifbench" cycle 1 "$1" >/dev/null
+	echo $(($(grep -c 'execve(' "$f") - 1))
+}
+PROGS_XEN=$(progs xen xen_ns "$X/vif-bridge")
+PROGS_OURS=$(progs ours in_ns "$B/vif-bridge")
+
+# peak RSS (KiB) per helper
+rss() { "$@" | awk '{ if ($2 > m) m = $2 } END { print m }'; }
+RSS_BRIDGE=$(rss in_ns "$B/vifbench" cycle 5 "$B/vif-bridge")
+RSS_SETUP=$(rss in_ns "$B/vifbench" cycle 5 "$B/vif-setup")
+RSS_QEMU=$(rss in_ns "$B/vifbench" qemu 5 "$B/qemu-ifup" xenbr0)
+RSS_VIFCTL=$(rss in_ns "$B/vifbench" exec 5 "$B/vifctl" list)
+ip -n "$NS" link add eth0 type dummy
+ip -n "$NS" addr add 192.0.2.1/24 dev eth0
+ip -n "$NS" link set eth0 up
+xenstore-write $be/7/0/ip 192.0.2.77
+RSS_ROUTE=$(rss in_ns env script=vif-route XENBUS_PATH=backend/vif/7/0 vif=vif7.0 netdev=eth0 \
+	"$B/vifbench" exec 5 "$B/vif-route" online type_if=vif)
+in_ns env XENBUS_PATH=backend/vif/7/0 vif=vif7.0 netdev=eth0 "$B/vif-route" offline type_if=vif
+xenstore-rm $be/7/0/ip
+
+# storms: vif100.0 ... on xenbr0, backends dom 100..
+mkstorm() {
+	local n=$1 i
+	: >"$D/batch"
+	for i in $(seq 100 $((99 + n))); do
+		echo "tuntap add dev vif$i.0 mode tap" >>"$D/batch"
+	done
+	ip -n "$NS" -batch "$D/batch" 2>/dev/null || true
+	for i in $(seq 100 $((99 + n))); do
+		echo "$be/$i/0/bridge xenbr0 $be/$i/0/frontend /local/domain/$i/device/vif/0"
+	done | xargs xenstore-write
+}
+resetstorm() {
+	local n=$1 i
+	ip -n "$NS" link del xenbr0
+	ip -n "$NS" link add xenbr0 type bridge
+	ip -n "$NS" link set xenbr0 up
+	for i in $(seq 100 $((99 + n))); do echo "$be/$i/0/hotplug-status"; done |
+		xargs -r -n 256 xenstore-rm 2>/dev/null || true
+}
+checkstorm() {
+	local n=$1 attached connected
+	attached=$(ip -n "$NS" -j link show master xenbr0 | jq '[.[] | select(.ifname | test("^vif[0-9]+\\.0$"))] | length')
+	connected=0
+	local i
+	for i in $(seq 100 $((99 + n))); do echo "$be/$i/0/hotplug-status"; done |
+		xargs xenstore-read 2>/dev/null | grep -c '^connected$' >"$D/conn" || true
+	connected=$(cat "$D/conn")
+	echo "$attached $connected"
+}
+storm_run() { # storm_run N exec|daemon -> "seconds failures attached connected"
+	local n=$1 how=$2 res
+	resetstorm 1024
+	if [ "$how" = exec ]; then
+		res=$(in_ns "$B/vifbench" storm "$n" "$B/vif-bridge")
+	else
+		in_ns "$B/vifplugd" --no-coldplug 2>>"$D/plugd.err" &
+		PLUGD=$!
+		while ! grep -q 'vifplugd: ready' "$D/hotplug.log" 2>/dev/null; do sleep 0.05; done
+		res=$(in_ns "$B/vifbench" ustorm "$n")
+		kill "$PLUGD"; wait "$PLUGD" || true; PLUGD=
+		sed -i '/vifplugd: ready/d' "$D/hotplug.log"
+	fi
+	set -- $res
+	echo "$(awk -v t="$2" 'BEGIN { printf "%.3f", t / 1e9 }') $4 $(checkstorm "$n")"
+}
+echo "bench: storms..." >&2
+mkstorm 1024
+# vifbench storm/ustorm number domains from 100 as mkstorm does
+STORM_E256=$(storm_run 256 exec)
+STORM_D256=$(storm_run 256 daemon)
+STORM_E1024=$(storm_run 1024 exec)
+STORM_D1024=$(storm_run 1024 daemon)
+
+# growth: the cycle of vif7.0 with 1, 100 and 1000 other ports on xenbr0
+echo "bench: growth..." >&2
+resetstorm 1024
+grow() { # grow K: K storm taps on the bridge
+	local k=$1 i
+	: >"$D/batch"
+	for i in $(seq 100 $((99 + k))); do echo "link set vif$i.0 master xenbr0"; done >"$D/batch"
+	[ "$k" -eq 0 ] || ip -n "$NS" -batch "$D/batch"
+}
+for k in 0 100 1000; do
+	resetstorm 1024
+	grow $k
+	for i in $(seq "$ROUNDS"); do
+		in_ns "$B/vifbench" cycle 1 "$B/vif-bridge" >>"$OUT/grow-exec-$k"
+		in_ns "$B/vifbench" inproc 1 >>"$OUT/grow-inproc-$k"
+	done
+done
+
+# ---- the report ----
+stats() { # stats FILE -> "median p95 p99" in ms
+	cut -d' ' -f1 "$1" | sort -n | awk '{ v[NR] = $1 } END {
+		m = v[int((NR + 1) / 2)]; p95 = v[int(NR * 0.95 + 0.999)]; p99 = v[int(NR * 0.99 + 0.999)]
+		printf "%.3f %.3f %.3f", m / 1e6, p95 / 1e6, p99 / 1e6 }'
+}
+med() { stats "$1" | cut -d' ' -f1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+
+XC=$(med "$OUT/xen-cycle"); OC=$(med "$OUT/our-cycle"); IC=$(med "$OUT/inproc-cycle")
+FC=$(med "$OUT/floor-cycle"); XQ=$(med "$OUT/xen-qemu"); OQ=$(med "$OUT/our-qemu")
+FE=$(med "$OUT/floor-exec")
+{
+	echo "make bench: $(nproc) cores, $(uname -r), $ROUNDS rounds, simulator as xenstored; times in ms"
+	echo
+	printf '%-44s %9s %9s %9s %9s %9s\n' "what" median p95 p99 "Xen/this" "this/floor"
+	row() { # row LABEL FILE XENMEDIAN FLOORMEDIAN
+		local s m
+		s=$(stats "$2"); m=${s%% *}
+		printf '%-44s %9s %9s %9s %9s %9s\n' "$1" $s \
+			"$([ -n "$3" ] && ratio "$3" "$m" || echo -)" "$([ -n "$4" ] && ratio "$m" "$4" || echo -)"
+	}
+	row "vif-bridge online+offline: Xen's script" "$OUT/xen-cycle" "$XC" "$FC"
+	row "vif-bridge online+offline: ours (exec)" "$OUT/our-cycle" "$XC" "$FC"
+	row "vif-bridge online+offline: in process" "$OUT/inproc-cycle" "$XC" "$FC"
+	row "floor: 2 execs of a static no-op" "$OUT/floor-cycle" "" ""
+	row "qemu-ifup: Xen's script" "$OUT/xen-qemu" "$XQ" "$FE"
+	row "qemu-ifup: ours" "$OUT/our-qemu" "$XQ" "$FE"
+	row "floor: 1 exec of a static no-op" "$OUT/floor-exec" "" ""
+	row "floor: netlink link lookup" "$OUT/rtt-nl" "" ""
+	row "floor: xenstore read" "$OUT/rtt-xs" "" ""
+	echo
+	echo "programs run per vif-bridge cycle: Xen $PROGS_XEN, ours $PROGS_OURS"
+	echo
+	printf '%-36s %8s %9s %9s %10s\n' "storm (all at once)" seconds failures attached connected
+	printf '%-36s %8s %9s %9s %10s\n' "256 vifs, one vif-bridge each" $STORM_E256
+	printf '%-36s %8s %9s %9s %10s\n' "256 vifs, vifplugd" $STORM_D256
+	printf '%-36s %8s %9s %9s %10s\n' "1024 vifs, one vif-bridge each" $STORM_E1024
+	printf '%-36s %8s %9s %9s %10s\n' "1024 vifs, vifplugd" $STORM_D1024
+	echo
+	printf '%-36s %10s %10s %10s\n' "cycle median with N ports on bridge" 1 100 1000
+	printf '%-36s %10s %10s %10s\n' "ours (exec)" "$(med "$OUT/grow-exec-0")" "$(med "$OUT/grow-exec-100")" "$(med "$OUT/grow-exec-1000")"
+	printf '%-36s %10s %10s %10s\n' "in process" "$(med "$OUT/grow-inproc-0")" "$(med "$OUT/grow-inproc-100")" "$(med "$OUT/grow-inproc-1000")"
+	echo
+	echo "peak RSS (KiB): vif-bridge $RSS_BRIDGE, vif-setup $RSS_SETUP, vif-route $RSS_ROUTE, qemu-ifup $RSS_QEMU, vifctl list $RSS_VIFCTL"
+} | tee "$OUT/table.txt"
+
+js() { set -- $(stats "$1"); echo "{\"median\":$1,\"p95\":$2,\"p99\":$3}"; }
+jstorm() { set -- $1; echo "{\"seconds\":$1,\"failures\":$2,\"attached\":$3,\"connected\":$4}"; }
+cat >"$OUT/results.json" <<JSON
+{
+ "cores": $(nproc), "kernel": "$(uname -r)", "rounds": $ROUNDS, "unit": "ms",
+ "cycle": {"xen": $(js "$OUT/xen-cycle"), "ours": $(js "$OUT/our-cycle"),
+           "in_process": $(js "$OUT/inproc-cycle"), "floor": $(js "$OUT/floor-cycle")},
+ "qemu_ifup": {"xen": $(js "$OUT/xen-qemu"), "ours": $(js "$OUT/our-qemu"), "floor": $(js "$OUT/floor-exec")},
+ "round_trips": {"netlink": $(js "$OUT/rtt-nl"), "xenstore": $(js "$OUT/rtt-xs")},
+ "ratios": {"xen_over_ours": $(ratio "$XC" "$OC"), "xen_over_in_process": $(ratio "$XC" "$IC"),
+            "ours_over_floor": $(ratio "$OC" "$FC"), "qemu_xen_over_ours": $(ratio "$XQ" "$OQ")},
+ "programs_per_cycle": {"xen": $PROGS_XEN, "ours": $PROGS_OURS},
+ "storm": {"exec_256": $(jstorm "$STORM_E256"), "vifplugd_256": $(jstorm "$STORM_D256"),
+           "exec_1024": $(jstorm "$STORM_E1024"), "vifplugd_1024": $(jstorm "$STORM_D1024")},
+ "growth": {"exec": [$(med "$OUT/grow-exec-0"), $(med "$OUT/grow-exec-100"), $(med "$OUT/grow-exec-1000")],
+            "in_process": [$(med "$OUT/grow-inproc-0"), $(med "$OUT/grow-inproc-100"), $(med "$OUT/grow-inproc-1000")],
+            "ports": [1, 100, 1000]},
+ "peak_rss_kib": {"vif-bridge": $RSS_BRIDGE, "vif-setup": $RSS_SETUP, "vif-route": $RSS_ROUTE,
+                  "qemu-ifup": $RSS_QEMU, "vifctl": $RSS_VIFCTL}
+}
+JSON
+jq . "$OUT/results.json" >/dev/null
+
+if command -v gnuplot >/dev/null; then
+	for f in xen-cycle our-cycle inproc-cycle floor-cycle; do
+		cut -d' ' -f1 "$OUT/$f" | sort -n | awk '{ v[NR] = $1 } END { for (i = 1; i <= NR; i++) print v[i] / 1e6, i / NR }' >"$OUT/$f.cdf"
+	done
+	gnuplot <<GP
+set terminal png size 900,500
+set output "$OUT/latency.png"
+set title "online+offline cycle latency ($ROUNDS rounds each)"
+set xlabel "ms (log scale)"
+set ylabel "fraction of cycles at or below"
+set logscale x
+set key right bottom
+set grid
+plot "$OUT/floor-cycle.cdf" with lines lw 2 title "floor: 2 static execs", \
+     "$OUT/inproc-cycle.cdf" with lines lw 2 title "in process (vifplugd)", \
+     "$OUT/our-cycle.cdf" with lines lw 2 title "our vif-bridge", \
+     "$OUT/xen-cycle.cdf" with lines lw 2 title "Xen's vif-bridge"
+GP
+	echo "bench: $OUT/results.json, $OUT/latency.png" >&2
+else
+	echo "bench: $OUT/results.json" >&2
+fi
