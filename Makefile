@@ -70,6 +70,11 @@ $(BUILD)/vifbench: $(OBJ)/bench/vifbench.o $(LIB)
 $(BUILD)/noop-static: bench/noop.c
 	$(CC) -O2 -static $< -o $@
 
+# The same no-op linked as the helpers are (PIE, BIND_NOW, libc and
+# libmnl loaded): what dynamic linking alone costs.
+$(BUILD)/noop-dynamic: bench/noop.c
+	$(CC) -O2 $(HARDEN) $(LDHARDEN) $< -Wl,--no-as-needed -lmnl -o $@
+
 $(SIM): $(SIM_OBJ)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ -o $@
 
@@ -96,7 +101,7 @@ unit: $(UNIT_BIN)
 	@scripts/check.sh --unit-only $(BUILD)
 
 # Ours against Xen's scripts, measured in one run (not part of check).
-bench: all $(BUILD)/vifbench $(BUILD)/noop-static
+bench: all $(BUILD)/vifbench $(BUILD)/noop-static $(BUILD)/noop-dynamic
 	@bench/run.sh $(BUILD)
 
 # A vif attached to a bridge in a throwaway namespace, as libxl would.

@@ -44,7 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 # 1024 helpers at once, each with a xenstore connection
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 export XENSTORED_PATH=$D/xs.sock VIFPLUG_CONF=$D/vifplug.conf
 printf 'log_file = %s/hotplug.log\nsyslog = no\nscript_dir = %s\n' "$D" "$D" >"$VIFPLUG_CONF"
@@ -74,33 +74,35 @@ for i in $(seq "$ROUNDS"); do
 	in_ns "$B/vifbench" cycle 1 "$B/vif-bridge" >>"$OUT/our-cycle"
 	in_ns "$B/vifbench" inproc 1 >>"$OUT/inproc-cycle"
 	in_ns "$B/vifbench" exec 2 "$B/noop-static" >>"$OUT/floor-exec"
+	in_ns "$B/vifbench" exec 2 "$B/noop-dynamic" >>"$OUT/floor-dyn-exec"
 	xen_ns "$B/vifbench" qemu 1 "$X/qemu-ifup" xenbr0 >>"$OUT/xen-qemu"
 	in_ns "$B/vifbench" qemu 1 "$B/qemu-ifup" xenbr0 >>"$OUT/our-qemu"
 done
 # the floor of a cycle is two execs: pair the samples up
 awk '{ s += $1; if (NR % 2 == 0) { print s, 0; s = 0 } }' "$OUT/floor-exec" >"$OUT/floor-cycle"
+awk '{ s += $1; if (NR % 2 == 0) { print s, 0; s = 0 } }' "$OUT/floor-dyn-exec" >"$OUT/floor-dyn-cycle"
 in_ns "$B/vifbench" rtt 1000 >"$OUT/rtt"
 grep '^nl ' "$OUT/rtt" | cut -d' ' -f2 >"$OUT/rtt-nl"
 grep '^xs ' "$OUT/rtt" | cut -d' ' -f2 >"$OUT/rtt-xs"
 
 # programs run per cycle (execve count)
-progs() {
-	local f=$D/strace.$1
-	shift
+progs() { # progs NAME PROG WRAPPER
+	local f=$D/strace.$1 prog=$2
+	shift 2
 	"$@" strace -f -qq -e trace=execve -e signal=none -o "$f" \
-		"$B/vifbench" cycle 1 "$1" >/dev/null
+		"$B/vifbench" cycle 1 "$prog" >/dev/null
 	echo $(($(grep -c 'execve(' "$f") - 1))
 }
-PROGS_XEN=$(progs xen xen_ns "$X/vif-bridge")
-PROGS_OURS=$(progs ours in_ns "$B/vif-bridge")
+PROGS_XEN=$(progs xen "$X/vif-bridge" xen_ns)
+PROGS_OURS=$(progs ours "$B/vif-bridge" in_ns)
 
 # peak RSS (KiB) per helper
 rss() { "$@" | awk '{ if ($2 > m) m = $2 } END { print m }'; }
 RSS_BRIDGE=$(rss in_ns "$B/vifbench" cycle 5 "$B/vif-bridge")
-RSS_SETUP=$(rss in_ns "$B/vifbench" cycle 5 "$B/vif-setup")
+RSS_SETUP=$(rss in_ns "$B/vifbench" cycle 5 "$B/vif-setup" "$B/vif-bridge")
 RSS_QEMU=$(rss in_ns "$B/vifbench" qemu 5 "$B/qemu-ifup" xenbr0)
 RSS_VIFCTL=$(rss in_ns "$B/vifbench" exec 5 "$B/vifctl" list)
-ip -n "$NS" link add eth0 type dummy
+ip -n "$NS" link add eth0 type veth peer name eth0-peer
 ip -n "$NS" addr add 192.0.2.1/24 dev eth0
 ip -n "$NS" link set eth0 up
 xenstore-write $be/7/0/ip 192.0.2.77
@@ -109,7 +111,8 @@ RSS_ROUTE=$(rss in_ns env script=vif-route XENBUS_PATH=backend/vif/7/0 vif=vif7.
 in_ns env XENBUS_PATH=backend/vif/7/0 vif=vif7.0 netdev=eth0 "$B/vif-route" offline type_if=vif
 xenstore-rm $be/7/0/ip
 
-# storms: vif100.0 ... on xenbr0, backends dom 100..
+# storms: vif100.0 ... on xenbr0 and xenbr1 (a Linux bridge takes at most
+# 1023 ports), backends dom 100..
 mkstorm() {
 	local n=$1 i
 	: >"$D/batch"
@@ -118,25 +121,27 @@ mkstorm() {
 	done
 	ip -n "$NS" -batch "$D/batch" 2>/dev/null || true
 	for i in $(seq 100 $((99 + n))); do
-		echo "$be/$i/0/bridge xenbr0 $be/$i/0/frontend /local/domain/$i/device/vif/0"
-	done | xargs xenstore-write
+		echo "$be/$i/0/bridge xenbr$((i % 2)) $be/$i/0/frontend /local/domain/$i/device/vif/0"
+	done | xargs -n 400 xenstore-write	# whole pairs per call
 }
 resetstorm() {
-	local n=$1 i
-	ip -n "$NS" link del xenbr0
-	ip -n "$NS" link add xenbr0 type bridge
-	ip -n "$NS" link set xenbr0 up
+	local n=$1 i br
+	for br in xenbr0 xenbr1; do
+		ip -n "$NS" link del $br 2>/dev/null || true
+		ip -n "$NS" link add $br type bridge
+		ip -n "$NS" link set $br up
+	done
 	for i in $(seq 100 $((99 + n))); do echo "$be/$i/0/hotplug-status"; done |
 		xargs -r -n 256 xenstore-rm 2>/dev/null || true
 }
 checkstorm() {
 	local n=$1 attached connected
-	attached=$(ip -n "$NS" -j link show master xenbr0 | jq '[.[] | select(.ifname | test("^vif[0-9]+\\.0$"))] | length')
-	connected=0
-	local i
-	for i in $(seq 100 $((99 + n))); do echo "$be/$i/0/hotplug-status"; done |
-		xargs xenstore-read 2>/dev/null | grep -c '^connected$' >"$D/conn" || true
-	connected=$(cat "$D/conn")
+	attached=$( (ip -n "$NS" -j link show master xenbr0; ip -n "$NS" -j link show master xenbr1) |
+		jq -s '[.[][] | select(.ifname | test("^vif[0-9]{3,4}\\.0$"))] | length')
+	# resetstorm removed every status: what is there is this storm's
+	connected=$(xenstore-ls -f "$be" | grep -cE '/vif/[0-9]{3,4}/0/hotplug-status = "connected"' || true)
+	# a failure's own sentence, for the report
+	xenstore-ls -f "$be" | grep -m1 -E '/vif/[0-9]{3,4}/0/hotplug-error' >>"$OUT/storm-errors" || true
 	echo "$attached $connected"
 }
 storm_run() { # storm_run N exec|daemon -> "seconds failures attached connected"
@@ -145,12 +150,14 @@ storm_run() { # storm_run N exec|daemon -> "seconds failures attached connected"
 	if [ "$how" = exec ]; then
 		res=$(in_ns "$B/vifbench" storm "$n" "$B/vif-bridge")
 	else
-		in_ns "$B/vifplugd" --no-coldplug 2>>"$D/plugd.err" &
+		local ready
+		ready=$(grep -c 'vifplugd: ready' "$D/hotplug.log" || true)
+		# ip execs the daemon: $! is its pid, and it holds no pipe of ours
+		ip netns exec "$NS" "$B/vifplugd" --no-coldplug </dev/null >/dev/null 2>>"$D/plugd.err" &
 		PLUGD=$!
-		while ! grep -q 'vifplugd: ready' "$D/hotplug.log" 2>/dev/null; do sleep 0.05; done
+		while [ "$(grep -c 'vifplugd: ready' "$D/hotplug.log" || true)" -le "$ready" ]; do sleep 0.05; done
 		res=$(in_ns "$B/vifbench" ustorm "$n")
 		kill "$PLUGD"; wait "$PLUGD" || true; PLUGD=
-		sed -i '/vifplugd: ready/d' "$D/hotplug.log"
 	fi
 	set -- $res
 	echo "$(awk -v t="$2" 'BEGIN { printf "%.3f", t / 1e9 }') $4 $(checkstorm "$n")"
@@ -178,6 +185,7 @@ for k in 0 100 1000; do
 	for i in $(seq "$ROUNDS"); do
 		in_ns "$B/vifbench" cycle 1 "$B/vif-bridge" >>"$OUT/grow-exec-$k"
 		in_ns "$B/vifbench" inproc 1 >>"$OUT/grow-inproc-$k"
+		in_ns "$B/vifbench" attach 1 xenbr0 >>"$OUT/grow-kernel-$k"
 	done
 done
 
@@ -207,6 +215,7 @@ FE=$(med "$OUT/floor-exec")
 	row "vif-bridge online+offline: ours (exec)" "$OUT/our-cycle" "$XC" "$FC"
 	row "vif-bridge online+offline: in process" "$OUT/inproc-cycle" "$XC" "$FC"
 	row "floor: 2 execs of a static no-op" "$OUT/floor-cycle" "" ""
+	row "  the same no-op linked as ours (libmnl)" "$OUT/floor-dyn-cycle" "" "$FC"
 	row "qemu-ifup: Xen's script" "$OUT/xen-qemu" "$XQ" "$FE"
 	row "qemu-ifup: ours" "$OUT/our-qemu" "$XQ" "$FE"
 	row "floor: 1 exec of a static no-op" "$OUT/floor-exec" "" ""
@@ -220,10 +229,12 @@ FE=$(med "$OUT/floor-exec")
 	printf '%-36s %8s %9s %9s %10s\n' "256 vifs, vifplugd" $STORM_D256
 	printf '%-36s %8s %9s %9s %10s\n' "1024 vifs, one vif-bridge each" $STORM_E1024
 	printf '%-36s %8s %9s %9s %10s\n' "1024 vifs, vifplugd" $STORM_D1024
+	[ ! -s "$OUT/storm-errors" ] || { echo "storm errors:"; sed 's/^/  /' "$OUT/storm-errors"; }
 	echo
 	printf '%-36s %10s %10s %10s\n' "cycle median with N ports on bridge" 1 100 1000
 	printf '%-36s %10s %10s %10s\n' "ours (exec)" "$(med "$OUT/grow-exec-0")" "$(med "$OUT/grow-exec-100")" "$(med "$OUT/grow-exec-1000")"
 	printf '%-36s %10s %10s %10s\n' "in process" "$(med "$OUT/grow-inproc-0")" "$(med "$OUT/grow-inproc-100")" "$(med "$OUT/grow-inproc-1000")"
+	printf '%-36s %10s %10s %10s\n' "kernel: bare attach+detach" "$(med "$OUT/grow-kernel-0")" "$(med "$OUT/grow-kernel-100")" "$(med "$OUT/grow-kernel-1000")"
 	echo
 	echo "peak RSS (KiB): vif-bridge $RSS_BRIDGE, vif-setup $RSS_SETUP, vif-route $RSS_ROUTE, qemu-ifup $RSS_QEMU, vifctl list $RSS_VIFCTL"
 } | tee "$OUT/table.txt"
@@ -234,7 +245,8 @@ cat >"$OUT/results.json" <<JSON
 {
  "cores": $(nproc), "kernel": "$(uname -r)", "rounds": $ROUNDS, "unit": "ms",
  "cycle": {"xen": $(js "$OUT/xen-cycle"), "ours": $(js "$OUT/our-cycle"),
-           "in_process": $(js "$OUT/inproc-cycle"), "floor": $(js "$OUT/floor-cycle")},
+           "in_process": $(js "$OUT/inproc-cycle"), "floor": $(js "$OUT/floor-cycle"),
+           "floor_dynamic": $(js "$OUT/floor-dyn-cycle")},
  "qemu_ifup": {"xen": $(js "$OUT/xen-qemu"), "ours": $(js "$OUT/our-qemu"), "floor": $(js "$OUT/floor-exec")},
  "round_trips": {"netlink": $(js "$OUT/rtt-nl"), "xenstore": $(js "$OUT/rtt-xs")},
  "ratios": {"xen_over_ours": $(ratio "$XC" "$OC"), "xen_over_in_process": $(ratio "$XC" "$IC"),
@@ -244,6 +256,7 @@ cat >"$OUT/results.json" <<JSON
            "exec_1024": $(jstorm "$STORM_E1024"), "vifplugd_1024": $(jstorm "$STORM_D1024")},
  "growth": {"exec": [$(med "$OUT/grow-exec-0"), $(med "$OUT/grow-exec-100"), $(med "$OUT/grow-exec-1000")],
             "in_process": [$(med "$OUT/grow-inproc-0"), $(med "$OUT/grow-inproc-100"), $(med "$OUT/grow-inproc-1000")],
+            "kernel_attach_detach": [$(med "$OUT/grow-kernel-0"), $(med "$OUT/grow-kernel-100"), $(med "$OUT/grow-kernel-1000")],
             "ports": [1, 100, 1000]},
  "peak_rss_kib": {"vif-bridge": $RSS_BRIDGE, "vif-setup": $RSS_SETUP, "vif-route": $RSS_ROUTE,
                   "qemu-ifup": $RSS_QEMU, "vifctl": $RSS_VIFCTL}

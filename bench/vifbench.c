@@ -2,10 +2,13 @@
  * the program under test and not a shell around it. Every mode prints one
  * sample per line: nanoseconds, and for exec modes the peak RSS in KiB.
  *
- *   vifbench cycle N PROG      N online+offline cycles of PROG as libxl
- *                              runs it (vif7.0, backend/vif/7/0)
- *   vifbench qemu N PROG BR    N `PROG tap7 BR` runs (qemu-ifup's way);
- *                              the tap is detached between runs
+ *   vifbench cycle N PROG [SCRIPT]  N online+offline cycles of PROG as
+ *                              libxl runs it (vif7.0, backend/vif/7/0,
+ *                              script=SCRIPT, by default PROG)
+ *   vifbench attach N BRIDGE   N bare attach+detach of vif7.0: the
+ *                              kernel's part of a cycle
+ *   vifbench qemu N PROG BR    N `PROG tap7 BR` runs with tap7 held open
+ *                              as QEMU holds it; detached between runs
  *   vifbench exec N PROG...    N runs of PROG with these arguments
  *   vifbench inproc N          N cycles handled in process, by the code
  *                              a vifplugd worker runs (plugd_handle)
@@ -20,7 +23,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_tun.h>
 #include <linux/netlink.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -113,9 +119,9 @@ static int run(char *const argv[], char **env, long *rss)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
 }
 
-static int cycle(int n, char *prog)
+static int cycle(int n, char *prog, char *script)
 {
-	char **env = libxl_env(7, prog);
+	char **env = libxl_env(7, script ? script : prog);
 	char *on[] = { prog, "online", "type_if=vif", NULL };
 	char *off[] = { prog, "offline", "type_if=vif", NULL };
 	int fails = 0;
@@ -148,10 +154,16 @@ static int exec_loop(int n, char **argv)
 static int qemu(int n, char *prog, char *bridge)
 {
 	char *argv[] = { prog, "tap7", bridge, NULL };
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
 	struct nl *nl;
 	struct nl_link l;
-	int fails = 0;
+	int fails = 0, tun;
 
+	/* Hold the tap open as QEMU does when it runs its script. */
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "tap7");
+	tun = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (tun < 0 || ioctl(tun, TUNSETIFF, &ifr) < 0)
+		die("tap7");
 	if (nl_open(&nl))
 		die("rtnetlink");
 	for (int i = 0; i < n; i++) {
@@ -167,6 +179,7 @@ static int qemu(int n, char *prog, char *bridge)
 		}
 	}
 	nl_close(nl);
+	close(tun);
 	return fails ? 1 : 0;
 }
 
@@ -201,6 +214,26 @@ static int inproc(int n)
 	nl_close(sh.nl);
 	xs_disconnect(sh.xs);
 	return fails ? 1 : 0;
+}
+
+static int attach(int n, const char *bridge)
+{
+	struct nl *nl;
+	struct nl_link l, br;
+
+	if (nl_open(&nl) || nl_link_get(nl, "vif7.0", 0, &l) ||
+	    nl_link_get(nl, bridge, 0, &br))
+		die("rtnetlink");
+	for (int i = 0; i < n; i++) {
+		long long t = now_ns();
+
+		if (nl_link_set_master(nl, l.index, br.index) ||
+		    nl_link_set_master(nl, l.index, 0))
+			die("attach");
+		printf("%lld 0\n", now_ns() - t);
+	}
+	nl_close(nl);
+	return 0;
 }
 
 static int rtt(int n)
@@ -284,7 +317,7 @@ static int ustorm(int n)
 {
 	struct sockaddr_nl dst = { .nl_family = AF_NETLINK, .nl_groups = 2 };
 	struct sockaddr_nl src = { .nl_family = AF_NETLINK };
-	struct xs_handle *xs;
+	struct xs_handle *xs, *rd;
 	char msg[1024], path[64], val[32];
 	int fd, left = n, fails = 0;
 	char *done = calloc((size_t)n + 1, 1);
@@ -294,7 +327,9 @@ static int ustorm(int n)
 		    NETLINK_KOBJECT_UEVENT);
 	if (!done || fd < 0 || bind(fd, (struct sockaddr *)&src, sizeof(src)))
 		die("uevent socket");
-	if (xs_connect(&xs, NULL))
+	/* Two connections: libxenstore without its reader thread drops the
+	 * connection when a watch event comes where a reply was expected. */
+	if (xs_connect(&xs, NULL) || xs_connect(&rd, NULL))
 		die("xenstore");
 	/* a watch fires once at registration, then on every change below */
 	if (!xs_watch(xs, "backend/vif", "storm"))
@@ -325,7 +360,7 @@ static int ustorm(int n)
 				 "backend/vif/%u/0/hotplug-status",
 				 STORM_DOM0 + dom);
 			val[0] = '\0';
-			xs_read_buf(xs, path, val, sizeof(val));
+			xs_read_buf(rd, path, val, sizeof(val));
 			if (val[0]) {
 				done[dom] = 1;
 				left--;
@@ -336,6 +371,7 @@ static int ustorm(int n)
 	}
 	printf("total %lld failures %d\n", now_ns() - t, fails);
 	xs_disconnect(xs);
+	xs_disconnect(rd);
 	close(fd);
 	free(done);
 	return 0;
@@ -349,8 +385,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 3 || n <= 0)
 		goto usage;
-	if (!strcmp(argv[1], "cycle") && argc == 4)
-		return cycle(n, argv[3]);
+	if (!strcmp(argv[1], "cycle") && (argc == 4 || argc == 5))
+		return cycle(n, argv[3], argc == 5 ? argv[4] : NULL);
+	if (!strcmp(argv[1], "attach") && argc == 4)
+		return attach(n, argv[3]);
 	if (!strcmp(argv[1], "qemu") && argc == 5)
 		return qemu(n, argv[3], argv[4]);
 	if (!strcmp(argv[1], "exec") && argc >= 4)

@@ -162,6 +162,11 @@ int bridge_port_attach(struct hotplug *hp, const struct nl_link *link,
 
 	if (link->master != br->index) {
 		rc = nl_link_set_master(hp->nl, link->index, br->index);
+		/* The kernel's "Exchange full" says nothing to an operator. */
+		if (rc == -EXFULL)
+			return hp_error(hp, "cannot attach to bridge %s: it has "
+					"the most ports a Linux bridge can have "
+					"(1023)", br->name);
 		if (rc)
 			return hp_error(hp, "cannot attach to bridge %s: %s",
 					br->name, hp_nl_strerror(hp, rc));

@@ -39,7 +39,7 @@ void log_close(void)
 
 void log_vmsg(int level, const char *fmt, va_list ap)
 {
-	char msg[1024], line[1200], stamp[32];
+	char msg[1024], line[1200];
 	struct timespec ts;
 	struct tm tm;
 	int n;
@@ -57,9 +57,12 @@ void log_vmsg(int level, const char *fmt, va_list ap)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	n = snprintf(line, sizeof(line), "%s.%03ldZ %s[%d]: %s\n", stamp,
-		     ts.tv_nsec / 1000000, log_prog, (int)getpid(), msg);
+	/* Not strftime: it reads /etc/localtime, a UTC stamp needs none. */
+	n = snprintf(line, sizeof(line),
+		     "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s[%d]: %s\n",
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		     tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000, log_prog,
+		     (int)getpid(), msg);
 	if (n > (int)sizeof(line) - 1)
 		n = (int)sizeof(line) - 1;
 	/* O_APPEND makes a single write one line even with many writers. */

@@ -39,9 +39,12 @@ int nl_open(struct nl **out)
 	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	if (!nl->sock)
 		goto fail;
-	/* Both are optional: an old kernel just gives less detail. */
+	/* All optional: an old kernel just gives less detail, or dumps
+	 * every address where a strict one dumps those of one link. */
 	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sock, NETLINK_GET_STRICT_CHK, &one,
+			      sizeof(one));
 	if (setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVTIMEO,
 		       &tv, sizeof(tv)) < 0)
 		goto fail;
@@ -203,6 +206,23 @@ static int dump(struct nl *nl, uint16_t type, size_t hdrlen, uint8_t family,
 					 hdrlen, (void **)&hdr);
 
 	hdr[0] = family;
+	return nl_talk(nl, nlh, cb, data);
+}
+
+/* The addresses of one link: with strict checking the kernel sends only
+ * those (the cost stays flat however many links there are); the
+ * callbacks still check the index for kernels that send them all. */
+static int addr_dump(struct nl *nl, uint8_t family, int index, mnl_cb_t cb,
+		     void *data)
+{
+	char buf[256];
+	struct ifaddrmsg *ifa;
+	struct nlmsghdr *nlh = req_start(buf, sizeof(buf), RTM_GETADDR,
+					 NLM_F_DUMP, sizeof(*ifa),
+					 (void **)&ifa);
+
+	ifa->ifa_family = family;
+	ifa->ifa_index = (uint32_t)index;
 	return nl_talk(nl, nlh, cb, data);
 }
 
@@ -440,8 +460,7 @@ static int addr_dump_cb(const struct nlmsghdr *nlh, void *data)
 int nl_addr_flush(struct nl *nl, int index)
 {
 	struct addr_list a = { .index = index };
-	int rc = dump(nl, RTM_GETADDR, sizeof(struct ifaddrmsg), AF_UNSPEC,
-			addr_dump_cb, &a);
+	int rc = addr_dump(nl, AF_UNSPEC, index, addr_dump_cb, &a);
 
 	if (!rc)
 		rc = a.rc;
@@ -493,8 +512,7 @@ static int addr4_cb(const struct nlmsghdr *nlh, void *data)
 int nl_addr4_primary(struct nl *nl, int index, uint32_t *addr)
 {
 	struct addr4 a = { .index = index };
-	int rc = dump(nl, RTM_GETADDR, sizeof(struct ifaddrmsg), AF_INET,
-			addr4_cb, &a);
+	int rc = addr_dump(nl, AF_INET, index, addr4_cb, &a);
 
 	if (rc)
 		return rc;
