@@ -8,7 +8,8 @@ SYSTEMDDIR ?= /lib/systemd/system
 CC ?= cc
 SANITIZE ?=
 
-BUILD := build
+# A sanitizer build lives apart, so that switching never mixes objects.
+BUILD := $(if $(SANITIZE),build-sanitize,build)
 OBJ := $(BUILD)/obj
 
 XS_LIBDIR := $(shell pkg-config --variable=libdir xenstore 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)
@@ -45,7 +46,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
 
 MANPAGES := $(wildcard man/*.[0-9])
 
-.PHONY: all check unit bats demo bench install uninstall clean tools
+.PHONY: all check unit bats demo bench fuzz install uninstall clean tools
 all: $(HELPER_BIN) $(SIM) $(TOOLS) $(UNIT_BIN)
 
 $(OBJ)/%.o: %.c $(wildcard common/*.h tests/sim/*.h)
@@ -95,7 +96,29 @@ $(BUILD)/test-%: $(OBJ)/tests/unit/test-%.o $(LIB)
 
 # Everything, ending with the line "N passed, N failed".
 check: all
-	@scripts/check.sh $(BUILD)
+	@SANITIZE='$(SANITIZE)' scripts/check.sh $(BUILD)
+
+# libFuzzer targets (clang) for every parser, FUZZ_TIME seconds each,
+# from the seed corpus in tests/fuzz/corpus.
+FUZZ_TIME ?= 20
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Icommon -Itests/sim \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZERS := qemuargs names params conf uevent sim
+FUZZ_BIN := $(FUZZERS:%=$(BUILD)/fuzz/fuzz-%)
+fuzz_src_qemuargs := common/qemuargs.c common/names.c
+fuzz_src_names := common/names.c
+fuzz_src_params := common/params.c
+fuzz_src_conf := common/conf.c common/names.c
+fuzz_src_uevent := common/uevent.c common/names.c
+fuzz_src_sim := tests/sim/store.c tests/sim/tree.c
+
+$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(wildcard common/*.c common/*.h tests/sim/*.c tests/sim/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(fuzz_src_$*) -o $@
+
+fuzz: $(FUZZ_BIN)
+	@scripts/fuzz.sh $(BUILD)/fuzz $(FUZZ_TIME) $(FUZZERS)
 
 unit: $(UNIT_BIN)
 	@scripts/check.sh --unit-only $(BUILD)
@@ -135,6 +158,6 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man8/qemu-ifdown.8
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf build build-sanitize
 
 .SECONDARY:

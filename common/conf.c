@@ -17,6 +17,7 @@ void conf_defaults(struct conf *c)
 	snprintf(c->script_dir, sizeof(c->script_dir), "/etc/xen/scripts");
 	snprintf(c->log_file, sizeof(c->log_file),
 		 "/var/log/xen/xen-hotplug.log");
+	snprintf(c->lock_dir, sizeof(c->lock_dir), "/run/vifplug");
 	c->log_level = LOG_INFO;
 	c->timeout = 30;
 	c->syslog = true;
@@ -65,6 +66,9 @@ static int set_key(struct conf *c, const char *k, const char *v, char *why,
 				whylen);
 	if (!strcmp(k, "log_file"))
 		return set_path(c->log_file, sizeof(c->log_file), v, why,
+				whylen);
+	if (!strcmp(k, "lock_dir"))
+		return set_path(c->lock_dir, sizeof(c->lock_dir), v, why,
 				whylen);
 	if (!strcmp(k, "tap_mac")) {
 		if (strcmp(v, "xen") && strcmp(v, "libvirt")) {

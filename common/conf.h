@@ -11,6 +11,7 @@
 struct conf {
 	char script_dir[CONF_PATH_MAX];	/* hooks live in script_dir/vif-post.d */
 	char log_file[CONF_PATH_MAX];	/* the hotplug log */
+	char lock_dir[CONF_PATH_MAX];	/* one lock file per device */
 	char default_bridge[16];	/* before "the first bridge" */
 	int log_level;			/* syslog level written to the log */
 	unsigned timeout;		/* seconds before a helper gives up */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -223,6 +224,37 @@ static void name_device_early(struct hotplug *hp)
 		snprintf(hp->kernel_dev, sizeof(hp->kernel_dev), "%s", dev);
 }
 
+/* One event per device at a time, across processes (and vifplugd):
+ * an offline racing an online would otherwise interleave their steps.
+ * Waiting is bounded by the watchdog. */
+static void lock_device(struct hotplug *hp)
+{
+	char path[CONF_PATH_MAX + NAMES_IFNAMSIZ + 2];
+	int fd;
+
+	if (hp->locked || !hp->kernel_dev[0])
+		return;
+	snprintf(path, sizeof(path), "%s/%s", hp->conf.lock_dir,
+		 hp->kernel_dev);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 && errno == ENOENT && mkdir(hp->conf.lock_dir, 0700) == 0)
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+			  0600);
+	if (fd < 0) {
+		log_msg(LOG_WARNING, "%s %s %s: cannot lock %s: %s: going on "
+			"unlocked", hp->prog, hp->command, hp->kernel_dev, path,
+			strerror(errno));
+		return;
+	}
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			close(fd);
+			return;
+		}
+	hp->lock_fd = fd;
+	hp->locked = true;
+}
+
 /* QEMU runs its script as `SCRIPT IFNAME` (upstream) or `SCRIPT IFNAME
  * BRIDGE` (qemu-dm): no command word, no XENBUS_PATH. The guest's NIC
  * works without xenstore, so its absence is logged, not fatal. */
@@ -246,6 +278,7 @@ static int init_qemu(struct hotplug *hp)
 	if (hp->argc > 2 && *hp->argv[2])
 		hp->qemu_bridge = hp->argv[2];
 	arm_watchdog(hp);
+	lock_device(hp);
 	rc = xs_connect(&hp->xs, &hp->xs_transport);
 	if (rc) {
 		hp->xs = NULL;
@@ -361,6 +394,7 @@ static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
 	arm_watchdog(hp);
 	if (rc)
 		return rc;
+	lock_device(hp);
 	rc = hp->xs ? 0 : xs_connect(&hp->xs, &hp->xs_transport);
 	if (rc)
 		return hp_error(hp, "cannot connect to xenstore: %s",
@@ -470,6 +504,9 @@ void hp_free(struct hotplug *hp)
 	hp->nl = NULL;
 	hp->xs = NULL;
 	params_free(&hp->params);
+	if (hp->locked)
+		close(hp->lock_fd);
+	hp->locked = false;
 }
 
 int hp_complete(struct hotplug *hp, int rc)

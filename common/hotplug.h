@@ -42,6 +42,8 @@ struct hotplug {
 	char **argv;
 	char **envp;
 	bool shared;			/* xs, nl and conf are vifplugd's */
+	int lock_fd;			/* the device's lock, when locked */
+	bool locked;
 	const char *qemu_bridge;	/* qemu-ifup's BRIDGE argument */
 	char error[768];
 };

@@ -3,7 +3,9 @@
 # line "N passed, N failed[, N skipped]". Exit status 0 only if none failed.
 # --unit-only: just the unit tests. The bats suite runs twice: as is, and
 # with every helper and the simulator under valgrind (MEMCHECK=no skips
-# that pass).
+# that pass). With SANITIZE set (make check SANITIZE=address,undefined)
+# BUILD holds sanitizer builds: one pass, where any ASan, LSan or UBSan
+# report fails its test, and no memcheck (valgrind cannot run them).
 set -u
 unit_only=
 if [ "${1:-}" = --unit-only ]; then
@@ -13,6 +15,7 @@ fi
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 export BUILD=$(cd "$build" && pwd)
+export SANITIZE=${SANITIZE:-}
 passed=0 failed=0 skipped=0
 
 for t in "$BUILD"/test-*; do
@@ -60,10 +63,12 @@ if [ -z "$unit_only" ]; then
 		echo "check.sh: the end-to-end tests need root (network namespaces)" >&2
 		failed=$((failed + 1))
 	else
-		run_bats "" ""
+		run_bats "${SANITIZE:+[sanitize] }" ""
 		# The same suite with the simulator and every helper under
 		# valgrind memcheck: any error or definite leak fails the test.
-		if [ "${MEMCHECK:-yes}" != no ]; then
+		if [ -n "${SANITIZE:-}" ]; then
+			echo "check.sh: built with -fsanitize=$SANITIZE: no memcheck pass" >&2
+		elif [ "${MEMCHECK:-yes}" != no ]; then
 			if command -v valgrind >/dev/null; then
 				VALGRIND=1 run_bats "[memcheck] " 1
 			else

@@ -22,9 +22,15 @@ vp_setup() {
 		script_dir = $T/scripts
 		log_level = debug
 		syslog = no
+		lock_dir = $T/lock
 	CONF
 	XS=$T/xs.sock
 	SIM_PID=
+	# make check SANITIZE=...: every report lands in $T, and fails the test
+	if [ -n "${SANITIZE:-}" ]; then
+		export ASAN_OPTIONS="log_path=$T/asan:detect_leaks=1:exitcode=99"
+		export UBSAN_OPTIONS="log_path=$T/ubsan:print_stacktrace=1"
+	fi
 }
 
 vp_teardown() {
@@ -37,10 +43,17 @@ vp_teardown() {
 }
 
 # vg_check: memcheck is quiet (-q) unless it found something, so any
-# report fails the test, the simulator's included.
+# report fails the test, the simulator's included; so does any report of
+# ASan, LSan or UBSan.
 vg_check() {
-	[ -n "$VALGRIND" ] || return 0
 	local f
+	for f in "$T"/asan.* "$T"/ubsan.*; do
+		[ -s "$f" ] || continue
+		echo "sanitizer: $f" >&2
+		cat "$f" >&2
+		return 1
+	done
+	[ -n "$VALGRIND" ] || return 0
 	for f in "$T"/vg.*; do
 		[ -s "$f" ] || continue
 		echo "valgrind: $f" >&2
