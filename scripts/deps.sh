@@ -6,7 +6,9 @@ pkgs=(gcc make pkg-config libc6-dev libxen-dev libmnl-dev libudev-dev
 	libcmocka-dev bats bats-support bats-assert xenstore-utils iproute2
 	jq udev valgrind mandoc qemu-system-x86 parallel
 	# only for the parity suite: what Xen's own scripts call
-	bridge-utils net-tools)
+	bridge-utils net-tools
+	# make fuzz: clang's libFuzzer
+	clang libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

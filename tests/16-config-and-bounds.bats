@@ -13,10 +13,12 @@ setup() {
 
 @test "a vifplug.conf that cannot be parsed fails the event naming file and line, changing nothing" {
 	echo "log_levle = debug" >>"$T/vifplug.conf"
+	local line
+	line=$(wc -l <"$T/vifplug.conf")
 	before=$(links_state)
 	run_libxl online 7 0
 	assert_failure 1
-	assert_output "vif-bridge online vif7.0: $T/vifplug.conf line 6: unknown key 'log_levle'"
+	assert_output "vif-bridge online vif7.0: $T/vifplug.conf line $line: unknown key 'log_levle'"
 	assert_equal "$(links_state)" "$before"
 }
 

@@ -9,6 +9,8 @@ BUILD=${BUILD:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)/build}
 HELPER_TIMEOUT=${HELPER_TIMEOUT:-45}
 # Set VALGRIND=1 to run every helper under memcheck.
 VALGRIND=${VALGRIND:-}
+# Set by make check SANITIZE=...: the binaries are sanitizer builds.
+SANITIZE=${SANITIZE:-}
 
 vp_setup() {
 	T=$BATS_TEST_TMPDIR
