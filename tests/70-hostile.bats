@@ -386,3 +386,29 @@ refused() {
 	assert_equal "$(snapshot)" "$BEFORE"
 	kill -0 "$PLUGD_PID"
 }
+
+# ---- handled on purpose, not refused ----
+# A tap whose holder is no QEMU, or whose /proc cannot be read, is a
+# plain KVM or libvirt setup, not an attack: qemu-ifup attaches it and
+# claims no domain for it.
+
+@test "handled: qemu-ifup run by a parent that is not QEMU attaches the tap and claims no domain" {
+	mk_tap tap3
+	run ip netns exec "$NS" env -i XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		bash -c "exec $(helper_cmd qemu-ifup) tap3 xenbr0" </dev/null
+	assert_success
+	assert_equal "$(link_master tap3)" xenbr0
+	assert_equal "$(xs_val /local/domain/0/backend/vif-ioemu)" "<absent>"
+	grep -q "qemu-ifup up tap3: no process holds the tap" "$T/hotplug.log"
+}
+
+@test "handled: qemu-ifup with /proc unreadable attaches the tap and claims no domain" {
+	[ -z "$VALGRIND" ] || skip "valgrind itself needs /proc"
+	mk_tap tap3
+	# a private mount namespace where /proc is an empty tmpfs
+	run ip netns exec "$NS" unshare -m env -i XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		bash -c "mount -t tmpfs none /proc && exec $(helper_cmd qemu-ifup) tap3 xenbr0" </dev/null
+	assert_success
+	assert_equal "$(link_master tap3)" xenbr0
+	assert_equal "$(xs_val /local/domain/0/backend/vif-ioemu)" "<absent>"
+}
