@@ -4,6 +4,9 @@
 
 load helpers
 
+# memcheck watches the simulator itself here (helpers.bash, start_sim)
+SIM_MEMCHECK=1
+
 setup() {
 	vp_setup
 	start_sim --domain-socket 7:"$T/d7.sock"

@@ -364,15 +364,17 @@ refused() {
 
 # ---- vifplugd ----
 
+status_is() { [ "$(xs_val $BE/7/0/hotplug-status)" = "$1" ]; }
+
 @test "hostile: vifplugd gets an event for a device that does not exist, then a good one" {
 	start_plugd --no-coldplug
 	uevent online xen-backend /devices/vif-7-0 XENBUS_PATH=backend/vif/7/0 vif=vif9.0
-	wait_for test "$(xs_val $BE/7/0/hotplug-status)" = error
+	wait_for status_is error
 	run xs_val $BE/7/0/hotplug-error
 	assert_output "vifplugd online vif9.0: link vif9.0 does not exist"
 	assert_equal "$(snapshot)" "$BEFORE"
 	uevent online xen-backend /devices/vif-7-0 XENBUS_PATH=backend/vif/7/0 vif=vif7.0
-	wait_for test "$(xs_val $BE/7/0/hotplug-status)" = connected
+	wait_for status_is connected
 }
 
 @test "hostile: vifplugd gets a XENBUS_PATH with .. and names that are not names" {
