@@ -9,7 +9,7 @@ load helpers
 BE=/local/domain/0/backend/vif
 # Under memcheck or a sanitizer every helper is slow to start: the loops
 # run fewer rounds there, with the same checks (the plain pass does all).
-ROUNDS=40
+ROUNDS=20
 [ -z "$VALGRIND$SANITIZE" ] || ROUNDS=8
 
 setup() {
