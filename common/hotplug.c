@@ -237,7 +237,9 @@ static void lock_device(struct hotplug *hp)
 	snprintf(path, sizeof(path), "%s/%s", hp->conf.lock_dir,
 		 hp->kernel_dev);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 && errno == ENOENT && mkdir(hp->conf.lock_dir, 0700) == 0)
+	/* The first events race to create the directory: losing is fine. */
+	if (fd < 0 && errno == ENOENT &&
+	    (mkdir(hp->conf.lock_dir, 0700) == 0 || errno == EEXIST))
 		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
 			  0600);
 	if (fd < 0) {

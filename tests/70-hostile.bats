@@ -406,6 +406,7 @@ status_is() { [ "$(xs_val $BE/7/0/hotplug-status)" = "$1" ]; }
 
 @test "handled: qemu-ifup with /proc unreadable attaches the tap and claims no domain" {
 	[ -z "$VALGRIND" ] || skip "valgrind itself needs /proc"
+	[ -z "$SANITIZE" ] || skip "LeakSanitizer itself needs /proc"
 	mk_tap tap3
 	# a private mount namespace where /proc is an empty tmpfs
 	run ip netns exec "$NS" unshare -m env -i XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
