@@ -175,7 +175,6 @@ echo "bench: growth..." >&2
 resetstorm 1024
 grow() { # grow K: K storm taps on the bridge
 	local k=$1 i
-	: >"$D/batch"
 	for i in $(seq 100 $((99 + k))); do echo "link set vif$i.0 master xenbr0"; done >"$D/batch"
 	[ "$k" -eq 0 ] || ip -n "$NS" -batch "$D/batch"
 }

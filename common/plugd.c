@@ -491,8 +491,8 @@ static void run_bridge_new(struct worker *w, struct job *j)
 		}
 	pthread_mutex_unlock(&pd.ports_lock);
 	emu_records_foreach(worker_xs(w), record_on_bridge, &f);
-	log_msg(LOG_INFO, "%s: bridge %s appeared: putting its ports back",
-		PROG, j->bridge);
+	log_msg(LOG_INFO, "%s: bridge %s appeared: putting its ports back "
+		"(%zu known, and those in the records)", PROG, j->bridge, n);
 }
 
 static bool port_gone(const char *dev)
