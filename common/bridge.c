@@ -104,9 +104,13 @@ int bridge_port_prepare(struct hotplug *hp, const struct nl_link *link,
 	if (rc)
 		return hp_error(hp, "cannot set the link down: %s",
 				hp_nl_strerror(hp, rc));
-	/* Xen tolerates a refused MAC (`|| true`), and so do we. */
+	/* Xen tolerates a refused MAC (`|| true`), and so do we; not a
+	 * link that is gone, which only the next step would say. */
 	if (!link->has_mac || memcmp(link->mac, mac, 6)) {
 		rc = nl_link_set_mac(hp->nl, link->index, mac);
+		if (rc == -ENODEV)
+			return hp_error(hp, "the link went away while it was "
+					"being set up");
 		if (rc)
 			log_msg(LOG_WARNING, "%s %s %s: cannot set the MAC "
 				"address: %s", hp->prog, hp->command, hp->dev,
@@ -143,6 +147,9 @@ int bridge_port_mtu(struct hotplug *hp, const struct nl_link *link,
 	rc = nl_link_set_mtu(hp->nl, link->index, *mtu);
 	if (rc == 0)
 		return 0;
+	if (rc == -ENODEV)
+		return hp_error(hp, "the link went away while it was being "
+				"set up");
 	if (from_store)
 		return hp_error(hp, "cannot set MTU %u from %s/mtu: %s", *mtu,
 				hp->xenbus_path, hp_nl_strerror(hp, rc));
