@@ -209,12 +209,12 @@ static int write_frontend_mtu(struct hotplug *hp, unsigned mtu)
 		if (xs_get(hp->xs, XBT_NULL, path, &old) || strcmp(old, val))
 			log_msg(LOG_WARNING, "%s %s %s: cannot write %s: %s",
 				hp->prog, hp->command, hp->dev, path,
-				strerror(-rc));
+				xs_strerror(rc));
 		free(old);
 		return 0;
 	}
 	if (rc)
-		return hp_error(hp, "cannot write %s: %s", path, strerror(-rc));
+		return hp_error(hp, "cannot write %s: %s", path, xs_strerror(rc));
 	return 0;
 }
 

@@ -291,7 +291,7 @@ int emu_up(struct hotplug *hp)
 		if (rc)
 			return hp_error(hp, "cannot write its records under "
 					"backend/vif-ioemu/%ld: %s", e.domid,
-					strerror(-rc));
+					xs_strerror(rc));
 	}
 	log_msg(LOG_INFO, "%s %s %s: on bridge %s, mtu %u, domain %ld (%s) "
 		"nic %ld, qemu pid %d", hp->prog, hp->command, hp->dev, br.name,
@@ -343,7 +343,7 @@ int emu_down(struct hotplug *hp)
 		if (rc)
 			return hp_error(hp, "cannot remove its records under "
 					"backend/vif-ioemu/%ld: %s", e.domid,
-					strerror(-rc));
+					xs_strerror(rc));
 	}
 	rc = hp_link(hp, &link);
 	if (rc == -ENODEV)

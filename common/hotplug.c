@@ -119,7 +119,8 @@ int hp_read_store(struct hotplug *hp, const char *dir,
 	if (rc == -ENOENT || rc == -EACCES)
 		return 0;
 	if (rc)
-		return hp_error(hp, "cannot list %s: %s", dir, strerror(-rc));
+		return hp_error(hp, "cannot list %s: %s", dir,
+				xs_strerror(rc));
 	for (unsigned i = 0; i < n && !rc; i++)
 		for (size_t k = 0; keys[k] && !rc; k++) {
 			char *v;
@@ -134,7 +135,7 @@ int hp_read_store(struct hotplug *hp, const char *dir,
 			}
 			if (rc) {
 				rc = hp_error(hp, "cannot read %s: %s", path,
-					      strerror(-rc));
+					      xs_strerror(rc));
 				continue;
 			}
 			if (params_set(&hp->params, keys[k], v, PARAM_STORE))
@@ -471,7 +472,8 @@ void hp_report_error(struct hotplug *hp)
 	 * type_if) still belongs in hotplug-error if XENBUS_PATH is usable. */
 	if (!hp->xenbus_ok)
 		adopt_xenbus_path(hp);
-	if (!hp->xenbus_ok || !hp->xs)
+	/* A xenstore that did not answer will not take the keys either. */
+	if (!hp->xenbus_ok || !hp->xs || xs_timed_out(hp->xs))
 		return;
 	/* Both keys or neither: libxl reads the error once it sees the
 	 * status. */
@@ -481,7 +483,7 @@ void hp_report_error(struct hotplug *hp)
 	if (rc)
 		log_msg(LOG_ERR, "%s %s %s: cannot write %s/hotplug-error: %s",
 			hp->prog, cmd, dev_for_messages(hp), hp->xenbus_path,
-			strerror(-rc));
+			xs_strerror(rc));
 }
 
 int hp_connected(struct hotplug *hp)
@@ -492,7 +494,7 @@ int hp_connected(struct hotplug *hp)
 	snprintf(path, sizeof(path), "%s/hotplug-status", hp->xenbus_path);
 	rc = xs_put(hp->xs, XBT_NULL, path, "connected");
 	if (rc)
-		return hp_error(hp, "cannot write %s: %s", path, strerror(-rc));
+		return hp_error(hp, "cannot write %s: %s", path, xs_strerror(rc));
 	return 0;
 }
 

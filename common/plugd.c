@@ -1020,6 +1020,8 @@ static void reload(void)
 	pthread_mutex_lock(&pd.conf_lock);
 	pd.conf = c;
 	pthread_mutex_unlock(&pd.conf_lock);
+	/* connections made from now on (after a failure, or a new worker's) */
+	xs_set_timeout(c.timeout);
 	log_open(PROG, &c);
 	log_msg(LOG_INFO, "%s: reloaded %s", PROG, pd.conf_path);
 }
@@ -1045,6 +1047,8 @@ int plugd_run(const struct plugd_opts *o)
 		return 1;
 	}
 	log_open(PROG, &pd.conf);
+	/* No watchdog in a daemon: each xenstore request is bounded. */
+	xs_set_timeout(pd.conf.timeout);
 	if (!w) {
 		log_msg(LOG_ERR, "%s: cannot start: out of memory", PROG);
 		return 1;

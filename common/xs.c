@@ -3,12 +3,83 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <xenstore.h>
 
 #define XS_TXN_TRIES 64
+
+/* Seconds a request may wait for xenstored; 0: forever (the helpers,
+ * whose watchdog bounds the whole event). */
+static _Atomic unsigned xs_timeout;
+
+/* The connection of this thread whose request timed out: libxenstore
+ * has closed it, and what is asked of it afterwards fails for that. */
+static __thread const struct xs_handle *timed_out;
+
+/* Outside a transaction's end, EAGAIN only comes from a socket timeout. */
+static int xs_err(const struct xs_handle *h)
+{
+	if (!errno)
+		return -EIO;
+	if (xs_timeout && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		timed_out = h;
+		return -ETIMEDOUT;
+	}
+	if (h && h == timed_out && errno == EBADF)
+		return -ETIMEDOUT;
+	return -errno;
+}
+
+bool xs_timed_out(const struct xs_handle *h)
+{
+	return h && h == timed_out;
+}
+
+/* libxenstore has no timeout and keeps its socket to itself; the socket
+ * is the first member of its handle in every release, and the copy we
+ * link is static, fixed at build time. What that member holds is
+ * checked before it is used: a connected Unix stream socket, or nothing
+ * is done (the xenbus device cannot be bounded this way anyway). */
+static void bound_socket(struct xs_handle *h)
+{
+	struct timeval tv = { .tv_sec = xs_timeout };
+	int fd = *(const int *)(const void *)h, type;
+	socklen_t len = sizeof(type);
+	struct sockaddr_un sa;
+	socklen_t salen = sizeof(sa);
+
+	if (fd < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
+	    type != SOCK_STREAM ||
+	    getpeername(fd, (struct sockaddr *)&sa, &salen) < 0 ||
+	    sa.sun_family != AF_UNIX)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+void xs_set_timeout(unsigned seconds)
+{
+	xs_timeout = seconds;
+}
+
+const char *xs_strerror(int rc)
+{
+	/* Per thread: vifplugd's workers each report their own errors. */
+	static __thread char buf[64];
+
+	if (rc != -ETIMEDOUT || !xs_timeout)
+		return strerror(-rc);
+	snprintf(buf, sizeof(buf), "xenstore did not answer within %u s",
+		 (unsigned)xs_timeout);
+	return buf;
+}
 
 int xs_connect(struct xs_handle **h, const char **transport)
 {
@@ -18,6 +89,8 @@ int xs_connect(struct xs_handle **h, const char **transport)
 	*h = xs_open(0);
 	if (!*h)
 		return errno ? -errno : -ECONNREFUSED;
+	if (xs_timeout)
+		bound_socket(*h);
 	if (transport) {
 		if (!path)
 			path = xs_daemon_socket();
@@ -30,6 +103,8 @@ int xs_connect(struct xs_handle **h, const char **transport)
 
 void xs_disconnect(struct xs_handle *h)
 {
+	if (h == timed_out)
+		timed_out = NULL;
 	if (h)
 		xs_close(h);
 }
@@ -40,7 +115,7 @@ int xs_get(struct xs_handle *h, uint32_t t, const char *path, char **val)
 
 	*val = xs_read(h, t, path, &len);
 	if (!*val)
-		return errno ? -errno : -EIO;
+		return xs_err(h);
 	/* A value with a NUL inside would be cut short by every caller. */
 	if (strlen(*val) != len) {
 		free(*val);
@@ -70,14 +145,14 @@ int xs_put(struct xs_handle *h, uint32_t t, const char *path,
 	   const char *val)
 {
 	if (!xs_write(h, t, path, val, (unsigned)strlen(val)))
-		return errno ? -errno : -EIO;
+		return xs_err(h);
 	return 0;
 }
 
 int xs_remove(struct xs_handle *h, uint32_t t, const char *path)
 {
 	if (!xs_rm(h, t, path) && errno != ENOENT)
-		return errno ? -errno : -EIO;
+		return xs_err(h);
 	return 0;
 }
 
@@ -86,8 +161,12 @@ bool xs_exists(struct xs_handle *h, const char *path)
 	unsigned len;
 	char *v = xs_read(h, XBT_NULL, path, &len);
 
+	if (!v) {
+		xs_err(h);	/* a timeout is remembered for what follows */
+		return false;
+	}
 	free(v);
-	return v != NULL;
+	return true;
 }
 
 int xs_list(struct xs_handle *h, uint32_t t, const char *path,
@@ -96,7 +175,7 @@ int xs_list(struct xs_handle *h, uint32_t t, const char *path,
 	*names = xs_directory(h, t, path, n);
 	if (!*names) {
 		*n = 0;
-		return errno ? -errno : -EIO;
+		return xs_err(h);
 	}
 	return 0;
 }
@@ -110,7 +189,7 @@ int xs_txn_run(struct xs_handle *h,
 		int rc;
 
 		if (t == XBT_NULL)
-			return errno ? -errno : -EIO;
+			return xs_err(h);
 		rc = fn(h, t, arg);
 		if (rc) {
 			xs_transaction_end(h, t, true);
@@ -118,8 +197,10 @@ int xs_txn_run(struct xs_handle *h,
 		}
 		if (xs_transaction_end(h, t, false))
 			return 0;
+		/* EAGAIN here is a conflict, unless the socket timed out:
+		 * then the next start fails on the closed connection. */
 		if (errno != EAGAIN)
-			return errno ? -errno : -EIO;
+			return xs_err(h);
 	}
 	return -EAGAIN;
 }

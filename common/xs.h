@@ -13,6 +13,16 @@ struct xs_handle;
 int xs_connect(struct xs_handle **h, const char **transport);
 void xs_disconnect(struct xs_handle *h);
 
+/* For a long-running process (vifplugd): from now on every connection
+ * over the socket gives up on a request after seconds (-ETIMEDOUT, and
+ * the connection is closed) instead of waiting for ever. The xenbus
+ * device cannot be bounded this way. */
+void xs_set_timeout(unsigned seconds);
+/* strerror() for what these calls return: a timeout says whose it was. */
+const char *xs_strerror(int rc);
+/* Whether a request on h timed out (h is closed then: reconnect). */
+bool xs_timed_out(const struct xs_handle *h);
+
 /* Reads path (relative paths are the caller's domain's); *val is
  * malloc'd and NUL-terminated. -ENOENT if absent. */
 int xs_get(struct xs_handle *h, uint32_t t, const char *path, char **val);

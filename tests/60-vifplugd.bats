@@ -14,6 +14,7 @@ setup() {
 }
 
 teardown() {
+	[ -z "${SIM_PID:-}" ] || kill -CONT "$SIM_PID" 2>/dev/null
 	stop_plugd
 	vp_teardown
 }
@@ -86,6 +87,26 @@ logged() { grep -qF -- "$1" "$T/hotplug.log"; }
 	wait_for status_is 8 0 connected
 	on_bridge vif8.0 xenbr0
 	kill -0 "$PLUGD_PID"
+}
+
+@test "vifplugd: a frozen xenstored: the event gives up at the bound, the daemon goes on, the event re-sent connects" {
+	echo "timeout = 3" >>"$T/vifplug.conf"
+	mk_tap vif7.0
+	mk_backend 7 0 bridge=xenbr0
+	start_plugd --no-coldplug
+	kill -STOP "$SIM_PID"
+	uevent_vif online 7 0
+	wait_for grep -q '^vifplugd online vif7.0: .*: xenstore did not answer within 3 s$' "$T/plugd.err" ||
+		{ cat "$T/plugd.err" >&2; false; }
+	# one sentence for the event, nothing changed
+	assert_equal "$(grep -c 'vifplugd online vif7.0: ' "$T/plugd.err")" 1
+	off_bridge vif7.0
+	kill -CONT "$SIM_PID"
+	kill -0 "$PLUGD_PID"
+	assert_equal "$(hotplug_status 7 0)" "<absent>"
+	uevent_vif online 7 0
+	wait_for status_is 7 0 connected
+	on_bridge vif7.0 xenbr0
 }
 
 @test "vifplugd: a bridge deleted and re-created gets its vifs and taps back, each with its MTU" {
