@@ -13,6 +13,8 @@ setup() {
 
 # with_syslog CMD...: runs CMD in the test namespace with a private /dev
 # whose /dev/log is a socket of ours; what arrives lands in $T/syslog.
+# A marker sent after CMD says that all it sent has arrived (datagrams
+# keep their order); the marker itself is taken out again.
 with_syslog() {
 	run ip netns exec "$NS" unshare -m bash -c '
 		T=$1; BUILD=$2; shift 2
@@ -28,8 +30,13 @@ with_syslog() {
 		for _ in $(seq 1 100); do [ -S /dev/log ] && break; sleep 0.05; done
 		"$@"
 		rc=$?
-		for _ in $(seq 1 100); do [ -s "$T/syslog" ] && break; sleep 0.05; done
+		logger -u /dev/log -t with_syslog end-of-test
+		for _ in $(seq 1 100); do
+			grep -q "with_syslog: end-of-test" "$T/syslog" && break
+			sleep 0.05
+		done
 		kill $sink
+		sed -i "/with_syslog: end-of-test/d" "$T/syslog"
 		exit $rc' with_syslog "$T" "$BUILD" "$@"
 }
 

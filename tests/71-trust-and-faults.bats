@@ -198,10 +198,16 @@ stop_flap() { touch "$T/stop"; wait "$LOOP_PID" 2>/dev/null || true; LOOP_PID=; 
 	for i in $(seq 100 $((99 + n))); do
 		echo "$BE/$i/0/bridge xenbr0 $BE/$i/0/frontend /local/domain/$i/device/vif/0"
 	done | xargs -n 400 env XENSTORED_PATH="$XS" xenstore-write
-	seq 100 $((99 + n)) | xargs -P 0 -I{} ip netns exec "$NS" env -i \
+	# all started at once, as udev's workers would, from one shell in
+	# the namespace (not an ip-netns-exec per helper)
+	ip netns exec "$NS" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
-		XENBUS_PATH=backend/vif/{}/0 vif=vif{}.0 script=vif-bridge \
-		$(helper_cmd vif-bridge) online type_if=vif >"$T/storm.out" 2>&1
+		script=vif-bridge bash -c '
+		for i in $(seq 100 '"$((99 + n))"'); do
+			XENBUS_PATH=backend/vif/$i/0 vif=vif$i.0 \
+				'"$(helper_cmd vif-bridge)"' online type_if=vif &
+		done
+		wait' </dev/null >"$T/storm.out" 2>&1
 	assert_equal "$(cat "$T/storm.out")" ""
 	assert_equal "$(ip -n "$NS" -j link show master xenbr0 | jq '[.[] | select(.ifname | test("^vif[0-9]{3,4}\\.0$"))] | length')" "$n"
 	assert_equal "$(xs ls -f $BE | grep -cE '/vif/[0-9]{3,4}/0/hotplug-status = "connected"')" "$n"
@@ -220,7 +226,8 @@ stop_flap() { touch "$T/stop"; wait "$LOOP_PID" 2>/dev/null || true; LOOP_PID=; 
 			'"$(helper_cmd vif-bridge)"' online type_if=vif & a=$!
 			'"$(helper_cmd vif-bridge)"' offline type_if=vif || echo "round $i: offline failed"
 			wait $a || echo "round $i: online failed"
-			up=$(( $(cat /sys/class/net/vif7.0/flags) & 1 ))
+			read -r flags </sys/class/net/vif7.0/flags
+			up=$(( flags & 1 ))
 			if [ -e /sys/class/net/vif7.0/master ]; then m=1; else m=0; fi
 			# online last: on the bridge and up; offline last: off, down
 			[ $m = $up ] || echo "round $i: master $m up $up: interleaved"
