@@ -260,6 +260,18 @@ static void label_link(struct hotplug *hp, const struct nl_link *link,
 			hp->command, hp->dev, alt, hp_nl_strerror(hp, rc));
 }
 
+void emu_tap_mac(const struct conf *c, const char *guest_mac,
+		 uint8_t mac[6])
+{
+	memcpy(mac, bridge_port_mac, 6);
+	/* libvirt's rule: the guest's MAC with 0xfe first, unique per tap */
+	if (c->tap_mac_libvirt && guest_mac && *guest_mac &&
+	    names_parse_mac(guest_mac, mac) == 0)
+		mac[0] = 0xfe;
+	else
+		memcpy(mac, bridge_port_mac, 6);
+}
+
 int emu_up(struct hotplug *hp)
 {
 	struct nl_link link, br;
@@ -275,10 +287,7 @@ int emu_up(struct hotplug *hp)
 	    bridge_pick(hp, hp->qemu_bridge, &br) ||
 	    bridge_want_mtu(hp, &br, &mtu))
 		return -1;
-	memcpy(mac, bridge_port_mac, 6);
-	/* libvirt's rule: the guest's MAC with 0xfe first, unique per tap */
-	if (hp->conf.tap_mac_libvirt && names_parse_mac(e.mac, mac) == 0)
-		mac[0] = 0xfe;
+	emu_tap_mac(&hp->conf, e.mac, mac);
 	if (bridge_port_prepare(hp, &link, mac) ||
 	    bridge_port_mtu(hp, &link, &br, &mtu) ||
 	    bridge_port_attach(hp, &link, &br))
@@ -373,7 +382,7 @@ int emu_records_foreach(struct xs_handle *xs,
 		if (xs_list(xs, XBT_NULL, path, &nodes, &nn))
 			continue;
 		for (unsigned j = 0; j < nn && !rc; j++) {
-			r.ifname[0] = r.bridge[0] = '\0';
+			r.ifname[0] = r.bridge[0] = r.mac[0] = '\0';
 			snprintf(path, sizeof(path),
 				 "backend/vif-ioemu/%u/%.64s/ifname", r.domid,
 				 nodes[j]);
@@ -386,6 +395,10 @@ int emu_records_foreach(struct xs_handle *xs,
 			xs_read_buf(xs, path, r.bridge, sizeof(r.bridge));
 			if (r.bridge[0] && !names_ifname_valid(r.bridge))
 				r.bridge[0] = '\0';
+			snprintf(path, sizeof(path),
+				 "backend/vif-ioemu/%u/%.64s/mac", r.domid,
+				 nodes[j]);
+			xs_read_buf(xs, path, r.mac, sizeof(r.mac));
 			rc = cb(&r, arg);
 		}
 		free(nodes);

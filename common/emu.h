@@ -4,6 +4,7 @@
 #ifndef VIFPLUG_EMU_H
 #define VIFPLUG_EMU_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "hotplug.h"
@@ -31,6 +32,7 @@ struct emu_record {
 	unsigned domid;
 	char ifname[16];
 	char bridge[16];	/* "" if the record has none */
+	char mac[18];		/* the guest side's, "" if none */
 };
 
 /* Calls cb for every record with a valid ifname; a non-zero return from
@@ -38,6 +40,12 @@ struct emu_record {
 int emu_records_foreach(struct xs_handle *xs,
 			int (*cb)(const struct emu_record *r, void *arg),
 			void *arg);
+
+/* The MAC qemu-ifup gives a tap whose guest side has guest_mac (NULL or
+ * "" if unknown): Xen's fe:ff:ff:ff:ff:ff, or with tap_mac = libvirt the
+ * guest's with 0xfe first. */
+void emu_tap_mac(const struct conf *c, const char *guest_mac,
+		 uint8_t mac[6]);
 
 /* qemu-ifup and qemu-ifdown. */
 int emu_up(struct hotplug *hp);

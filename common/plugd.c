@@ -55,7 +55,6 @@ struct job {
 	char cmd[16];
 	char type_if[8];
 	char bridge[IFNAMSIZ];
-	bool fresh;		/* a new link: prepare it as online does */
 	char **env;		/* NULL-terminated, each malloc'd */
 };
 
@@ -393,9 +392,10 @@ static void run_event(struct worker *w, struct job *j)
 	}
 }
 
-/* Puts dev back on bridge with mtu (0: as online would choose). */
+/* Puts dev back on bridge with mtu (0: as online would choose); a new
+ * link (mac not NULL) is first prepared as online does, with that MAC. */
 static void reattach(struct worker *w, const char *dev, const char *bridge,
-		     unsigned mtu, bool fresh)
+		     unsigned mtu, const uint8_t *mac)
 {
 	struct hotplug hp;
 	struct nl_link link, br;
@@ -415,7 +415,7 @@ static void reattach(struct worker *w, const char *dev, const char *bridge,
 		params_set(&hp.params, "mtu", mtu_s, PARAM_STORE);
 	}
 	if (bridge_want_mtu(&hp, &br, &mtu) ||
-	    (fresh && bridge_port_prepare(&hp, &link, bridge_port_mac)) ||
+	    (mac && bridge_port_prepare(&hp, &link, mac)) ||
 	    bridge_port_mtu(&hp, &link, &br, &mtu) ||
 	    bridge_port_attach(&hp, &link, &br)) {
 		log_msg(LOG_ERR, "%s reattach %s: %s", PROG, dev, hp.error);
@@ -427,44 +427,44 @@ static void reattach(struct worker *w, const char *dev, const char *bridge,
 	params_free(&hp.params);
 }
 
-static struct job *reattach_job(const char *dev, const char *bridge,
-				bool fresh)
+static struct job *reattach_job(const char *dev, const char *bridge)
 {
 	struct job *j = job_new(JOB_REATTACH, dev);
 
-	if (j) {
+	if (j)
 		snprintf(j->bridge, sizeof(j->bridge), "%s", bridge);
-		j->fresh = fresh;
-	}
 	return j;
 }
 
 struct record_find {
 	const char *dev, *bridge;
-	char found[IFNAMSIZ];
+	struct emu_record found;
 };
 
 static int record_by_dev(const struct emu_record *r, void *arg)
 {
 	struct record_find *f = arg;
 
-	if (strcmp(r->ifname, f->dev) || !r->bridge[0])
+	if (strcmp(r->ifname, f->dev))
 		return 0;
-	memcpy(f->found, r->bridge, sizeof(f->found));
+	f->found = *r;
 	return 1;
 }
 
 static void run_link_new(struct worker *w, struct job *j)
 {
 	struct record_find f = { .dev = j->key };
+	bool recorded = emu_records_foreach(worker_xs(w), record_by_dev, &f);
+	uint8_t mac[6];
 	struct port p;
 
-	if (port_lookup(j->key, &p)) {
-		reattach(w, p.dev, p.bridge, p.mtu, true);
-		return;
-	}
-	if (emu_records_foreach(worker_xs(w), record_by_dev, &f))
-		reattach(w, j->key, f.found, 0, true);
+	/* A tap of the records gets the MAC qemu-ifup gave it, the others
+	 * the one vif-bridge gives. */
+	emu_tap_mac(&w->conf, recorded ? f.found.mac : NULL, mac);
+	if (port_lookup(j->key, &p))
+		reattach(w, p.dev, p.bridge, p.mtu, mac);
+	else if (recorded && f.found.bridge[0])
+		reattach(w, j->key, f.found.bridge, 0, mac);
 }
 
 static int record_on_bridge(const struct emu_record *r, void *arg)
@@ -472,7 +472,7 @@ static int record_on_bridge(const struct emu_record *r, void *arg)
 	struct record_find *f = arg;
 
 	if (!strcmp(r->bridge, f->bridge))
-		enqueue(reattach_job(r->ifname, r->bridge, false));
+		enqueue(reattach_job(r->ifname, r->bridge));
 	return 0;
 }
 
@@ -485,8 +485,7 @@ static void run_bridge_new(struct worker *w, struct job *j)
 	for (size_t i = 0; i < pd.nports; i++)
 		if (!strcmp(pd.ports[i].bridge, j->bridge) &&
 		    !pd.ports[i].gone) {
-			enqueue(reattach_job(pd.ports[i].dev, j->bridge,
-					     false));
+			enqueue(reattach_job(pd.ports[i].dev, j->bridge));
 			n++;
 		}
 	pthread_mutex_unlock(&pd.ports_lock);
@@ -517,7 +516,7 @@ static void run_reattach(struct worker *w, struct job *j)
 		return;
 	if (port_lookup(j->key, &p) && !strcmp(p.bridge, j->bridge))
 		mtu = p.mtu;
-	reattach(w, j->key, j->bridge, mtu, j->fresh);
+	reattach(w, j->key, j->bridge, mtu, NULL);
 }
 
 /* ---- coldplug -------------------------------------------------------- */
@@ -700,7 +699,7 @@ static int record_check(const struct emu_record *r, void *arg)
 {
 	(void)arg;
 	if (r->bridge[0])
-		enqueue(reattach_job(r->ifname, r->bridge, false));
+		enqueue(reattach_job(r->ifname, r->bridge));
 	return 0;
 }
 

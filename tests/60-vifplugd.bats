@@ -162,10 +162,22 @@ logged() { grep -qF -- "$1" "$T/hotplug.log"; }
 	mk_tap tap3
 	wait_for on_bridge tap3 br1
 	logged "vifplugd reattach tap3: back on bridge br1"
+	assert_equal "$(link_mac tap3)" fe:ff:ff:ff:ff:ff
 	# and a tap no record knows stays where it is
 	mk_tap tap4
 	sleep 0.5
 	off_bridge tap4
+}
+
+@test "vifplugd: with tap_mac = libvirt a tap of the records comes back with the MAC qemu-ifup gave it" {
+	echo "tap_mac = libvirt" >>"$T/vifplug.conf"
+	mk_bridge br1
+	local r=/local/domain/0/backend/vif-ioemu/7/tap3
+	xs write $r/ifname tap3 $r/bridge br1 $r/devid 0 $r/mac 00:16:3e:00:07:00
+	start_plugd
+	mk_tap tap3
+	wait_for on_bridge tap3 br1
+	assert_equal "$(link_mac tap3)" fe:16:3e:00:07:00
 }
 
 @test "vifplugd coldplug: what is not attached or not connected is made so at start, what is consistent is left alone" {
