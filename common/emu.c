@@ -263,8 +263,8 @@ static void label_link(struct hotplug *hp, const struct nl_link *link,
 void emu_tap_mac(const struct conf *c, const char *guest_mac,
 		 uint8_t mac[6])
 {
-	memcpy(mac, bridge_port_mac, 6);
-	/* libvirt's rule: the guest's MAC with 0xfe first, unique per tap */
+	/* libvirt's rule: the guest's MAC with 0xfe first, unique per tap
+	 * (a MAC that does not parse may have left part of itself in mac) */
 	if (c->tap_mac_libvirt && guest_mac && *guest_mac &&
 	    names_parse_mac(guest_mac, mac) == 0)
 		mac[0] = 0xfe;
