@@ -437,7 +437,7 @@ static struct job *reattach_job(const char *dev, const char *bridge)
 }
 
 struct record_find {
-	const char *dev, *bridge;
+	const char *dev;
 	struct emu_record found;
 };
 
@@ -467,18 +467,18 @@ static void run_link_new(struct worker *w, struct job *j)
 		reattach(w, j->key, f.found.bridge, 0, mac);
 }
 
-static int record_on_bridge(const struct emu_record *r, void *arg)
+/* A record's tap, back on its bridge if that is arg (NULL: any). */
+static int record_reattach(const struct emu_record *r, void *arg)
 {
-	struct record_find *f = arg;
+	const char *bridge = arg;
 
-	if (!strcmp(r->bridge, f->bridge))
+	if (r->bridge[0] && (!bridge || !strcmp(r->bridge, bridge)))
 		enqueue(reattach_job(r->ifname, r->bridge));
 	return 0;
 }
 
 static void run_bridge_new(struct worker *w, struct job *j)
 {
-	struct record_find f = { .bridge = j->bridge };
 	size_t n = 0;
 
 	pthread_mutex_lock(&pd.ports_lock);
@@ -489,7 +489,7 @@ static void run_bridge_new(struct worker *w, struct job *j)
 			n++;
 		}
 	pthread_mutex_unlock(&pd.ports_lock);
-	emu_records_foreach(worker_xs(w), record_on_bridge, &f);
+	emu_records_foreach(worker_xs(w), record_reattach, j->bridge);
 	log_msg(LOG_INFO, "%s: bridge %s appeared: putting its ports back "
 		"(%zu known, and those in the records)", PROG, j->bridge, n);
 }
@@ -521,22 +521,38 @@ static void run_reattach(struct worker *w, struct job *j)
 
 /* ---- coldplug -------------------------------------------------------- */
 
-static char **env_of(const char *const kv[])
+/* The n variables kv, and UDEV_CALL=1: every job runs its script as
+ * the udev rules would. */
+static char **env_of(const char *const kv[], size_t n)
 {
-	size_t n = 0;
-	char **env;
+	char **env = calloc(n + 2, sizeof(*env));
 
-	while (kv[n])
-		n++;
-	env = calloc(n + 1, sizeof(*env));
-	for (size_t i = 0; env && i < n; i++)
-		if (!(env[i] = strdup(kv[i]))) {
+	for (size_t i = 0; env && i <= n; i++)
+		if (!(env[i] = strdup(i < n ? kv[i] : "UDEV_CALL=1"))) {
 			while (i--)
 				free(env[i]);
 			free(env);
 			return NULL;
 		}
 	return env;
+}
+
+/* An event (or a coldplug check) for dev: cmd with type_if, and the
+ * n variables kv as its environment. */
+static void queue_event(enum job_kind kind, const char *dev, const char *cmd,
+			const char *type, const char *const kv[], size_t n)
+{
+	struct job *j = job_new(kind, dev);
+
+	if (!j)
+		return;
+	snprintf(j->cmd, sizeof(j->cmd), "%s", cmd);
+	snprintf(j->type_if, sizeof(j->type_if), "%s", type);
+	if (!(j->env = env_of(kv, n))) {
+		job_free(j);
+		return;
+	}
+	enqueue(j);
 }
 
 /* One backend vif, or its emulated tap (INTERFACE set): consistent if
@@ -570,25 +586,39 @@ static void run_check(struct worker *w, struct job *j)
 	run_event(w, j);
 }
 
-static void queue_check(const char *dev, const char *cmd, const char *type,
-			const char *const kv[])
+/* backend/vif/d/n's vif and its emulated tap, with the variables netback
+ * and the kernel would have given their events. */
+static void coldplug_backend(struct xs_handle *xs, unsigned d, unsigned n)
 {
-	struct job *j = job_new(JOB_CHECK, dev);
+	char path[128], vifname[IFNAMSIZ] = "", script[256] = "";
+	char xp[64], vif[32], emu[40], sc[300], dev[IFNAMSIZ];
+	const char *kv[] = { xp, vif, sc, "XENBUS_TYPE=vif",
+			     "XENBUS_BASE_PATH=backend", emu };
 
-	if (!j)
-		return;
-	snprintf(j->cmd, sizeof(j->cmd), "%s", cmd);
-	snprintf(j->type_if, sizeof(j->type_if), "%s", type);
-	if (!(j->env = env_of(kv))) {
-		job_free(j);
-		return;
-	}
-	enqueue(j);
+	snprintf(path, sizeof(path), "backend/vif/%u/%u/vifname", d, n);
+	xs_read_buf(xs, path, vifname, sizeof(vifname));
+	snprintf(path, sizeof(path), "backend/vif/%u/%u/script", d, n);
+	xs_read_buf(xs, path, script, sizeof(script));
+	snprintf(xp, sizeof(xp), "XENBUS_PATH=backend/vif/%u/%u", d, n);
+	snprintf(vif, sizeof(vif), "vif=vif%u.%u", d, n);
+	snprintf(emu, sizeof(emu), "INTERFACE=vif%u.%u-emu", d, n);
+	snprintf(sc, sizeof(sc), "script=%s", script);
+
+	if (vifname[0] && names_ifname_valid(vifname))
+		snprintf(dev, sizeof(dev), "%s", vifname);
+	else
+		snprintf(dev, sizeof(dev), "vif%u.%u", d, n);
+	queue_event(JOB_CHECK, dev, "online", "vif", kv, 5);
+	/* the tap's event also has INTERFACE, the last of kv */
+	snprintf(dev, sizeof(dev), "vif%u.%u-emu", d, n);
+	if (vifname[0] && strlen(vifname) + 4 < sizeof(dev))
+		snprintf(dev, sizeof(dev), "%s-emu", vifname);
+	queue_event(JOB_CHECK, dev, "add", "tap", kv, 6);
 }
 
 static void coldplug_backends(struct xs_handle *xs)
 {
-	char **doms, **devs, path[128], vifname[IFNAMSIZ], script[256];
+	char **doms, **devs, path[128];
 	unsigned nd, nv, d, n;
 
 	if (!xs || xs_list(xs, XBT_NULL, "backend/vif", &doms, &nd))
@@ -599,50 +629,9 @@ static void coldplug_backends(struct xs_handle *xs)
 		snprintf(path, sizeof(path), "backend/vif/%u", d);
 		if (xs_list(xs, XBT_NULL, path, &devs, &nv))
 			continue;
-		for (unsigned k = 0; k < nv; k++) {
-			char xp[64], vif[32], emu[40], sc[300], dev[IFNAMSIZ];
-
-			if (names_parse_domid(devs[k], &n))
-				continue;
-			snprintf(xp, sizeof(xp), "XENBUS_PATH=backend/vif/%u/%u",
-				 d, n);
-			snprintf(vif, sizeof(vif), "vif=vif%u.%u", d, n);
-			snprintf(emu, sizeof(emu), "INTERFACE=vif%u.%u-emu", d,
-				 n);
-			vifname[0] = script[0] = '\0';
-			snprintf(path, sizeof(path), "backend/vif/%u/%u/vifname",
-				 d, n);
-			xs_read_buf(xs, path, vifname, sizeof(vifname));
-			snprintf(path, sizeof(path), "backend/vif/%u/%u/script",
-				 d, n);
-			xs_read_buf(xs, path, script, sizeof(script));
-			snprintf(sc, sizeof(sc), "script=%s", script);
-			{
-				const char *kv[] = { xp, vif, sc, "UDEV_CALL=1",
-						     "XENBUS_TYPE=vif",
-						     "XENBUS_BASE_PATH=backend",
-						     NULL };
-				const char *kt[] = { xp, vif, emu, sc,
-						     "UDEV_CALL=1",
-						     "XENBUS_TYPE=vif",
-						     "XENBUS_BASE_PATH=backend",
-						     NULL };
-
-				if (vifname[0] && names_ifname_valid(vifname))
-					snprintf(dev, sizeof(dev), "%s",
-						 vifname);
-				else
-					snprintf(dev, sizeof(dev), "vif%u.%u",
-						 d, n);
-				queue_check(dev, "online", "vif", kv);
-				snprintf(dev, sizeof(dev), "vif%u.%u-emu", d, n);
-				if (vifname[0] && strlen(vifname) + 4 <
-							  sizeof(dev))
-					snprintf(dev, sizeof(dev), "%s-emu",
-						 vifname);
-				queue_check(dev, "add", "tap", kt);
-			}
-		}
+		for (unsigned k = 0; k < nv; k++)
+			if (!names_parse_domid(devs[k], &n))
+				coldplug_backend(xs, d, n);
 		free(devs);
 	}
 	free(doms);
@@ -663,7 +652,7 @@ static void coldplug_udev(void)
 		struct udev_device *dev = udev_device_new_from_syspath(
 			u, udev_list_entry_get_name(it));
 		struct udev_list_entry *p;
-		const char *kv[UEVENT_MAX_PROPS + 2];
+		const char *kv[UEVENT_MAX_PROPS];
 		char *owned[UEVENT_MAX_PROPS];
 		size_t n = 0;
 		const char *vif;
@@ -679,11 +668,9 @@ static void coldplug_udev(void)
 			kv[n] = owned[n];
 			n++;
 		}
-		kv[n] = "UDEV_CALL=1";
-		kv[n + 1] = NULL;
 		vif = udev_device_get_property_value(dev, "vif");
 		if (vif && names_ifname_valid(vif))
-			queue_check(vif, "online", "vif", kv);
+			queue_event(JOB_CHECK, vif, "online", "vif", kv, n);
 		while (n--)
 			free(owned[n]);
 		udev_device_unref(dev);
@@ -693,14 +680,6 @@ out:
 		udev_enumerate_unref(e);
 	if (u)
 		udev_unref(u);
-}
-
-static int record_check(const struct emu_record *r, void *arg)
-{
-	(void)arg;
-	if (r->bridge[0])
-		enqueue(reattach_job(r->ifname, r->bridge));
-	return 0;
 }
 
 /* On the main thread, before the first uevent is read: every device's
@@ -716,7 +695,7 @@ static void coldplug(void)
 			"only udev's devices are checked", PROG);
 	} else {
 		coldplug_backends(xs);
-		emu_records_foreach(xs, record_check, NULL);
+		emu_records_foreach(xs, record_reattach, NULL);
 		xs_disconnect(xs);
 	}
 	log_msg(LOG_INFO, "%s: coldplug queued", PROG);
@@ -942,28 +921,10 @@ static void on_uevents(int fd, bool kernel)
 		}
 		if (!uevent_action(&ev, &pe))
 			continue;
-		{
-			struct job *j = job_new(JOB_EVENT, pe.dev);
-			const char *kv[UEVENT_MAX_PROPS + 2];
-			size_t k;
-
-			if (!j)
-				continue;
-			for (k = 0; k < ev.n; k++)
-				kv[k] = ev.props[k];
-			kv[k++] = "UDEV_CALL=1";
-			kv[k] = NULL;
-			snprintf(j->cmd, sizeof(j->cmd), "%s", pe.cmd);
-			snprintf(j->type_if, sizeof(j->type_if), "%s",
-				 pe.type_if);
-			if (!(j->env = env_of(kv))) {
-				job_free(j);
-				continue;
-			}
-			log_msg(LOG_DEBUG, "%s: %s %s %s", PROG, pe.cmd,
-				pe.type_if, pe.dev);
-			enqueue(j);
-		}
+		log_msg(LOG_DEBUG, "%s: %s %s %s", PROG, pe.cmd, pe.type_if,
+			pe.dev);
+		queue_event(JOB_EVENT, pe.dev, pe.cmd, pe.type_if, ev.props,
+			    ev.n);
 	}
 }
 
