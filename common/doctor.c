@@ -397,31 +397,27 @@ static void check_vif(struct hotplug *hp, unsigned d, unsigned n,
 		    "%s: hotplug-status is %s: %s", dev, status, error);
 }
 
+struct vif_walk {
+	struct hotplug *hp;
+	struct doc_report *r;
+	unsigned count;
+};
+
+static int check_vif_cb(unsigned d, unsigned n, void *arg)
+{
+	struct vif_walk *w = arg;
+
+	check_vif(w->hp, d, n, w->r);
+	w->count++;
+	return 0;
+}
+
 static void check_vifs(struct hotplug *hp, struct doc_report *r)
 {
-	char **doms, **devs, path[64];
-	unsigned nd, nv, d, n, count = 0;
+	struct vif_walk w = { hp, r, 0 };
 
-	if (xs_list(hp->xs, XBT_NULL, "backend/vif", &doms, &nd)) {
-		add(r, DOC_INFO, "vif", "backend/vif", NULL,
-		    "no backend vifs in this domain");
-		return;
-	}
-	for (unsigned i = 0; i < nd; i++) {
-		if (names_parse_domid(doms[i], &d))
-			continue;
-		snprintf(path, sizeof(path), "backend/vif/%u", d);
-		if (xs_list(hp->xs, XBT_NULL, path, &devs, &nv))
-			continue;
-		for (unsigned k = 0; k < nv; k++)
-			if (!names_parse_domid(devs[k], &n)) {
-				check_vif(hp, d, n, r);
-				count++;
-			}
-		free(devs);
-	}
-	free(doms);
-	if (!count)
+	xs_backends_foreach(hp->xs, "backend/vif", check_vif_cb, &w);
+	if (!w.count)
 		add(r, DOC_INFO, "vif", "backend/vif", NULL,
 		    "no backend vifs in this domain");
 }

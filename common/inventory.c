@@ -12,41 +12,47 @@
 #include "xs.h"
 
 /* A netback vif: vifD.N, or the vifname its backend gave it. */
+struct vifname_find {
+	struct hotplug *hp;
+	const char *name;
+	unsigned dom, dev;
+};
+
+static int vifname_cb(unsigned d, unsigned n, void *arg)
+{
+	struct vifname_find *f = arg;
+	char path[96], *v;
+	int found;
+
+	snprintf(path, sizeof(path), "backend/vif/%u/%u/vifname", d, n);
+	if (xs_get(f->hp->xs, XBT_NULL, path, &v))
+		return 0;
+	found = !strcmp(v, f->name);
+	free(v);
+	if (found) {
+		f->dom = d;
+		f->dev = n;
+	}
+	return found;
+}
+
 static bool netback_vif(struct hotplug *hp, const char *name, long *dom,
 			long *dev)
 {
-	char **doms = NULL, **devs, path[96], *v;
-	unsigned nd = 0, nv;
+	struct vifname_find f = { hp, name, 0, 0 };
 	unsigned d, n;
-	bool emu, found = false;
+	bool emu;
 
 	if (names_parse_vif(name, &d, &n, &emu) == 0 && !emu) {
 		*dom = d;
 		*dev = n;
 		return true;
 	}
-	if (!hp->xs || xs_list(hp->xs, XBT_NULL, "backend/vif", &doms, &nd))
+	if (!xs_backends_foreach(hp->xs, "backend/vif", vifname_cb, &f))
 		return false;
-	for (unsigned i = 0; i < nd && !found; i++) {
-		snprintf(path, sizeof(path), "backend/vif/%.16s", doms[i]);
-		if (xs_list(hp->xs, XBT_NULL, path, &devs, &nv))
-			continue;
-		for (unsigned j = 0; j < nv && !found; j++) {
-			snprintf(path, sizeof(path), "backend/vif/%.16s/%.16s/vifname",
-				 doms[i], devs[j]);
-			if (xs_get(hp->xs, XBT_NULL, path, &v))
-				continue;
-			if (!strcmp(v, name)) {
-				found = true;
-				*dom = strtol(doms[i], NULL, 10);
-				*dev = strtol(devs[j], NULL, 10);
-			}
-			free(v);
-		}
-		free(devs);
-	}
-	free(doms);
-	return found;
+	*dom = f.dom;
+	*dev = f.dev;
+	return true;
 }
 
 struct links {

@@ -588,8 +588,9 @@ static void run_check(struct worker *w, struct job *j)
 
 /* backend/vif/d/n's vif and its emulated tap, with the variables netback
  * and the kernel would have given their events. */
-static void coldplug_backend(struct xs_handle *xs, unsigned d, unsigned n)
+static int coldplug_backend(unsigned d, unsigned n, void *arg)
 {
+	struct xs_handle *xs = arg;
 	char path[128], vifname[IFNAMSIZ] = "", script[256] = "";
 	char xp[64], vif[32], emu[40], sc[300], dev[IFNAMSIZ];
 	const char *kv[] = { xp, vif, sc, "XENBUS_TYPE=vif",
@@ -614,27 +615,7 @@ static void coldplug_backend(struct xs_handle *xs, unsigned d, unsigned n)
 	if (vifname[0] && strlen(vifname) + 4 < sizeof(dev))
 		snprintf(dev, sizeof(dev), "%s-emu", vifname);
 	queue_event(JOB_CHECK, dev, "add", "tap", kv, 6);
-}
-
-static void coldplug_backends(struct xs_handle *xs)
-{
-	char **doms, **devs, path[128];
-	unsigned nd, nv, d, n;
-
-	if (!xs || xs_list(xs, XBT_NULL, "backend/vif", &doms, &nd))
-		return;
-	for (unsigned i = 0; i < nd; i++) {
-		if (names_parse_domid(doms[i], &d))
-			continue;
-		snprintf(path, sizeof(path), "backend/vif/%u", d);
-		if (xs_list(xs, XBT_NULL, path, &devs, &nv))
-			continue;
-		for (unsigned k = 0; k < nv; k++)
-			if (!names_parse_domid(devs[k], &n))
-				coldplug_backend(xs, d, n);
-		free(devs);
-	}
-	free(doms);
+	return 0;
 }
 
 /* The xen-backend devices udev knows (a driver domain's netback). */
@@ -694,7 +675,7 @@ static void coldplug(void)
 		log_msg(LOG_WARNING, "%s: coldplug: xenstore is not reachable: "
 			"only udev's devices are checked", PROG);
 	} else {
-		coldplug_backends(xs);
+		xs_backends_foreach(xs, "backend/vif", coldplug_backend, xs);
 		emu_records_foreach(xs, record_reattach, NULL);
 		xs_disconnect(xs);
 	}

@@ -1,5 +1,6 @@
 /* xs.c: xenstore access through libxenstore, errors as -errno. */
 #include "xs.h"
+#include "names.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -178,6 +179,31 @@ int xs_list(struct xs_handle *h, uint32_t t, const char *path,
 		return xs_err(h);
 	}
 	return 0;
+}
+
+int xs_backends_foreach(struct xs_handle *h, const char *dir,
+			int (*cb)(unsigned dom, unsigned dev, void *arg),
+			void *arg)
+{
+	char **doms, **devs, path[128];
+	unsigned nd, nv, d, n;
+	int rc = 0;
+
+	if (!h || xs_list(h, XBT_NULL, dir, &doms, &nd))
+		return 0;
+	for (unsigned i = 0; i < nd && !rc; i++) {
+		if (names_parse_domid(doms[i], &d))
+			continue;
+		snprintf(path, sizeof(path), "%s/%u", dir, d);
+		if (xs_list(h, XBT_NULL, path, &devs, &nv))
+			continue;
+		for (unsigned k = 0; k < nv && !rc; k++)
+			if (!names_parse_domid(devs[k], &n))
+				rc = cb(d, n, arg);
+		free(devs);
+	}
+	free(doms);
+	return rc;
 }
 
 int xs_txn_run(struct xs_handle *h,

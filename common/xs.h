@@ -42,6 +42,13 @@ bool xs_exists(struct xs_handle *h, const char *path);
 int xs_list(struct xs_handle *h, uint32_t t, const char *path,
 	    char ***names, unsigned *n);
 
+/* Calls cb for every DOMID/DEVID under dir (e.g. "backend/vif") whose
+ * two names are domain ids; a non-zero return from cb stops the walk and
+ * is returned. What cannot be listed is skipped. */
+int xs_backends_foreach(struct xs_handle *h, const char *dir,
+			int (*cb)(unsigned dom, unsigned dev, void *arg),
+			void *arg);
+
 /* Runs fn inside a transaction and commits, starting over on EAGAIN (a
  * conflicting change elsewhere) a bounded number of times. */
 int xs_txn_run(struct xs_handle *h,
