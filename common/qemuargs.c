@@ -75,6 +75,7 @@ int qemuargs_opts(const char *s, const char *implied, struct qemu_kv *kv,
 		return json_opts(s, kv, max);
 	while (*s) {
 		char word[320];
+		const char *key, *value;
 		size_t len = 0;
 		char *eq;
 
@@ -94,26 +95,25 @@ int qemuargs_opts(const char *s, const char *implied, struct qemu_kv *kv,
 		if (*s == ',')
 			s++;
 		eq = strchr(word, '=');
-		if (!eq) {
-			if (n || !implied)
-				/* a bare flag ("debug-threads"): on */
-				eq = word + len, word[len + 1] = '\0';
-			else {
-				if (len >= sizeof(kv[n].value) ||
-				    strlen(implied) >= sizeof(kv[n].key))
-					return -1;
-				memcpy(kv[n].key, implied, strlen(implied) + 1);
-				memcpy(kv[n].value, word, len + 1);
-				n++;
-				continue;
-			}
+		if (eq) {
+			*eq = '\0';
+			key = word;
+			value = eq + 1;
+		} else if (n || !implied) {
+			/* a bare flag ("debug-threads"): its value is "" */
+			key = word;
+			value = "";
+		} else {
+			key = implied;
+			value = word;
 		}
-		*eq = '\0';
-		if (strlen(word) >= sizeof(kv[n].key) ||
-		    strlen(eq + 1) >= sizeof(kv[n].value))
+		/* every copy is checked against its own buffer: nothing here
+		 * writes past word's terminating NUL */
+		if (strlen(key) >= sizeof(kv[n].key) ||
+		    strlen(value) >= sizeof(kv[n].value))
 			return -1;
-		memcpy(kv[n].key, word, strlen(word) + 1);
-		memcpy(kv[n].value, eq + 1, strlen(eq + 1) + 1);
+		memcpy(kv[n].key, key, strlen(key) + 1);
+		memcpy(kv[n].value, value, strlen(value) + 1);
 		n++;
 	}
 	return n;

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -201,6 +202,34 @@ static void hostile(void **state)
 	}
 }
 
+/* issue 12: a bare flag of 319 bytes after the first option wrote one
+ * byte past the word buffer (seen by ASan as a stack overflow). */
+static void long_bare_flag(void **state)
+{
+	char val[400], argv[600];
+	struct qemu_kv kv[8];
+	struct qemu_info qi;
+	size_t len;
+
+	(void)state;
+	for (size_t flag = 300; flag < 330; flag++) {
+		memcpy(val, "tap,id=n0,", 10);
+		memset(val + 10, 'A', flag);
+		val[10 + flag] = '\0';
+		/* too long for a key: refused, never overrun */
+		assert_int_equal(qemuargs_opts(val, "type", kv, 8), -1);
+		len = (size_t)snprintf(argv, sizeof(argv),
+				       "qemu-system-x86_64%c-netdev%c%s", 0, 0,
+				       val);
+		assert_int_equal(qemuargs_parse(argv, len + 1, &qi), 0);
+		assert_int_equal(qi.nnics, 0);
+	}
+	/* a short bare flag is on, with an empty value */
+	assert_int_equal(qemuargs_opts("tap,id=n0,vhost", "type", kv, 8), 3);
+	assert_string_equal(kv[2].key, "vhost");
+	assert_string_equal(kv[2].value, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +240,7 @@ int main(void)
 		cmocka_unit_test(commas_and_nic),
 		cmocka_unit_test(device_order_sets_index),
 		cmocka_unit_test(hostile),
+		cmocka_unit_test(long_bare_flag),
 	};
 
 	return cmocka_run_group_tests_name("qemuargs", tests, NULL, NULL);
