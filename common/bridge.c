@@ -233,7 +233,7 @@ int bridge_online(struct hotplug *hp)
 	if (link.index == br.index)
 		return hp_error(hp, "%s is the bridge itself", hp->dev);
 	/* Everything is checked before the first change. */
-	if (bridge_want_mtu(hp, &br, &mtu) ||
+	if (hp_check_addrs(hp, &link, 0) || bridge_want_mtu(hp, &br, &mtu) ||
 	    bridge_port_prepare(hp, &link, bridge_port_mac) ||
 	    bridge_port_mtu(hp, &link, &br, &mtu))
 		return -1;

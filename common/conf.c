@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "names.h"
@@ -19,7 +20,7 @@ void conf_defaults(struct conf *c)
 		 "/var/log/xen/xen-hotplug.log");
 	snprintf(c->lock_dir, sizeof(c->lock_dir), "/run/vifplug");
 	c->log_level = LOG_INFO;
-	c->timeout = 30;
+	c->timeout = CONF_DEFAULT_TIMEOUT;
 	c->syslog = true;
 }
 
@@ -169,7 +170,10 @@ int conf_load(struct conf *c, const char *path, unsigned *line, char *why,
 	char buf[16384];
 	ssize_t n;
 	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Never blocks: a FIFO with no writer would hold the helper until
+	 * libxl kills it, without a word. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
 
 	*line = 0;
 	if (fd < 0) {
@@ -177,6 +181,11 @@ int conf_load(struct conf *c, const char *path, unsigned *line, char *why,
 			return 0;
 		snprintf(why, whylen, "%s", strerror(errno));
 		return -errno;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		snprintf(why, whylen, "not a regular file");
+		return -EINVAL;
 	}
 	while ((n = read(fd, buf + len, sizeof(buf) - len)) > 0)
 		len += (size_t)n;

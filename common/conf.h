@@ -7,6 +7,7 @@
 
 #define CONF_DEFAULT_PATH "/etc/xen/vifplug.conf"
 #define CONF_PATH_MAX 256
+#define CONF_DEFAULT_TIMEOUT 30	/* seconds; libxl kills a script at 40 */
 
 struct conf {
 	char script_dir[CONF_PATH_MAX];	/* hooks live in script_dir/vif-post.d */

@@ -78,13 +78,22 @@ int emu_resolve(struct hotplug *hp, struct emu *e)
 	int fd;
 
 	memset(e, 0, sizeof(*e));
-	e->domid = e->nic = e->devid = -1;
+	e->domid = e->nic = e->devid = e->uid = -1;
 	if (owner_find(hp->dev, getppid(), &e->pid, &fd)) {
 		log_msg(LOG_INFO, "%s %s %s: no process holds the tap",
 			hp->prog, hp->command, hp->dev);
 		return 0;
 	}
 	e->fd = fd;
+	if (owner_uid(e->pid, &e->uid) || e->uid != 0) {
+		/* Anyone may put anything in their own argv: only root's
+		 * word names a guest (the records may still, see vifctl). */
+		log_msg(LOG_INFO, "%s %s %s: held by pid %d of uid %ld, not "
+			"root: its command line is not trusted", hp->prog,
+			hp->command, hp->dev, (int)e->pid, e->uid);
+		return 0;
+	}
+	e->trusted = true;
 	/* libxl puts the domain in QEMU's environment */
 	if (owner_read(e->pid, "environ", &buf, &len) == 0 &&
 	    (v = owner_env(buf, len, "XEN_DOMAIN_ID")) &&
@@ -235,7 +244,7 @@ static void label_link(struct hotplug *hp, const struct nl_link *link,
 		snprintf(alias, sizeof(alias), "xen domain %s (%ld) nic %ld %s",
 			 e->name[0] ? e->name : "-", e->domid, e->devid,
 			 e->mac[0] ? e->mac : "-");
-	else if (e->pid)
+	else if (e->trusted)
 		snprintf(alias, sizeof(alias), "qemu guest %s (pid %d) nic %ld "
 			 "%s", e->name[0] ? e->name : "-", (int)e->pid, e->nic,
 			 e->mac[0] ? e->mac : "-");
@@ -283,7 +292,8 @@ int emu_up(struct hotplug *hp)
 
 	if (rc == -ENODEV)
 		return hp_error(hp, "link %s does not exist", hp->dev);
-	if (rc || emu_resolve(hp, &e) || read_backend(hp, &e) ||
+	if (rc || hp_check_addrs(hp, &link, 0) || emu_resolve(hp, &e) ||
+	    read_backend(hp, &e) ||
 	    bridge_pick(hp, hp->qemu_bridge, &br) ||
 	    bridge_want_mtu(hp, &br, &mtu))
 		return -1;

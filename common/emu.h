@@ -4,6 +4,7 @@
 #ifndef VIFPLUG_EMU_H
 #define VIFPLUG_EMU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -12,6 +13,8 @@
 struct emu {
 	pid_t pid;		/* the process holding the tap, 0 if none */
 	int fd;
+	long uid;		/* its uid (owner_uid), -1 if unknown */
+	bool trusted;		/* root: its argv and environ are believed */
 	long domid;		/* -1: not a Xen domain, or unknown */
 	char name[128];		/* the guest's name */
 	char mac[18];		/* the guest side's MAC, "" if unknown */

@@ -12,10 +12,13 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <xenstore.h>
 
+#include "esc.h"
 #include "log.h"
 #include "xs.h"
 
@@ -91,9 +94,26 @@ static const char *dev_for_messages(const struct hotplug *hp)
 	return "-";
 }
 
+/* One deadline for the whole helper, from its first instruction: each
+ * call only rewrites the message (now that more is known) and re-arms
+ * the alarm for what is left, never for a fresh timeout. */
+static struct timespec watchdog_start;
+
+static void start_watchdog(const char *prog, unsigned timeout)
+{
+	clock_gettime(CLOCK_MONOTONIC, &watchdog_start);
+	snprintf(watchdog_msg, sizeof(watchdog_msg),
+		 "%s - -: gave up after %u s: xenstore or the kernel did not "
+		 "answer\n", prog, timeout);
+	signal(SIGALRM, watchdog);
+	alarm(timeout);
+}
+
 static void arm_watchdog(struct hotplug *hp)
 {
+	struct timespec now;
 	char cmd[32];
+	long left;
 
 	/* In vifplugd the process outlives the event: no alarm there. */
 	if (hp->shared)
@@ -104,7 +124,9 @@ static void arm_watchdog(struct hotplug *hp)
 		 hp->prog, printable(hp->command ? hp->command : "-", cmd,
 				     sizeof(cmd)),
 		 dev_for_messages(hp), hp->conf.timeout);
-	alarm(hp->conf.timeout);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	left = (long)hp->conf.timeout - (now.tv_sec - watchdog_start.tv_sec);
+	alarm(left > 0 ? (unsigned)left : 1);
 }
 
 int hp_read_store(struct hotplug *hp, const char *dir,
@@ -152,6 +174,8 @@ static int locate_vif(struct hotplug *hp)
 	const char *vif = params_get(&hp->params, "vif");
 	const char *path = params_get(&hp->params, "XENBUS_PATH");
 	char buf[64], pbuf[200];
+	unsigned d, n;
+	bool emu;
 
 	if (!vif || !*vif)
 		return hp_error(hp, "the variable vif is not set");
@@ -166,6 +190,13 @@ static int locate_vif(struct hotplug *hp)
 		return hp_error(hp, "XENBUS_PATH '%s' is not a vif backend "
 				"path (backend/vif/DOMID/DEVID)",
 				printable(path, pbuf, sizeof(pbuf)));
+	/* netback names its link vifD.N: another domain's is not this
+	 * backend's to attach (a vifname, as udev passes after a rename,
+	 * has no number to compare) */
+	if (names_parse_vif(vif, &d, &n, &emu) == 0 &&
+	    (emu || d != hp->domid || n != hp->devid))
+		return hp_error(hp, "vif %s is not the vif of XENBUS_PATH %s "
+				"(vif%u.%u)", vif, path, hp->domid, hp->devid);
 	snprintf(hp->xenbus_path, sizeof(hp->xenbus_path), "%s", path);
 	return 0;
 }
@@ -228,21 +259,30 @@ static void name_device_early(struct hotplug *hp)
 /* One event per device at a time, across processes (and vifplugd):
  * an offline racing an online would otherwise interleave their steps.
  * Waiting is bounded by the watchdog. */
+/* never blocks at open (a FIFO put there by someone), follows no link */
+#define LOCK_OPEN_FLAGS \
+	(O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+
 static void lock_device(struct hotplug *hp)
 {
 	char path[CONF_PATH_MAX + NAMES_IFNAMSIZ + 2];
+	struct stat st;
 	int fd;
 
 	if (hp->locked || !hp->kernel_dev[0])
 		return;
 	snprintf(path, sizeof(path), "%s/%s", hp->conf.lock_dir,
 		 hp->kernel_dev);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = open(path, LOCK_OPEN_FLAGS, 0600);
 	/* The first events race to create the directory: losing is fine. */
 	if (fd < 0 && errno == ENOENT &&
 	    (mkdir(hp->conf.lock_dir, 0700) == 0 || errno == EEXIST))
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-			  0600);
+		fd = open(path, LOCK_OPEN_FLAGS, 0600);
+	if (fd >= 0 && (fstat(fd, &st) || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+		errno = EINVAL;
+	}
 	if (fd < 0) {
 		log_msg(LOG_WARNING, "%s %s %s: cannot lock %s: %s: going on "
 			"unlocked", hp->prog, hp->command, hp->kernel_dev, path,
@@ -295,17 +335,36 @@ static int init_qemu(struct hotplug *hp)
 	return HP_GO;
 }
 
+/* 1 if the backend directory is there, 0 if not, -errno if xenstore
+ * cannot say. A directory we may not read (a driver domain on dom0's
+ * backend) counts as there: the refused write says why, later. */
+static int backend_exists(struct hotplug *hp)
+{
+	char *v;
+	int rc = xs_get(hp->xs, XBT_NULL, hp->xenbus_path, &v);
+
+	if (rc == 0)
+		free(v);
+	if (rc == -ENOENT)
+		return 0;
+	return rc == 0 || rc == -EACCES || rc == -EPERM ? 1 : rc;
+}
+
 static int init_event(struct hotplug *hp, int flags, int conf_rc,
 		      unsigned line, const char *why);
 
 int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
 	    char **envp, int flags)
 {
-	const char *conf_path = getenv("VIFPLUG_CONF");
+	const char *conf_path;
 	char why[256];
 	unsigned line;
 	int rc;
 
+	/* Before anything opens a descriptor, and before anything waits. */
+	log_guard_stdio();
+	start_watchdog(prog, CONF_DEFAULT_TIMEOUT);
+	conf_path = getenv("VIFPLUG_CONF");
 	memset(hp, 0, sizeof(*hp));
 	hp->prog = prog;
 	hp->argc = argc;
@@ -315,7 +374,6 @@ int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
 	rc = conf_load(&hp->conf, conf_path ? conf_path : CONF_DEFAULT_PATH,
 		       &line, why, sizeof(why));
 	log_open(prog, &hp->conf);
-	signal(SIGALRM, watchdog);
 	signal(SIGPIPE, SIG_IGN);
 	return init_event(hp, flags, rc, line, why);
 }
@@ -406,7 +464,16 @@ static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
 	if (params_get(&hp->params, "UDEV_CALL") &&
 	    xs_exists(hp->xs, "libxl/disable_udev"))
 		return HP_SKIP;
-	hp->xenbus_ok = true;
+	/* A backend that is not there gets no keys (writing them would
+	 * create it); only an online needs it, to have something to say. */
+	rc = backend_exists(hp);
+	if (rc < 0)
+		return hp_error(hp, "cannot read %s: %s", hp->xenbus_path,
+				xs_strerror(rc));
+	hp->xenbus_ok = rc;
+	if (!rc && (hp->cmd == HP_ONLINE || hp->cmd == HP_ADD))
+		return hp_error(hp, "backend %s does not exist",
+				hp->xenbus_path);
 	if (hp_read_store(hp, hp->xenbus_path, store_keys) ||
 	    validate_vifname(hp))
 		return -1;
@@ -454,19 +521,23 @@ static void adopt_xenbus_path(struct hotplug *hp)
 	snprintf(hp->xenbus_path, sizeof(hp->xenbus_path), "%s", path);
 	if (!hp->xs && xs_connect(&hp->xs, &hp->xs_transport))
 		return;
-	hp->xenbus_ok = true;
+	/* the keys would create a backend that is not there */
+	hp->xenbus_ok = backend_exists(hp) == 1;
 }
 
 void hp_report_error(struct hotplug *hp)
 {
-	char sentence[1024], cmd[32];
+	char raw[1024], sentence[ESC_TEXT_SIZE(256)], cmd[32];
 	struct error_keys k;
 	int rc;
 
-	snprintf(sentence, sizeof(sentence), "%s %s %s: %s", hp->prog,
+	snprintf(raw, sizeof(raw), "%s %s %s: %s", hp->prog,
 		 printable(hp->command ? hp->command : "-", cmd, sizeof(cmd)),
 		 dev_for_messages(hp), hp->error[0] ? hp->error
 						    : "failed for no known reason");
+	/* The cause may quote xenstore (a bridge, an mtu, an ip): one
+	 * line, nothing for a terminal to act on, in every sink. */
+	esc_text(raw, sentence, sizeof(sentence));
 	log_msg(LOG_ERR, "%s", sentence);
 	/* An error found before the device was located (a bad command or
 	 * type_if) still belongs in hotplug-error if XENBUS_PATH is usable. */
@@ -554,6 +625,107 @@ void hp_finish(struct hotplug *hp, int rc)
 	exit(rc < 0 ? 1 : 0);
 }
 
+/* A helper acts only on the kind of link it is for: a tap (tun/tap in
+ * tap mode), or for a vif netback's own link; never the loopback, a
+ * bridge or a host's interface, whatever its name. */
+static int check_kind(struct hotplug *hp, const struct nl_link *l)
+{
+	bool tap = !strcmp(l->kind, "tun") && l->type == ARPHRD_ETHER;
+	bool netback = !l->kind[0] && !strcmp(l->bus, "xen-backend");
+	const char *want = hp->type == HP_TAP ? "a tap"
+					      : "a netback vif or a tap";
+
+	if (tap || (hp->type == HP_VIF && netback))
+		return 0;
+	if (l->flags & IFF_LOOPBACK)
+		return hp_error(hp, "%s is the loopback link, not %s", l->name,
+				want);
+	if (!strcmp(l->kind, "bridge"))
+		return hp_error(hp, "%s is a bridge, not %s", l->name, want);
+	if (!strcmp(l->kind, "tun"))
+		return hp_error(hp, "%s is a tun device (layer 3), not %s",
+				l->name, want);
+	if (!l->kind[0])
+		return hp_error(hp, "%s is a %s link (an interface of the "
+				"host?), not %s", l->name,
+				l->bus[0] ? l->bus : "physical", want);
+	return hp_error(hp, "%s is a %s link, not %s", l->name, l->kind, want);
+}
+
+int hp_check_addrs(struct hotplug *hp, const struct nl_link *link,
+		   uint32_t own4)
+{
+	unsigned n;
+	int rc = nl_addr_foreign(hp->nl, link->index, own4, &n);
+
+	if (rc)
+		return hp_error(hp, "cannot list its addresses: %s",
+				hp_nl_strerror(hp, rc));
+	if (n)
+		return hp_error(hp, "%s has %u address%s that vifplug did not "
+				"give it: not a guest's link, left as it is",
+				link->name, n, n == 1 ? "" : "es");
+	return 0;
+}
+
+/* The alias of a link renamed to its backend's vifname: the proof that
+ * the link of that name is this vif's, for the offline (another domain
+ * may hold a link of the same name). */
+static void vif_alias(const struct hotplug *hp, char *buf, size_t len)
+{
+	snprintf(buf, len, "xen vif %u.%u (%s)", hp->domid, hp->devid,
+		 hp->kernel_dev);
+}
+
+static bool provably_ours(const struct hotplug *hp, const struct nl_link *l)
+{
+	char alias[sizeof(l->alias)];
+
+	vif_alias(hp, alias, sizeof(alias));
+	return !strcmp(l->name, hp->kernel_dev) || !strcmp(l->alias, alias);
+}
+
+static int label_renamed(struct hotplug *hp, const struct nl_link *link)
+{
+	struct nl_link_change c = NL_LINK_CHANGE_INIT;
+	char alias[sizeof(link->alias)];
+	int rc;
+
+	vif_alias(hp, alias, sizeof(alias));
+	if (!strcmp(link->alias, alias))
+		return 0;
+	c.alias = alias;
+	rc = nl_link_change(hp->nl, link->index, &c);
+	if (rc)
+		return hp_error(hp, "cannot label %s as this vif's: %s",
+				link->name, hp_nl_strerror(hp, rc));
+	return 0;
+}
+
+/* offline/remove of a vif with a vifname: only the link that is provably
+ * this vif's; another domain's link of that name is left alone, and the
+ * kernel's name is used when the rename never happened. */
+static int link_for_teardown(struct hotplug *hp, struct nl_link *link)
+{
+	int rc = nl_link_get(hp->nl, hp->dev, 0, link);
+
+	if (rc && rc != -ENODEV)
+		return hp_error(hp, "cannot look up link %s: %s", hp->dev,
+				hp_nl_strerror(hp, rc));
+	if (rc == 0 && provably_ours(hp, link))
+		return check_kind(hp, link);
+	if (rc == 0)
+		log_msg(LOG_WARNING, "%s %s %s: the link named %s is not this "
+			"vif's (its alias is '%s'): left alone", hp->prog,
+			hp->command, hp->kernel_dev, hp->dev, link->alias);
+	memcpy(hp->dev, hp->kernel_dev, sizeof(hp->dev));
+	rc = nl_link_get(hp->nl, hp->dev, 0, link);
+	if (rc && rc != -ENODEV)
+		return hp_error(hp, "cannot look up link %s: %s", hp->dev,
+				hp_nl_strerror(hp, rc));
+	return rc ? rc : check_kind(hp, link);
+}
+
 int hp_link(struct hotplug *hp, struct nl_link *link)
 {
 	bool renaming = hp->vifname[0] &&
@@ -561,26 +733,35 @@ int hp_link(struct hotplug *hp, struct nl_link *link)
 	struct nl_link old;
 	int rc;
 
+	if (hp->vifname[0] && !renaming)
+		return link_for_teardown(hp, link);
 	rc = nl_link_get(hp->nl, hp->dev, 0, link);
 	if (rc && rc != -ENODEV)
 		return hp_error(hp, "cannot look up link %s: %s", hp->dev,
 				hp_nl_strerror(hp, rc));
 	if (!renaming)
-		return rc;
+		return rc ? rc : check_kind(hp, link);
 	rc = nl_link_get(hp->nl, hp->kernel_dev, 0, &old);
 	if (rc && rc != -ENODEV)
 		return hp_error(hp, "cannot look up link %s: %s",
 				hp->kernel_dev, hp_nl_strerror(hp, rc));
 	if (rc == -ENODEV) {
-		/* Renamed by an earlier run of this same event. */
+		/* Renamed by an earlier run of this same event, which
+		 * labelled it; anything else of that name is not ours. */
+		if (link->index && provably_ours(hp, link))
+			return check_kind(hp, link);
 		if (link->index)
-			return 0;
+			return hp_error(hp, "link %s does not exist, and the "
+					"link named %s is not this vif's",
+					hp->kernel_dev, hp->vifname);
 		return hp_error(hp, "link %s does not exist", hp->kernel_dev);
 	}
 	if (link->index)
 		return hp_error(hp, "cannot rename %s to %s: a link named %s "
 				"already exists", hp->kernel_dev, hp->vifname,
 				hp->vifname);
+	if (check_kind(hp, &old))
+		return -1;
 	/* The kernel renames only a link that is down. */
 	if (old.flags & IFF_UP) {
 		rc = nl_link_set_up(hp->nl, old.index, false);
@@ -596,7 +777,14 @@ int hp_link(struct hotplug *hp, struct nl_link *link)
 				hp_nl_strerror(hp, rc));
 	log_msg(LOG_INFO, "%s %s %s: renamed from %s", hp->prog, hp->command,
 		hp->vifname, hp->kernel_dev);
-	return nl_link_get(hp->nl, 0, old.index, link);
+	rc = nl_link_get(hp->nl, 0, old.index, link);
+	if (rc == -ENODEV)
+		return hp_error(hp, "the link went away while it was being "
+				"set up");
+	if (rc)
+		return hp_error(hp, "cannot look up link %s: %s", hp->vifname,
+				hp_nl_strerror(hp, rc));
+	return label_renamed(hp, link);
 }
 
 /* The environment of a hook: ours, overridden by every merged parameter

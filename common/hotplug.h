@@ -4,6 +4,7 @@
 #define VIFPLUG_HOTPLUG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "conf.h"
 #include "names.h"
@@ -103,9 +104,18 @@ __attribute__((noreturn)) void hp_finish(struct hotplug *hp, int rc);
 void hp_free(struct hotplug *hp);
 
 /* Finds the link of this event, renaming it to xenstore's vifname on
- * online/add. -ENODEV (no error recorded) if it does not exist; -1 with
- * hp->error for a refusal. */
+ * online/add (and labelling it as this vif's); offline/remove act only
+ * on a link that is provably this vif's. Refuses a link of a kind the
+ * event is not for (loopback, bridge, veth, a host's interface).
+ * -ENODEV (no error recorded) if it does not exist; -1 with hp->error
+ * for a refusal. */
 int hp_link(struct hotplug *hp, struct nl_link *link);
+
+/* Refuses (-1 with hp->error) a link with addresses beyond the kernel's
+ * IPv6 link-local ones and own4/32 (vif-route's; 0 for none): a guest's
+ * link has none that vifplug did not give it. */
+int hp_check_addrs(struct hotplug *hp, const struct nl_link *link,
+		   uint32_t own4);
 
 /* Runs the executable *.hook files of script_dir/DEVTYPE-HOOK.d in name
  * order with the event's variables, as Xen's call_hooks does. extra is a

@@ -85,7 +85,7 @@ static bool row_for(struct hotplug *hp, const struct links *ls,
 	long dom, dev;
 
 	memset(r, 0, sizeof(*r));
-	r->domid = r->devid = -1;
+	r->domid = r->devid = r->uid = -1;
 	snprintf(r->name, sizeof(r->name), "%s", l->name);
 	r->up = l->flags & IFF_UP;
 	for (size_t i = 0; l->master && i < ls->n; i++)
@@ -117,6 +117,7 @@ static bool row_for(struct hotplug *hp, const struct links *ls,
 		if (e.domid < 0)
 			emu_from_records(hp, &e);
 		r->pid = e.pid;
+		r->uid = e.pid ? e.uid : -1;
 		r->domid = e.domid;
 		r->devid = e.domid >= 0 ? e.devid : e.nic;
 		snprintf(r->mac, sizeof(r->mac), "%s", e.mac);

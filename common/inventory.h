@@ -19,6 +19,7 @@ struct inv_row {
 	bool up;
 	char status[16];	/* a vif's hotplug-status, "" if none */
 	pid_t pid;		/* the process holding a tap, 0 if none */
+	long uid;		/* its uid, -1 if unknown (emu_resolve) */
 };
 
 /* All rows, sorted by name; free(*rows). hp carries xs (may be NULL)

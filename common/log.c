@@ -1,14 +1,17 @@
 /* log.c: one line per message to syslog, the hotplug log and stderr. */
 #include "log.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
+#include "esc.h"
 
 static const char *log_prog = "vifplug";
 static int log_fd = -1;
@@ -24,8 +27,41 @@ void log_open(const char *prog, const struct conf *c)
 		openlog(prog, LOG_PID, LOG_DAEMON);
 	if (log_fd >= 0)
 		close(log_fd);
-	log_fd = open(c->log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-			  O_NOCTTY, 0640);
+	log_fd = log_open_file(c->log_file);
+}
+
+int log_open_file(const char *path)
+{
+	struct stat st;
+	/* Never blocks: a FIFO with no reader fails at once (ENXIO). */
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+			    O_NOCTTY | O_NONBLOCK, 0640);
+
+	if (fd >= 0 && (fstat(fd, &st) || !S_ISREG(st.st_mode))) {
+		/* only a file: a FIFO's reader could stall every writer */
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int log_guard_stdio(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int null;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* the lowest free descriptor: fd itself */
+		null = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
+		if (null < 0)
+			return -errno;
+		if (null != fd) {
+			close(null);
+			return -EBADF;
+		}
+	}
+	return 0;
 }
 
 void log_close(void)
@@ -39,12 +75,15 @@ void log_close(void)
 
 void log_vmsg(int level, const char *fmt, va_list ap)
 {
-	char msg[1024], line[1200];
+	char raw[1024], msg[1200], line[1300];
 	struct timespec ts;
 	struct tm tm;
 	int n;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	/* One line, whatever an outside string in it held (a newline, an
+	 * escape sequence meant for the terminal reading the log). */
+	esc_text(raw, msg, sizeof(msg));
 	if (log_syslog)
 		syslog(level, "%s", msg);
 	if (level <= LOG_WARNING) {

@@ -280,6 +280,9 @@ static int link_attr_cb(const struct nlattr *attr, void *data)
 	case IFLA_LINKINFO:
 		mnl_attr_parse_nested(attr, linkinfo_cb, l);
 		break;
+	case IFLA_PARENT_DEV_BUS_NAME:
+		snprintf(l->bus, sizeof(l->bus), "%.*s", (int)len, s);
+		break;
 	}
 	return MNL_CB_OK;
 }
@@ -291,6 +294,7 @@ static void link_parse(const struct nlmsghdr *nlh, struct nl_link *l)
 	memset(l, 0, sizeof(*l));
 	l->index = ifi->ifi_index;
 	l->flags = ifi->ifi_flags;
+	l->type = ifi->ifi_type;
 	mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, l);
 }
 
@@ -479,6 +483,66 @@ int nl_addr_flush(struct nl *nl, int index)
 	return rc;
 }
 
+struct foreign {
+	int index;
+	uint32_t own4;
+	unsigned n;
+};
+
+static int foreign_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **local = data;
+
+	if (mnl_attr_get_type(attr) == IFA_LOCAL ||
+	    (mnl_attr_get_type(attr) == IFA_ADDRESS && !*local))
+		*local = attr;
+	return MNL_CB_OK;
+}
+
+static int foreign_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct foreign *f = data;
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *local = NULL;
+	const uint8_t *a;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR || (int)ifa->ifa_index != f->index)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifa), foreign_attr_cb, &local);
+	a = local ? mnl_attr_get_payload(local) : NULL;
+	if (ifa->ifa_family == AF_INET6 && a &&
+	    mnl_attr_get_payload_len(local) == 16 && a[0] == 0xfe &&
+	    (a[1] & 0xc0) == 0x80)
+		return MNL_CB_OK;	/* the kernel's own link-local */
+	if (ifa->ifa_family == AF_INET && a && f->own4 &&
+	    mnl_attr_get_payload_len(local) == 4 && !memcmp(a, &f->own4, 4) &&
+	    ifa->ifa_prefixlen == 32)
+		return MNL_CB_OK;
+	f->n++;
+	return MNL_CB_OK;
+}
+
+int nl_addr_foreign(struct nl *nl, int index, uint32_t own4, unsigned *n)
+{
+	struct foreign f = { .index = index, .own4 = own4 };
+	int rc = addr_dump(nl, AF_UNSPEC, index, foreign_cb, &f);
+
+	*n = f.n;
+	return rc;
+}
+
+int nl_addr4_has(struct nl *nl, int index, uint32_t addr, bool *has)
+{
+	struct foreign f = { .index = index, .own4 = 0 };
+	struct foreign g = { .index = index, .own4 = addr };
+	int rc = addr_dump(nl, AF_INET, index, foreign_cb, &f);
+
+	if (!rc)
+		rc = addr_dump(nl, AF_INET, index, foreign_cb, &g);
+	*has = !rc && g.n < f.n;
+	return rc;
+}
+
 struct addr4 {
 	int index;
 	uint32_t addr;
@@ -538,6 +602,21 @@ int nl_addr4_add(struct nl *nl, int index, uint32_t addr, unsigned prefixlen,
 	if (!mnl_attr_put_check(nlh, sizeof(buf), IFA_LOCAL, 4, &addr) ||
 	    !mnl_attr_put_check(nlh, sizeof(buf), IFA_ADDRESS, 4, &addr) ||
 	    !mnl_attr_put_check(nlh, sizeof(buf), IFA_BROADCAST, 4, &brd))
+		return -E2BIG;
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_addr4_del(struct nl *nl, int index, uint32_t addr, unsigned prefixlen)
+{
+	char buf[256];
+	struct ifaddrmsg *ifa;
+	struct nlmsghdr *nlh = req_start(buf, sizeof(buf), RTM_DELADDR, 0,
+					 sizeof(*ifa), (void **)&ifa);
+
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = (uint8_t)prefixlen;
+	ifa->ifa_index = (uint32_t)index;
+	if (!mnl_attr_put_check(nlh, sizeof(buf), IFA_LOCAL, 4, &addr))
 		return -E2BIG;
 	return nl_talk(nl, nlh, NULL, NULL);
 }

@@ -19,6 +19,9 @@ struct nl_link {
 	bool has_mac;
 	int master;		/* ifindex of the master, 0 if none */
 	char kind[16];		/* "bridge", "tun", "veth"; "" if none */
+	unsigned short type;	/* ARPHRD_*: ETHER for a tap, NONE for a tun */
+	char bus[16];		/* the parent device's bus: "xen-backend" for
+				 * netback's vifs, "" if none */
 	char alias[128];
 };
 
@@ -62,6 +65,13 @@ int nl_link_add_altname(struct nl *nl, int index, const char *altname);
 /* Removes every address of every family from the link. */
 int nl_addr_flush(struct nl *nl, int index);
 
+/* How many addresses the link has beyond the kernel's IPv6 link-local
+ * ones and own4/32 (network byte order; 0 for none): addresses someone
+ * else gave it. */
+int nl_addr_foreign(struct nl *nl, int index, uint32_t own4, unsigned *n);
+/* Whether addr/32 is on the link. */
+int nl_addr4_has(struct nl *nl, int index, uint32_t addr, bool *has);
+
 /* The link's primary IPv4 address (network byte order), as
  * `ip -4 addr show primary` lists first. -EADDRNOTAVAIL if it has none. */
 int nl_addr4_primary(struct nl *nl, int index, uint32_t *addr);
@@ -69,6 +79,7 @@ int nl_addr4_primary(struct nl *nl, int index, uint32_t *addr);
  * one. */
 int nl_addr4_add(struct nl *nl, int index, uint32_t addr, unsigned prefixlen,
 		 uint32_t brd);
+int nl_addr4_del(struct nl *nl, int index, uint32_t addr, unsigned prefixlen);
 
 /* A main-table unicast route to dst/dst_len out of oif, scope link as `ip
  * route add DST dev DEV` makes it; prefsrc 0 and metric 0 leave those

@@ -8,9 +8,56 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PROC_FILE_MAX (1u << 20)
+
+/* The network namespace a process is in, as the kernel names it. */
+static int netns_of(const char *pid, struct stat *st)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/net", pid);
+	return stat(path, st) ? -errno : 0;
+}
+
+bool owner_same_netns(pid_t pid)
+{
+	struct stat self, other;
+	char p[16];
+
+	snprintf(p, sizeof(p), "%d", (int)pid);
+	/* Unknowable is not the same: a tap name means something only in
+	 * its own namespace, and any user can make one of their own. */
+	return netns_of("self", &self) == 0 && netns_of(p, &other) == 0 &&
+	       self.st_dev == other.st_dev && self.st_ino == other.st_ino;
+}
+
+int owner_uid(pid_t pid, long *uid)
+{
+	char *buf, *line;
+	size_t len;
+	unsigned long ids[4];
+	int rc = owner_read(pid, "status", &buf, &len);
+
+	if (rc)
+		return rc;
+	line = strstr(buf, "\nUid:");
+	rc = -EINVAL;
+	if (line && sscanf(line + 5, "%lu %lu %lu %lu", &ids[0], &ids[1],
+			   &ids[2], &ids[3]) == 4) {
+		/* real, effective, saved and filesystem: the largest, so
+		 * that only a process that is root in every way is root */
+		*uid = 0;
+		for (int i = 0; i < 4; i++)
+			if ((long)ids[i] > *uid)
+				*uid = (long)ids[i];
+		rc = 0;
+	}
+	free(buf);
+	return rc;
+}
 
 int owner_read(pid_t pid, const char *name, char **buf, size_t *len)
 {
@@ -108,7 +155,8 @@ int owner_find(const char *ifname, pid_t hint, pid_t *pid, int *fd)
 	struct dirent *d;
 	DIR *proc;
 
-	if (hint > 1 && owner_holds(hint, ifname, fd) == 1) {
+	if (hint > 1 && owner_holds(hint, ifname, fd) == 1 &&
+	    owner_same_netns(hint)) {
 		*pid = hint;
 		return 0;
 	}
@@ -123,7 +171,7 @@ int owner_find(const char *ifname, pid_t hint, pid_t *pid, int *fd)
 		p = (pid_t)atoi(d->d_name);
 		if (p == hint || p == getpid())
 			continue;
-		if (owner_holds(p, ifname, fd) == 1) {
+		if (owner_holds(p, ifname, fd) == 1 && owner_same_netns(p)) {
 			*pid = p;
 			closedir(proc);
 			return 0;

@@ -3,6 +3,7 @@
 #ifndef VIFPLUG_OWNER_H
 #define VIFPLUG_OWNER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -11,8 +12,18 @@
 int owner_holds(pid_t pid, const char *ifname, int *fd);
 
 /* hint first (the caller's parent: QEMU running its script), then every
- * process. -ESRCH if nobody holds it. */
+ * process; only a process in our own network namespace counts, since any
+ * user can hold a tap of the same name in a namespace of their own.
+ * -ESRCH if nobody holds it. */
 int owner_find(const char *ifname, pid_t hint, pid_t *pid, int *fd);
+
+/* Whether pid is in the caller's network namespace (false if unknown). */
+bool owner_same_netns(pid_t pid);
+
+/* The largest of pid's real, effective, saved and fs uids: 0 only for a
+ * process that is root in every way. What such a process says of a
+ * guest (argv, environment) is trusted; any other's is not. */
+int owner_uid(pid_t pid, long *uid);
 
 /* /proc/PID/NAME (cmdline, environ) whole, NUL-terminated; free(*buf). */
 int owner_read(pid_t pid, const char *name, char **buf, size_t *len);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 
 #include "log.h"
 
@@ -98,6 +99,7 @@ static const char *ntoa(uint32_t a, char buf[INET_ADDRSTRLEN])
 	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
 
+/* 1 when the route was added, 0 when this link already had it. */
 static int add_route(struct hotplug *hp, const struct nl_link *link,
 		     uint32_t dst, unsigned len, uint32_t src)
 {
@@ -106,6 +108,8 @@ static int add_route(struct hotplug *hp, const struct nl_link *link,
 	int oif = 0;
 	int rc = nl_route4_add(hp->nl, dst, len, link->index, src, metric(hp));
 
+	if (rc == 0)
+		return 1;
 	if (rc == -EEXIST) {
 		/* A repeated event finds its own route: fine. Another
 		 * link's route to the same guest address is a conflict. */
@@ -118,9 +122,58 @@ static int add_route(struct hotplug *hp, const struct nl_link *link,
 					metric(hp), other.name);
 		rc = -EEXIST;
 	}
+	return hp_error(hp, "cannot add the route to %s/%u: %s", ntoa(dst, a),
+			len, hp_nl_strerror(hp, rc));
+}
+
+/* What a failed online changed, to take back: a half-routed guest is
+ * worse than none (the error already says why). */
+struct route_undo {
+	bool fresh;		/* down, without the address, before */
+	uint32_t addr;
+	bool added[ROUTE_MAX_IPS];
+};
+
+static void undo(struct hotplug *hp, const struct nl_link *link,
+		 const struct guest_ips *g, const struct route_undo *u)
+{
+	for (unsigned i = 0; i < g->n; i++)
+		if (u->added[i])
+			nl_route4_del(hp->nl, g->addr[i], g->len[i], link->index,
+				      metric(hp));
+	if (!u->fresh)
+		return;
+	nl_link_set_proxy_arp(hp->nl, link->index, false);
+	nl_link_set_up(hp->nl, link->index, false);
+	nl_addr4_del(hp->nl, link->index, u->addr, 32);
+}
+
+static int configure(struct hotplug *hp, const struct nl_link *link,
+		     const struct guest_ips *g, struct route_undo *u)
+{
+	char a[INET_ADDRSTRLEN];
+	int rc;
+
+	/* ifconfig DEV MAIN_IP netmask 255.255.255.255 up */
+	rc = nl_addr4_add(hp->nl, link->index, u->addr, 32,
+			  classful_broadcast(u->addr));
 	if (rc)
-		return hp_error(hp, "cannot add the route to %s/%u: %s",
-				ntoa(dst, a), len, hp_nl_strerror(hp, rc));
+		return hp_error(hp, "cannot give it address %s/32: %s",
+				ntoa(u->addr, a), hp_nl_strerror(hp, rc));
+	rc = nl_link_set_up(hp->nl, link->index, true);
+	if (rc)
+		return hp_error(hp, "cannot set the link up: %s",
+				hp_nl_strerror(hp, rc));
+	rc = nl_link_set_proxy_arp(hp->nl, link->index, true);
+	if (rc)
+		return hp_error(hp, "cannot turn proxy_arp on: %s",
+				hp_nl_strerror(hp, rc));
+	for (unsigned i = 0; i < g->n; i++) {
+		rc = add_route(hp, link, g->addr[i], g->len[i], u->addr);
+		if (rc < 0)
+			return -1;
+		u->added[i] = rc == 1;
+	}
 	return 0;
 }
 
@@ -128,37 +181,31 @@ int route_online(struct hotplug *hp)
 {
 	struct nl_link link;
 	struct guest_ips g;
-	uint32_t main_ip;
+	struct route_undo u = { 0 };
 	const char *netdev;
 	char a[INET_ADDRSTRLEN], v_ip[48], v_metric[16];
 	const char *vars[] = { v_ip, v_metric, NULL };
+	bool had = false;
 	int rc = hp_link(hp, &link);
 
 	if (rc == -ENODEV)
 		return hp_error(hp, "link %s does not exist", hp->dev);
-	if (rc || parse_ips(hp, &g) || host_ip(hp, &main_ip, &netdev))
+	if (rc || parse_ips(hp, &g) || host_ip(hp, &u.addr, &netdev) ||
+	    hp_check_addrs(hp, &link, u.addr))
 		return -1;
-	/* ifconfig DEV MAIN_IP netmask 255.255.255.255 up */
-	rc = nl_addr4_add(hp->nl, link.index, main_ip, 32,
-			  classful_broadcast(main_ip));
+	rc = nl_addr4_has(hp->nl, link.index, u.addr, &had);
 	if (rc)
-		return hp_error(hp, "cannot give it address %s/32: %s",
-				ntoa(main_ip, a), hp_nl_strerror(hp, rc));
-	rc = nl_link_set_up(hp->nl, link.index, true);
-	if (rc)
-		return hp_error(hp, "cannot set the link up: %s",
+		return hp_error(hp, "cannot list its addresses: %s",
 				hp_nl_strerror(hp, rc));
-	rc = nl_link_set_proxy_arp(hp->nl, link.index, true);
-	if (rc)
-		return hp_error(hp, "cannot turn proxy_arp on: %s",
-				hp_nl_strerror(hp, rc));
-	for (unsigned i = 0; i < g.n; i++)
-		if (add_route(hp, &link, g.addr[i], g.len[i], main_ip))
-			return -1;
+	u.fresh = !had && !(link.flags & IFF_UP);
+	if (configure(hp, &link, &g, &u)) {
+		undo(hp, &link, &g, &u);
+		return -1;
+	}
 	log_msg(LOG_INFO, "%s %s %s: routed from %s (%s), %u route%s, metric "
-		"%u", hp->prog, hp->command, hp->dev, ntoa(main_ip, a), netdev,
+		"%u", hp->prog, hp->command, hp->dev, ntoa(u.addr, a), netdev,
 		g.n, g.n == 1 ? "" : "s", metric(hp));
-	snprintf(v_ip, sizeof(v_ip), "main_ip=%s", ntoa(main_ip, a));
+	snprintf(v_ip, sizeof(v_ip), "main_ip=%s", ntoa(u.addr, a));
 	snprintf(v_metric, sizeof(v_metric), "metric=%u", metric(hp));
 	return hp_run_hooks(hp, "vif", "post", vars);
 }

@@ -7,6 +7,8 @@
 #include "doctor.h"
 #include "hotplug.h"
 #include "inventory.h"
+#include "esc.h"
+#include "log.h"
 #include "xs.h"
 
 #define EXIT_NOTFOUND 1
@@ -21,18 +23,7 @@ static void usage(FILE *f)
 
 static void json_str(const char *s)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
+	esc_json(stdout, s);
 }
 
 static void print_json(const struct inv_row *r, size_t n)
@@ -61,9 +52,13 @@ static void print_json(const struct inv_row *r, size_t n)
 									  : "down");
 		json_str(r[i].status);
 		if (r[i].pid)
-			printf(",\"pid\":%d}", (int)r[i].pid);
+			printf(",\"pid\":%d", (int)r[i].pid);
 		else
-			printf(",\"pid\":null}");
+			printf(",\"pid\":null");
+		if (r[i].uid >= 0)
+			printf(",\"holder_uid\":%ld}", r[i].uid);
+		else
+			printf(",\"holder_uid\":null}");
 	}
 	printf("]\n");
 }
@@ -89,9 +84,19 @@ static void print_table(const struct inv_row *r, size_t n)
 			snprintf(pid, sizeof(pid), "%d", (int)r[i].pid);
 		snprintf(st, sizeof(st), "%s%s%s", r[i].up ? "up" : "down",
 			 r[i].status[0] ? "/" : "", r[i].status);
-		printf("%-15s %-12s %5s %-16.16s %5s %-17s %-15s %-14s %s\n",
-		       r[i].name, r[i].kind, dom, or_dash(r[i].domain), dev,
-		       or_dash(r[i].mac), or_dash(r[i].bridge), st, pid);
+		/* every name here came from outside: links, argv, xenstore */
+		char name[ESC_TEXT_SIZE(16)], domain[ESC_TEXT_SIZE(16)];
+		char mac[ESC_TEXT_SIZE(18)], bridge[ESC_TEXT_SIZE(16)];
+		char est[ESC_TEXT_SIZE(32)], cut[17];
+
+		/* the domain's name cut to its column before escaping */
+		snprintf(cut, sizeof(cut), "%s", or_dash(r[i].domain));
+		esc_text(cut, domain, sizeof(domain));
+		printf("%-15s %-12s %5s %-16s %5s %-17s %-15s %-14s %s\n",
+		       esc_text(r[i].name, name, sizeof(name)), r[i].kind, dom,
+		       domain, dev, esc_text(or_dash(r[i].mac), mac, sizeof(mac)),
+		       esc_text(or_dash(r[i].bridge), bridge, sizeof(bridge)),
+		       esc_text(st, est, sizeof(est)), pid);
 	}
 }
 
@@ -120,11 +125,14 @@ static void print_findings(const struct doc_report *r, bool json)
 		const struct doc_finding *f = &r->v[i];
 
 		if (!json) {
-			printf("%-7s %s%s%s: %s%s%s\n",
-			       doctor_level_name(f->level), f->check,
-			       strcmp(f->subject, "-") ? " " : "",
-			       strcmp(f->subject, "-") ? f->subject : "",
-			       f->text, f->fix[0] ? "; fix: " : "", f->fix);
+			char line[2048], safe[ESC_TEXT_SIZE(2048)];
+
+			snprintf(line, sizeof(line), "%-7s %s%s%s: %s%s%s",
+				 doctor_level_name(f->level), f->check,
+				 strcmp(f->subject, "-") ? " " : "",
+				 strcmp(f->subject, "-") ? f->subject : "",
+				 f->text, f->fix[0] ? "; fix: " : "", f->fix);
+			puts(esc_text(line, safe, sizeof(safe)));
 			continue;
 		}
 		printf("%s{\"level\":\"%s\",\"check\":", i ? "," : "[",
@@ -204,10 +212,12 @@ int main(int argc, char **argv)
 	struct hotplug hp;
 	struct inv_row *rows;
 	const char *cmd = argc > 1 ? argv[1] : NULL, *what = NULL;
+	char safe_what[ESC_TEXT_SIZE(64)];
 	bool json = false;
 	size_t n;
 	int rc;
 
+	log_guard_stdio();
 	if (cmd && !strcmp(cmd, "doctor"))
 		return doctor(argc, argv);
 	for (int i = 2; i < argc; i++) {
@@ -234,7 +244,8 @@ int main(int argc, char **argv)
 	rc = nl_open(&hp.nl);
 	if (rc) {
 		fprintf(stderr, "vifctl %s %s: cannot open rtnetlink: %s\n", cmd,
-			what ? what : "-", strerror(-rc));
+			esc_text(what ? what : "-", safe_what, sizeof(safe_what)),
+			strerror(-rc));
 		return EXIT_CANNOT;
 	}
 	/* without xenstore (a KVM host) the links and /proc still answer */
@@ -243,7 +254,8 @@ int main(int argc, char **argv)
 	rc = inv_collect(&hp, &rows, &n);
 	if (rc) {
 		fprintf(stderr, "vifctl %s %s: cannot list links: %s\n", cmd,
-			what ? what : "-", strerror(-rc));
+			esc_text(what ? what : "-", safe_what, sizeof(safe_what)),
+			strerror(-rc));
 		hp_free(&hp);
 		return EXIT_CANNOT;
 	}
@@ -255,7 +267,8 @@ int main(int argc, char **argv)
 		print_table(rows, n);
 	if (what && !n)
 		fprintf(stderr, "vifctl which %s: no vif or tap of that name, "
-			"and no domain of that id or name has one\n", what);
+			"and no domain of that id or name has one\n",
+			esc_text(what, safe_what, sizeof(safe_what)));
 	free(rows);
 	hp_free(&hp);
 	return what && !n ? EXIT_NOTFOUND : 0;

@@ -6,6 +6,7 @@
 
 #include "conf.h"
 #include "names.h"
+#include "log.h"
 #include "plugd.h"
 
 static void usage(FILE *f)
@@ -24,6 +25,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* before anything opens a descriptor */
+	log_guard_stdio();
 	const char *env_conf = getenv("VIFPLUG_CONF");
 	struct plugd_opts o = {
 		.coldplug = true,

@@ -113,17 +113,29 @@ setup() {
 	assert_equal "$(xs_val /local/domain/7/device/vif/0/mtu)" 9000
 }
 
-@test "online: addresses on the vif are flushed, as a bridge port has none" {
+@test "online: a vif with addresses someone else gave it is refused and keeps them" {
 	mk_bridge xenbr0
 	mk_tap vif7.0
 	ip -n "$NS" addr add 192.0.2.7/24 dev vif7.0
 	ip -n "$NS" addr add 2001:db8::7/64 dev vif7.0
 	mk_backend 7 0 bridge=xenbr0
 	run_libxl online 7 0
+	assert_failure 1
+	assert_output "vif-bridge online vif7.0: vif7.0 has 2 addresses that vifplug did not give it: not a guest's link, left as it is"
+	assert_equal "$(link_master vif7.0)" ""
+	run link_addrs vif7.0
+	assert_line 192.0.2.7/24
+	assert_line 2001:db8::7/64
+}
+
+@test "online: the kernel's own IPv6 link-local address is no obstacle" {
+	mk_bridge xenbr0
+	mk_tap vif7.0
+	ip -n "$NS" addr add fe80::7/64 dev vif7.0
+	mk_backend 7 0 bridge=xenbr0
+	run_libxl online 7 0
 	assert_success
-	# a link-local address may come back once it is up; nothing else
-	run bash -c "ip -n $NS -j addr show dev vif7.0 | jq -r '.[0].addr_info[] | select(.scope != \"link\") | .local'"
-	assert_output ""
+	assert_equal "$(link_master vif7.0)" xenbr0
 }
 
 @test "online twice: the second run finds it attached and leaves it so" {

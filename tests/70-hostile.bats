@@ -7,73 +7,7 @@
 # other link and xenstore key as it was.
 
 load helpers
-
-BE=/local/domain/0/backend/vif
-
-setup() {
-	vp_setup
-	echo "timeout = 5" >>"$T/vifplug.conf"
-	start_sim --domain-socket 5:"$T/d5.sock"
-	mk_bridge xenbr0
-	mk_tap vif7.0
-	mk_backend 7 0 bridge=xenbr0
-	# an unrelated, connected NIC that must come out untouched
-	mk_tap vif8.0
-	mk_backend 8 0 bridge=xenbr0 hotplug-status=connected
-	ip -n "$NS" link set vif8.0 master xenbr0 up
-	BEFORE=$(snapshot)
-	PLUGD_PID=
-}
-
-teardown() {
-	stop_plugd
-	vp_teardown
-}
-
-# every link, and every xenstore key but the event's own status keys
-snapshot() {
-	links_state
-	xs ls -f /local 2>/dev/null | grep -v -e '/7/0/hotplug-error' -e '/7/0/hotplug-status'
-}
-
-# hrun [VAR=value...] PROG [ARGS...]: PROG in the namespace with only
-# these variables (and the test's XENSTORED_PATH and config).
-hrun() {
-	local vars=()
-	while [ $# -gt 0 ] && [[ $1 == *=* ]]; do vars+=("$1"); shift; done
-	local prog=$1
-	shift
-	run ip netns exec "$NS" timeout 40 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" "${vars[@]}" \
-		$(helper_cmd "$prog") "$@" </dev/null
-}
-# the variables libxl gives vif-bridge for vif7.0
-LIBXL=(script=/etc/xen/scripts/vif-bridge XENBUS_TYPE=vif XENBUS_PATH=backend/vif/7/0
-	XENBUS_BASE_PATH=backend vif=vif7.0)
-
-# refused PROG CMD DEV CAUSE [keys|nokeys]: the failure contract
-refused() {
-	local prog=$1 cmd=$2 dev=$3 cause=$4 keys=${5:-keys}
-	if [ "$status" -eq 0 ] || [ "$status" -ge 124 ]; then
-		echo "exit status $status: not a plain failure" >&2
-		echo "$output" >&2
-		return 1
-	fi
-	assert_line --regexp "^$prog $cmd $dev: $cause"
-	# one sentence, nothing else from the program
-	local n
-	n=$(grep -c "^$prog " <<<"$output")
-	assert_equal "$n" 1
-	if [ "$keys" = keys ]; then
-		assert_equal "$(xs_val $BE/7/0/hotplug-status)" error
-		run xs_val $BE/7/0/hotplug-error
-		assert_output --regexp "^$prog $cmd $dev: $cause"
-	else
-		assert_equal "$(xs_val $BE/7/0/hotplug-status)" "<absent>"
-		assert_equal "$(xs_val $BE/7/0/hotplug-error)" "<absent>"
-	fi
-	assert_equal "$(snapshot)" "$BEFORE"
-}
+load hostile
 
 # ---- the command line and the environment ----
 
@@ -178,8 +112,18 @@ refused() {
 # ---- what the names point at ----
 
 @test "hostile: a device that does not exist" {
-	hrun "${LIBXL[@]/vif=vif7.0/vif=vif9.0}" XENBUS_PATH=backend/vif/7/0 vif-bridge online type_if=vif
-	refused vif-bridge online vif9.0 "link vif9.0 does not exist"
+	ip -n "$NS" link del vif7.0
+	BEFORE=$(snapshot)
+	hrun "${LIBXL[@]}" vif-bridge online type_if=vif
+	refused vif-bridge online vif7.0 "link vif7.0 does not exist"
+}
+
+@test "hostile: a vif of another domain than XENBUS_PATH's is not attached for it" {
+	mk_tap vif9.0
+	BEFORE=$(snapshot)
+	hrun "${LIBXL[@]/vif=vif7.0/vif=vif9.0}" vif-bridge online type_if=vif
+	refused vif-bridge online vif9.0 "vif vif9.0 is not the vif of XENBUS_PATH backend/vif/7/0 \(vif7.0\)"
+	assert_equal "$(xs_val /local/domain/7/device/vif/0/mtu)" "<absent>"
 }
 
 @test "hostile: a bridge that does not exist" {
@@ -367,12 +311,15 @@ refused() {
 status_is() { [ "$(xs_val $BE/7/0/hotplug-status)" = "$1" ]; }
 
 @test "hostile: vifplugd gets an event for a device that does not exist, then a good one" {
+	ip -n "$NS" link del vif7.0
+	BEFORE=$(snapshot)
 	start_plugd --no-coldplug
-	uevent online xen-backend /devices/vif-7-0 XENBUS_PATH=backend/vif/7/0 vif=vif9.0
+	uevent online xen-backend /devices/vif-7-0 XENBUS_PATH=backend/vif/7/0 vif=vif7.0
 	wait_for status_is error
 	run xs_val $BE/7/0/hotplug-error
-	assert_output "vifplugd online vif9.0: link vif9.0 does not exist"
+	assert_output "vifplugd online vif7.0: link vif7.0 does not exist"
 	assert_equal "$(snapshot)" "$BEFORE"
+	mk_tap vif7.0
 	uevent online xen-backend /devices/vif-7-0 XENBUS_PATH=backend/vif/7/0 vif=vif7.0
 	wait_for status_is connected
 }

@@ -110,7 +110,7 @@ xs_as() {
 
 # xs_val PATH: the value, or <absent>.
 xs_val() {
-	xs read "$1" 2>/dev/null || echo "<absent>"
+	xs read -R "$1" 2>/dev/null || echo "<absent>"
 }
 
 in_ns() { ip netns exec "$NS" "$@"; }

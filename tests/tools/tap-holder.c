@@ -1,6 +1,8 @@
 /* tap-holder IFNAME [CMD ARG...]: opens tap IFNAME (creating it) and
  * holds it, as QEMU or libvirt does; with CMD, runs it with the tap open
- * as fd 3 (libvirt's -netdev tap,fd=3), whatever fd 3 was before. */
+ * as fd 3 (libvirt's -netdev tap,fd=3), whatever fd 3 was before.
+ * tap-holder IFNAME -- WORD...: holds it itself, with any words at all
+ * in its own command line (what a hostile user can put there). */
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
@@ -26,6 +28,8 @@ int main(int argc, char **argv)
 		perror("tap-holder");
 		return 1;
 	}
+	if (argc > 2 && !strcmp(argv[2], "--"))
+		argc = 2;	/* the words are only there to be read */
 	if (argc > 2 && fd != 3) {
 		if (dup2(fd, 3) < 0) {
 			perror("tap-holder: dup2");
