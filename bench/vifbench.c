@@ -16,6 +16,8 @@
  *                              reads: "nl NS" and "xs NS" lines
  *   vifbench storm N PROG      vif100.0... (N of them) online at once, one process
  *                              each: "total NS failures F"
+ *   vifbench uflood N          N udevd messages for distinct vifs,
+ *                              nothing awaited
  *   vifbench ustorm N          the same N events as udevd messages to a
  *                              running vifplugd; waits for every
  *                              hotplug-status: "total NS failures F"
@@ -377,6 +379,33 @@ static int ustorm(int n)
 	return 0;
 }
 
+/* N udevd messages for distinct vifs, sent at once, nothing awaited:
+ * vifplugd's per-device state at scale (the caller counts what it did). */
+static int uflood(int n)
+{
+	struct sockaddr_nl dst = { .nl_family = AF_NETLINK, .nl_groups = 2 };
+	struct sockaddr_nl src = { .nl_family = AF_NETLINK };
+	char msg[1024];
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+			NETLINK_KOBJECT_UEVENT);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&src, sizeof(src)))
+		die("uevent socket");
+	for (int i = 0; i < n; i++) {
+		size_t len = udev_online(msg, sizeof(msg), STORM_DOM0 + (unsigned)i);
+
+		/* the receiver's buffer is the limit: wait, never drop */
+		while (sendto(fd, msg, len, 0, (struct sockaddr *)&dst,
+			      sizeof(dst)) < 0)
+			if (errno != ENOBUFS && errno != EAGAIN)
+				die("sendto");
+			else
+				usleep(1000);
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 2 ? atoi(argv[2]) : 0;
@@ -401,6 +430,8 @@ int main(int argc, char **argv)
 		return storm(n, argv[3]);
 	if (!strcmp(argv[1], "ustorm"))
 		return ustorm(n);
+	if (!strcmp(argv[1], "uflood"))
+		return uflood(n);
 usage:
 	fprintf(stderr, "usage: vifbench cycle|qemu|exec|inproc|rtt|storm|"
 			"ustorm N ... (see bench/vifbench.c)\n");

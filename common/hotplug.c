@@ -263,39 +263,70 @@ static void name_device_early(struct hotplug *hp)
 #define LOCK_OPEN_FLAGS \
 	(O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
 
-static void lock_device(struct hotplug *hp)
+/* The lock file, opened (created if need be); -1 with errno if not. */
+static int lock_open(struct hotplug *hp, struct stat *st)
 {
-	char path[CONF_PATH_MAX + NAMES_IFNAMSIZ + 2];
-	struct stat st;
-	int fd;
+	int fd = open(hp->lock_path, LOCK_OPEN_FLAGS, 0600);
 
-	if (hp->locked || !hp->kernel_dev[0])
-		return;
-	snprintf(path, sizeof(path), "%s/%s", hp->conf.lock_dir,
-		 hp->kernel_dev);
-	fd = open(path, LOCK_OPEN_FLAGS, 0600);
 	/* The first events race to create the directory: losing is fine. */
 	if (fd < 0 && errno == ENOENT &&
 	    (mkdir(hp->conf.lock_dir, 0700) == 0 || errno == EEXIST))
-		fd = open(path, LOCK_OPEN_FLAGS, 0600);
-	if (fd >= 0 && (fstat(fd, &st) || !S_ISREG(st.st_mode))) {
+		fd = open(hp->lock_path, LOCK_OPEN_FLAGS, 0600);
+	if (fd >= 0 && (fstat(fd, st) || !S_ISREG(st->st_mode))) {
 		close(fd);
 		fd = -1;
 		errno = EINVAL;
 	}
+	return fd;
+}
+
+static void lock_device(struct hotplug *hp)
+{
+	struct stat st, now;
+	int fd = -1;
+
+	if (hp->locked || !hp->kernel_dev[0])
+		return;
+	snprintf(hp->lock_path, sizeof(hp->lock_path), "%s/%s",
+		 hp->conf.lock_dir, hp->kernel_dev);
+	/* A device's lock file goes with its offline (unlock_device): the
+	 * lock won on a file that was removed meanwhile is no lock, and
+	 * the one now at the path is taken instead. */
+	for (int tries = 0; tries < 16; tries++) {
+		fd = lock_open(hp, &st);
+		if (fd < 0)
+			break;
+		while (flock(fd, LOCK_EX) < 0 && errno == EINTR)
+			;
+		if (stat(hp->lock_path, &now) == 0 && now.st_ino == st.st_ino &&
+		    now.st_dev == st.st_dev)
+			break;
+		close(fd);
+		fd = -1;
+		errno = EAGAIN;
+	}
 	if (fd < 0) {
 		log_msg(LOG_WARNING, "%s %s %s: cannot lock %s: %s: going on "
-			"unlocked", hp->prog, hp->command, hp->kernel_dev, path,
-			strerror(errno));
+			"unlocked", hp->prog, hp->command, hp->kernel_dev,
+			hp->lock_path, strerror(errno));
 		return;
 	}
-	while (flock(fd, LOCK_EX) < 0)
-		if (errno != EINTR) {
-			close(fd);
-			return;
-		}
 	hp->lock_fd = fd;
 	hp->locked = true;
+}
+
+/* Only a device that an online or add left in place keeps its lock file:
+ * one going away, or whose event failed (it may not exist at all), has
+ * it removed, so that a host that has seen 30,000 guests keeps no 30,000
+ * lock files. Removed while held: lock_device takes care of the rest. */
+static void unlock_device(struct hotplug *hp)
+{
+	if (!hp->locked)
+		return;
+	if (!hp->keep_lock)
+		unlink(hp->lock_path);
+	close(hp->lock_fd);
+	hp->locked = false;
 }
 
 /* QEMU runs its script as `SCRIPT IFNAME` (upstream) or `SCRIPT IFNAME
@@ -579,9 +610,7 @@ void hp_free(struct hotplug *hp)
 	hp->nl = NULL;
 	hp->xs = NULL;
 	params_free(&hp->params);
-	if (hp->locked)
-		close(hp->lock_fd);
-	hp->locked = false;
+	unlock_device(hp);
 }
 
 int hp_complete(struct hotplug *hp, int rc)
@@ -590,6 +619,8 @@ int hp_complete(struct hotplug *hp, int rc)
 	if (rc == HP_GO && hp->cmd == HP_ONLINE && hp->type == HP_VIF)
 		rc = hp_connected(hp);
 	alarm(0);
+	hp->keep_lock = rc == HP_GO &&
+			(hp->cmd == HP_ONLINE || hp->cmd == HP_ADD);
 	if (rc < 0) {
 		hp_report_error(hp);
 		return -1;

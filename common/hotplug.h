@@ -45,6 +45,8 @@ struct hotplug {
 	bool shared;			/* xs, nl and conf are vifplugd's */
 	int lock_fd;			/* the device's lock, when locked */
 	bool locked;
+	bool keep_lock;			/* online/add done: the lock file stays */
+	char lock_path[CONF_PATH_MAX + NAMES_IFNAMSIZ + 2];
 	const char *qemu_bridge;	/* qemu-ifup's BRIDGE argument */
 	char error[768];
 };

@@ -6,6 +6,7 @@
  * socket and xenstore connection, lent to the same hotplug code the
  * helpers run (hp_init_shared). */
 #include "plugd.h"
+#include "ports.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -65,14 +66,6 @@ struct devq {
 	bool busy, ready;
 };
 
-/* A port vifplug put on a bridge, to put back when the bridge returns. */
-struct port {
-	char dev[IFNAMSIZ];
-	char bridge[IFNAMSIZ];
-	unsigned mtu;
-	bool gone;		/* taken offline: not to be put back */
-};
-
 #define NBUCKETS 256
 
 struct plugd {
@@ -86,16 +79,13 @@ struct plugd {
 	struct conf conf;
 	const char *conf_path;
 
-	pthread_mutex_t ports_lock;
-	struct port *ports;
-	size_t nports, cap_ports;
+	struct ports *ports;	/* the ports vifplug put on bridges */
 };
 
 static struct plugd pd = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.cond = PTHREAD_COND_INITIALIZER,
 	.conf_lock = PTHREAD_MUTEX_INITIALIZER,
-	.ports_lock = PTHREAD_MUTEX_INITIALIZER,
 };
 
 static void job_free(struct job *j)
@@ -188,67 +178,6 @@ static void devq_release(struct devq *q)
 		;
 	*pp = q->hnext;
 	free(q);
-}
-
-/* ---- the ports vifplug knows ----------------------------------------- */
-
-/* observed: seen in a link notification, which may be older than the
- * offline that made the port gone: then it is not learnt again. */
-static void port_learn(const char *dev, const char *bridge, unsigned mtu,
-		       bool observed)
-{
-	struct port *p = NULL;
-
-	pthread_mutex_lock(&pd.ports_lock);
-	for (size_t i = 0; i < pd.nports && !p; i++)
-		if (!strcmp(pd.ports[i].dev, dev))
-			p = &pd.ports[i];
-	if (p && p->gone && observed) {
-		pthread_mutex_unlock(&pd.ports_lock);
-		return;
-	}
-	if (!p && pd.nports == pd.cap_ports) {
-		size_t cap = pd.cap_ports ? 2 * pd.cap_ports : 64;
-		struct port *v = realloc(pd.ports, cap * sizeof(*v));
-
-		if (v) {
-			pd.ports = v;
-			pd.cap_ports = cap;
-		}
-	}
-	if (!p && pd.nports < pd.cap_ports)
-		p = &pd.ports[pd.nports++];
-	if (p) {
-		snprintf(p->dev, sizeof(p->dev), "%s", dev);
-		snprintf(p->bridge, sizeof(p->bridge), "%s", bridge);
-		if (mtu)
-			p->mtu = mtu;
-		p->gone = false;
-	}
-	pthread_mutex_unlock(&pd.ports_lock);
-}
-
-static void port_forget(const char *dev)
-{
-	pthread_mutex_lock(&pd.ports_lock);
-	for (size_t i = 0; i < pd.nports; i++)
-		if (!strcmp(pd.ports[i].dev, dev))
-			pd.ports[i].gone = true;
-	pthread_mutex_unlock(&pd.ports_lock);
-}
-
-static bool port_lookup(const char *dev, struct port *out)
-{
-	bool found = false;
-
-	pthread_mutex_lock(&pd.ports_lock);
-	for (size_t i = 0; i < pd.nports && !found; i++)
-		if (!strcmp(pd.ports[i].dev, dev) && !pd.ports[i].gone) {
-			*out = pd.ports[i];
-			found = true;
-		}
-	pthread_mutex_unlock(&pd.ports_lock);
-	return found;
 }
 
 /* ---- a worker and the jobs it runs ----------------------------------- */
@@ -349,7 +278,7 @@ static void learn_from_link(struct worker *w, const char *dev)
 	if (nl_link_get(w->nl, dev, 0, &l) || !l.master ||
 	    nl_link_get(w->nl, NULL, l.master, &br) || strcmp(br.kind, "bridge"))
 		return;
-	port_learn(l.name, br.name, l.mtu, false);
+	ports_learn(pd.ports, l.name, br.name, l.mtu, false);
 }
 
 void plugd_handle(const struct hp_shared *sh, const char *cmd,
@@ -383,7 +312,7 @@ static void run_event(struct worker *w, struct job *j)
 	if (res.bridged && (res.cmd == HP_ONLINE || res.cmd == HP_ADD))
 		learn_from_link(w, res.dev);
 	else if (res.rc >= 0 && (res.cmd == HP_OFFLINE || res.cmd == HP_REMOVE))
-		port_forget(res.dev);
+		ports_forget(pd.ports, res.dev);
 	if (res.rc < 0 && w->xs) {
 		/* A dead xenstore connection is the likely cause: the next
 		 * event starts with a fresh one. */
@@ -407,7 +336,7 @@ static void reattach(struct worker *w, const char *dev, const char *bridge,
 	if (nl_link_get(w->nl, bridge, 0, &br) || strcmp(br.kind, "bridge"))
 		return;		/* not back yet: its own NEWLINK will come */
 	if (link.master == br.index) {
-		port_learn(dev, bridge, link.mtu, false);
+		ports_learn(pd.ports, dev, bridge, link.mtu, false);
 		return;
 	}
 	if (mtu) {
@@ -422,7 +351,7 @@ static void reattach(struct worker *w, const char *dev, const char *bridge,
 	} else {
 		log_msg(LOG_INFO, "%s reattach %s: back on bridge %s, mtu %u",
 			PROG, dev, bridge, mtu);
-		port_learn(dev, bridge, mtu, false);
+		ports_learn(pd.ports, dev, bridge, mtu, false);
 	}
 	params_free(&hp.params);
 }
@@ -461,7 +390,7 @@ static void run_link_new(struct worker *w, struct job *j)
 	/* A tap of the records gets the MAC qemu-ifup gave it, the others
 	 * the one vif-bridge gives. */
 	emu_tap_mac(&w->conf, recorded ? f.found.mac : NULL, mac);
-	if (port_lookup(j->key, &p))
+	if (ports_lookup(pd.ports, j->key, &p))
 		reattach(w, p.dev, p.bridge, p.mtu, mac);
 	else if (recorded && f.found.bridge[0])
 		reattach(w, j->key, f.found.bridge, 0, mac);
@@ -477,33 +406,19 @@ static int record_reattach(const struct emu_record *r, void *arg)
 	return 0;
 }
 
+static void queue_reattach(const struct port *pt, void *arg)
+{
+	enqueue(reattach_job(pt->dev, arg));
+}
+
 static void run_bridge_new(struct worker *w, struct job *j)
 {
-	size_t n = 0;
+	size_t n = ports_foreach_on(pd.ports, j->bridge, queue_reattach,
+				    j->bridge);
 
-	pthread_mutex_lock(&pd.ports_lock);
-	for (size_t i = 0; i < pd.nports; i++)
-		if (!strcmp(pd.ports[i].bridge, j->bridge) &&
-		    !pd.ports[i].gone) {
-			enqueue(reattach_job(pd.ports[i].dev, j->bridge));
-			n++;
-		}
-	pthread_mutex_unlock(&pd.ports_lock);
 	emu_records_foreach(worker_xs(w), record_reattach, j->bridge);
 	log_msg(LOG_INFO, "%s: bridge %s appeared: putting its ports back "
 		"(%zu known, and those in the records)", PROG, j->bridge, n);
-}
-
-static bool port_gone(const char *dev)
-{
-	bool gone = false;
-
-	pthread_mutex_lock(&pd.ports_lock);
-	for (size_t i = 0; i < pd.nports; i++)
-		if (!strcmp(pd.ports[i].dev, dev))
-			gone = pd.ports[i].gone;
-	pthread_mutex_unlock(&pd.ports_lock);
-	return gone;
 }
 
 static void run_reattach(struct worker *w, struct job *j)
@@ -512,9 +427,9 @@ static void run_reattach(struct worker *w, struct job *j)
 	unsigned mtu = 0;
 
 	/* Taken offline after this job was queued. */
-	if (port_gone(j->key))
+	if (ports_gone(pd.ports, j->key))
 		return;
-	if (port_lookup(j->key, &p) && !strcmp(p.bridge, j->bridge))
+	if (ports_lookup(pd.ports, j->key, &p) && !strcmp(p.bridge, j->bridge))
 		mtu = p.mtu;
 	reattach(w, j->key, j->bridge, mtu, NULL);
 }
@@ -577,7 +492,7 @@ static void run_check(struct worker *w, struct job *j)
 	    l.master && (l.flags & IFF_UP) &&
 	    !nl_link_get(w->nl, NULL, l.master, &br) &&
 	    !strcmp(br.kind, "bridge")) {
-		port_learn(l.name, br.name, l.mtu, false);
+		ports_learn(pd.ports, l.name, br.name, l.mtu, false);
 		return;
 	}
 	log_msg(LOG_INFO, "%s coldplug %s: not attached%s: running %s",
@@ -742,37 +657,91 @@ static void *worker_main(void *arg)
 /* The links the main thread has seen, to tell a new one (or a bridge
  * that came back) from a change of an old one. */
 struct seen {
+	struct seen *next;
 	int index;
 	char name[IFNAMSIZ];
 	bool bridge;
 };
 
-static struct seen *seen;
-static size_t nseen, capseen;
+/* Hashed by ifindex: every notification looks its link up, and a host
+ * may have tens of thousands of them. */
+static struct seen **seen_bucket;
+static size_t seen_nbuckets, nseen;
+
+static struct seen **seen_slot(int index)
+{
+	struct seen **s = &seen_bucket[(unsigned)index & (seen_nbuckets - 1)];
+
+	while (*s && (*s)->index != index)
+		s = &(*s)->next;
+	return s;
+}
 
 static struct seen *seen_find(int index)
 {
-	for (size_t i = 0; i < nseen; i++)
-		if (seen[i].index == index)
-			return &seen[i];
-	return NULL;
+	return seen_nbuckets ? *seen_slot(index) : NULL;
+}
+
+static void seen_grow(void)
+{
+	size_t n = seen_nbuckets ? 2 * seen_nbuckets : 256;
+	struct seen **b = calloc(n, sizeof(*b));
+
+	if (!b)
+		return;
+	for (size_t i = 0; i < seen_nbuckets; i++)
+		while (seen_bucket[i]) {
+			struct seen *e = seen_bucket[i];
+
+			seen_bucket[i] = e->next;
+			e->next = b[(unsigned)e->index & (n - 1)];
+			b[(unsigned)e->index & (n - 1)] = e;
+		}
+	free(seen_bucket);
+	seen_bucket = b;
+	seen_nbuckets = n;
 }
 
 static struct seen *seen_add(const struct nl_link *l)
 {
-	if (nseen == capseen) {
-		size_t cap = capseen ? 2 * capseen : 64;
-		struct seen *v = realloc(seen, cap * sizeof(*v));
+	struct seen *s;
 
-		if (!v)
-			return NULL;
-		seen = v;
-		capseen = cap;
-	}
-	seen[nseen].index = l->index;
-	memcpy(seen[nseen].name, l->name, IFNAMSIZ);
-	seen[nseen].bridge = !strcmp(l->kind, "bridge");
-	return &seen[nseen++];
+	if (nseen >= 2 * seen_nbuckets)
+		seen_grow();
+	if (!seen_nbuckets || !(s = calloc(1, sizeof(*s))))
+		return NULL;
+	s->index = l->index;
+	memcpy(s->name, l->name, IFNAMSIZ);
+	s->bridge = !strcmp(l->kind, "bridge");
+	s->next = seen_bucket[(unsigned)l->index & (seen_nbuckets - 1)];
+	seen_bucket[(unsigned)l->index & (seen_nbuckets - 1)] = s;
+	nseen++;
+	return s;
+}
+
+static void seen_del(int index)
+{
+	struct seen **slot = seen_slot(index), *s = *slot;
+
+	if (!s)
+		return;
+	*slot = s->next;
+	free(s);
+	nseen--;
+}
+
+static void seen_clear(void)
+{
+	for (size_t i = 0; i < seen_nbuckets; i++)
+		while (seen_bucket[i]) {
+			struct seen *e = seen_bucket[i];
+
+			seen_bucket[i] = e->next;
+			free(e);
+		}
+	free(seen_bucket);
+	seen_bucket = NULL;
+	seen_nbuckets = nseen = 0;
 }
 
 static int seen_dump_cb(const struct nl_link *l, void *arg)
@@ -807,7 +776,9 @@ static void on_link(bool gone, const struct nl_link *l, void *arg)
 	(void)arg;
 	if (gone) {
 		if (s)
-			*s = seen[--nseen];
+			seen_del(l->index);
+		/* an offlined port's entry ends with its link */
+		ports_link_deleted(pd.ports, l->name);
 		return;
 	}
 	if (s) {
@@ -817,7 +788,7 @@ static void on_link(bool gone, const struct nl_link *l, void *arg)
 			struct seen *m = seen_find(l->master);
 
 			if (m && m->bridge)
-				port_learn(l->name, m->name, l->mtu, true);
+				ports_learn(pd.ports, l->name, m->name, l->mtu, true);
 		}
 		return;
 	}
@@ -830,7 +801,7 @@ static void on_link(bool gone, const struct nl_link *l, void *arg)
 		if (j)
 			snprintf(j->bridge, sizeof(j->bridge), "%s", l->name);
 		enqueue(j);
-	} else if (!l->master && (ours(l->name) || port_lookup(l->name, &p) ||
+	} else if (!l->master && (ours(l->name) || ports_lookup(pd.ports, l->name, &p) ||
 				  !strcmp(l->kind, "tun"))) {
 		enqueue(job_new(JOB_LINK_NEW, l->name));
 	}
@@ -840,7 +811,10 @@ static int uevent_open(bool kernel)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
 				  .nl_groups = kernel ? 1 : 2 };
-	int one = 1, size = 4 << 20;
+	/* udevd's own monitor size: a storm of a thousand guests' events
+	 * arrives faster than any worker runs them; memory is only
+	 * charged for what is queued. */
+	int one = 1, size = 128 << 20;
 	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 			NETLINK_KOBJECT_UEVENT);
 
@@ -881,9 +855,13 @@ static void on_uevents(int fd, bool kernel)
 		mh.msg_controllen = sizeof(ctl);
 		n = recvmsg(fd, &mh, MSG_DONTWAIT);
 		if (n < 0) {
-			if (errno == ENOBUFS)
+			if (errno == ENOBUFS) {
 				log_msg(LOG_WARNING, "%s: uevents were lost "
-					"(receive buffer full)", PROG);
+					"(receive buffer full): checking every "
+					"device as at start", PROG);
+				/* what the lost events would have done */
+				coldplug();
+			}
 			if (errno == EINTR || errno == ENOBUFS)
 				continue;
 			return;
@@ -979,21 +957,25 @@ int plugd_run(const struct plugd_opts *o)
 	unsigned started = 0;
 
 	pd.conf_path = o->conf_path;
+	pd.ports = ports_new();
+	if (!w || !pd.ports) {
+		log_msg(LOG_ERR, "%s: cannot start: out of memory", PROG);
+		free(w);
+		ports_free(pd.ports);
+		return 1;
+	}
 	if (load_conf(&pd.conf, o->conf_path)) {
 		conf_defaults(&pd.conf);
 		log_open(PROG, &pd.conf);
 		log_msg(LOG_ERR, "%s: cannot start: %s is not valid", PROG,
 			o->conf_path);
 		free(w);
+		ports_free(pd.ports);
 		return 1;
 	}
 	log_open(PROG, &pd.conf);
 	/* No watchdog in a daemon: each xenstore request is bounded. */
 	xs_set_timeout(pd.conf.timeout);
-	if (!w) {
-		log_msg(LOG_ERR, "%s: cannot start: out of memory", PROG);
-		return 1;
-	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -1086,8 +1068,9 @@ out:
 	if (status == 0)
 		log_msg(LOG_INFO, "%s: stopped", PROG);
 	free(w);
-	free(seen);
-	free(pd.ports);
+	seen_clear();
+	ports_free(pd.ports);
+	pd.ports = NULL;
 	nl_close(nl);
 	nl_monitor_close(mon);
 	if (ufd >= 0)

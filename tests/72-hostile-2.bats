@@ -302,3 +302,39 @@ payload() {
 	refused vif-bridge online vif7.5 "backend backend/vif/7/5 does not exist" nokeys
 	assert_equal "$(xs_val $BE/7/5)" "<absent>"
 }
+
+# ---- 9. per-device state stays bounded ----
+
+@test "hostile 2: a device's lock file stays after its online and goes with its offline or a failure" {
+	hrun "${LIBXL[@]}" vif-bridge online type_if=vif
+	assert_success
+	[ -f "$T/lock/vif7.0" ]
+	hrun "${LIBXL[@]}" vif-bridge offline type_if=vif
+	assert_success
+	[ ! -e "$T/lock/vif7.0" ]
+	hrun "${LIBXL[@]/vif=vif7.0/vif=vif9.0}" XENBUS_PATH=backend/vif/9/0 vif-bridge online type_if=vif
+	assert_failure 1
+	[ -d "$T/lock" ]
+	run ls -A "$T/lock"
+	assert_output ""
+}
+
+@test "hostile 2: vifplugd answers 2000 events for distinct devices and keeps no lock file of them" {
+	mk_bridge xenbr1
+	start_plugd --no-coldplug
+	# each names a backend that is there and a vif that is not
+	python3 -c '
+import sys
+print(" ".join(f"'"$BE"'/{d}/0/mac 00:16:3e:00:00:01" for d in range(100, 2100)))' >"$T/keys"
+	xs write $(cat "$T/keys")
+	ip netns exec "$NS" bash -c 'for d in $(seq 100 2099); do
+		"$0" online xen-backend /devices/vif-$d-0 XENBUS_TYPE=vif \
+			XENBUS_PATH=backend/vif/$d/0 vif=vif$d.0 script=/etc/xen/scripts/vif-bridge
+	done' "$BUILD/uevent-send"
+	answered() { [ "$(grep -c 'vifplugd online vif[0-9]*\.0: link vif[0-9]*\.0 does not exist' "$T/hotplug.log")" -ge 2000 ]; }
+	WAIT_TICKS=1200 wait_for answered || { grep -c 'does not exist' "$T/hotplug.log"; false; }
+	kill -0 "$PLUGD_PID"
+	run ls -A "$T/lock"
+	assert_output ""
+	assert_equal "$(xs_val $BE/2099/0/hotplug-status)" error
+}

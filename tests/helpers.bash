@@ -238,11 +238,11 @@ run_as_udev() {
 hotplug_status() { xs_val "/local/domain/${BACKEND_DOMID:-0}/backend/vif/$1/$2/hotplug-status"; }
 hotplug_error() { xs_val "/local/domain/${BACKEND_DOMID:-0}/backend/vif/$1/$2/hotplug-error"; }
 
-# wait_for CMD...: until CMD succeeds, for at most 15 s (under memcheck
+# wait_for CMD...: until CMD succeeds, for at most 15 s (WAIT_TICKS tenths; under memcheck
 # everything is slower); no timing is asserted, it only bounds a wait.
 wait_for() {
 	local i
-	for i in $(seq 1 150); do
+	for i in $(seq 1 "${WAIT_TICKS:-150}"); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
