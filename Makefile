@@ -99,12 +99,14 @@ check: all
 	@SANITIZE='$(SANITIZE)' scripts/check.sh $(BUILD)
 
 # libFuzzer targets (clang) for every parser, FUZZ_TIME seconds each,
-# from the seed corpus in tests/fuzz/corpus.
+# from the seed corpus in tests/fuzz/corpus and every input that once
+# crashed (tests/fuzz/corpus/regress); what they find is kept in
+# $(BUILD)/fuzz/corpus-NAME for the next run (FUZZ_TIME=1800: a long run).
 FUZZ_TIME ?= 20
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Icommon -Itests/sim \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZERS := qemuargs names params conf uevent sim
+FUZZERS := qemuargs names params conf uevent sim esc
 FUZZ_BIN := $(FUZZERS:%=$(BUILD)/fuzz/fuzz-%)
 fuzz_src_qemuargs := common/qemuargs.c common/names.c
 fuzz_src_names := common/names.c
@@ -112,6 +114,7 @@ fuzz_src_params := common/params.c
 fuzz_src_conf := common/conf.c common/names.c
 fuzz_src_uevent := common/uevent.c common/names.c
 fuzz_src_sim := tests/sim/store.c tests/sim/tree.c
+fuzz_src_esc := common/esc.c
 
 $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(wildcard common/*.c common/*.h tests/sim/*.c tests/sim/*.h)
 	@mkdir -p $(dir $@)
