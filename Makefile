@@ -2,6 +2,7 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 LIBEXECDIR ?= $(PREFIX)/libexec/vifplug
+SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 UDEVDIR ?= /lib/udev/rules.d
 SYSTEMDDIR ?= /lib/systemd/system
@@ -34,6 +35,9 @@ LIB := $(BUILD)/libvifplug.a
 
 HELPERS := vif-bridge vif-route vif-setup qemu-ifup qemu-ifdown vifctl vifplugd
 HELPER_BIN := $(HELPERS:%=$(BUILD)/%)
+# What is run by libxl, udev, QEMU and systemd goes to LIBEXECDIR; what
+# a person runs, to SBINDIR.
+LIBEXEC_BIN := $(filter-out $(BUILD)/vifctl,$(HELPER_BIN))
 
 SIM_SRC := $(wildcard tests/sim/*.c)
 SIM_OBJ := $(SIM_SRC:%.c=$(OBJ)/%.o)
@@ -46,7 +50,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
 
 MANPAGES := $(wildcard man/*.[0-9])
 
-.PHONY: all check unit bats demo bench fuzz install uninstall clean tools
+.PHONY: all check unit bats demo bench fuzz install uninstall clean tools deb
 all: $(HELPER_BIN) $(SIM) $(TOOLS) $(UNIT_BIN)
 
 $(OBJ)/%.o: %.c $(wildcard common/*.h tests/sim/*.h)
@@ -135,10 +139,12 @@ demo: all
 	@scripts/demo.sh $(BUILD)
 
 install: all
-	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(UDEVDIR) $(DESTDIR)$(SYSTEMDDIR)
-	install -m 0755 $(HELPER_BIN) $(DESTDIR)$(LIBEXECDIR)/
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SBINDIR) \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UDEVDIR) \
+		$(DESTDIR)$(SYSTEMDDIR)
+	install -m 0755 $(LIBEXEC_BIN) $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0755 $(BUILD)/vifctl $(DESTDIR)$(SBINDIR)/
 	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' udev/65-vifplug.rules > \
 		$(DESTDIR)$(UDEVDIR)/65-vifplug.rules
 	chmod 0644 $(DESTDIR)$(UDEVDIR)/65-vifplug.rules
@@ -153,12 +159,23 @@ install: all
 	ln -sf qemu-ifup.8 $(DESTDIR)$(MANDIR)/man8/qemu-ifdown.8
 
 uninstall:
-	rm -f $(HELPERS:%=$(DESTDIR)$(LIBEXECDIR)/%) \
+	rm -f $(HELPERS:%=$(DESTDIR)$(LIBEXECDIR)/%) $(DESTDIR)$(SBINDIR)/vifctl \
 		$(DESTDIR)$(UDEVDIR)/65-vifplug.rules \
 		$(DESTDIR)$(SYSTEMDDIR)/vifplugd.service
 	for m in $(MANPAGES); do \
 		rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	rm -f $(DESTDIR)$(MANDIR)/man8/qemu-ifdown.8
+
+# The Debian package, built from a copy of this tree (the repository
+# is never written to), left in build/deb/: vifplug_VERSION_ARCH.deb.
+deb:
+	rm -rf build/deb
+	mkdir -p build/deb/src
+	tar --exclude=./build --exclude='./build-*' --exclude=./.git -cf - . | \
+		tar -C build/deb/src -xf -
+	cd build/deb/src && dpkg-buildpackage -us -uc -b
+	rm -rf build/deb/src
+	@ls build/deb/*.deb
 
 clean:
 	rm -rf build build-sanitize

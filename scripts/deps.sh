@@ -8,7 +8,9 @@ pkgs=(gcc make pkg-config libc6-dev libxen-dev libmnl-dev libudev-dev
 	# only for the parity suite: what Xen's own scripts call
 	bridge-utils net-tools
 	# make fuzz: clang's libFuzzer
-	clang libclang-rt-14-dev)
+	clang libclang-rt-14-dev
+	# make deb, and CI's check of the package
+	dpkg-dev debhelper lintian man-db)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

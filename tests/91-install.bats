@@ -17,6 +17,9 @@ teardown() { :; }
 	for prog in qemu-ifup qemu-ifdown vif-route; do
 		[ -x "$T/root/usr/libexec/vifplug/$prog" ]
 	done
+	# what a person runs is on PATH; what callers run is not
+	[ -x "$T/root/usr/sbin/vifctl" ]
+	[ ! -e "$T/root/usr/libexec/vifplug/vifctl" ]
 	run grep -o 'RUN+="[^ ]*' "$T/root/lib/udev/rules.d/65-vifplug.rules"
 	assert_line 'RUN+="/usr/libexec/vifplug/vif-setup'
 	refute_output --partial '@LIBEXECDIR@'
