@@ -493,8 +493,12 @@ static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
 				strerror(-rc));
 	/* udev ran us, but the toolstack runs the scripts itself. */
 	if (params_get(&hp->params, "UDEV_CALL") &&
-	    xs_exists(hp->xs, "libxl/disable_udev"))
+	    xs_exists(hp->xs, "libxl/disable_udev")) {
+		log_msg(LOG_INFO, "%s %s %s: nothing to do: libxl/disable_udev "
+			"is set, the toolstack runs the scripts itself",
+			hp->prog, hp->command, dev_for_messages(hp));
 		return HP_SKIP;
+	}
 	/* A backend that is not there gets no keys (writing them would
 	 * create it); only an online needs it, to have something to say. */
 	rc = backend_exists(hp);

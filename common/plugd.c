@@ -394,6 +394,9 @@ static void run_link_new(struct worker *w, struct job *j)
 		reattach(w, p.dev, p.bridge, p.mtu, mac);
 	else if (recorded && f.found.bridge[0])
 		reattach(w, j->key, f.found.bridge, 0, mac);
+	else
+		log_msg(LOG_DEBUG, "%s link %s: appeared, not one vifplug "
+			"put on a bridge: left alone", PROG, j->key);
 }
 
 /* A record's tap, back on its bridge if that is arg (NULL: any). */
@@ -493,6 +496,8 @@ static void run_check(struct worker *w, struct job *j)
 	    !nl_link_get(w->nl, NULL, l.master, &br) &&
 	    !strcmp(br.kind, "bridge")) {
 		ports_learn(pd.ports, l.name, br.name, l.mtu, false);
+		log_msg(LOG_DEBUG, "%s coldplug %s: consistent, left alone",
+			PROG, j->key);
 		return;
 	}
 	log_msg(LOG_INFO, "%s coldplug %s: not attached%s: running %s",

@@ -16,6 +16,10 @@ udevadm_test() {
 		done
 		cp '$T/65-vifplug.rules' /etc/udev/rules.d/
 		udevadm test --action='$1' /sys/class/net/'$2' 2>&1"
+	# a verdict only counts from a udevadm that ran: silence from one
+	# that failed would pass every "left alone" check
+	[ "$status" -eq 0 ] || { echo "udevadm test failed ($status): $output" >&2; return 1; }
+	[[ $output == *"$2"* ]] || { echo "udevadm test did not look at $2: $output" >&2; return 1; }
 }
 
 @test "add of vif7.0-emu runs vif-setup add type_if=tap with UDEV_CALL=1" {

@@ -36,8 +36,14 @@ with_syslog() {
 			sleep 0.05
 		done
 		kill $sink
+		# the positive signal: the sink works, so silence means silence
+		grep -q "with_syslog: end-of-test" "$T/syslog" && touch "$T/syslog.marker"
 		sed -i "/with_syslog: end-of-test/d" "$T/syslog"
 		exit $rc' with_syslog "$T" "$BUILD" "$@"
+	[ -e "$T/syslog.marker" ] || {
+		echo "with_syslog: the end-of-test marker never reached the sink" >&2
+		return 1
+	}
 }
 
 @test "a failure is logged to syslog as daemon.err with the same sentence" {

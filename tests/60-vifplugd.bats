@@ -163,9 +163,10 @@ logged() { grep -qF -- "$1" "$T/hotplug.log"; }
 	wait_for on_bridge tap3 br1
 	logged "vifplugd reattach tap3: back on bridge br1"
 	assert_equal "$(link_mac tap3)" fe:ff:ff:ff:ff:ff
-	# and a tap no record knows stays where it is
+	# and a tap no record knows stays where it is (once the daemon has
+	# looked at it)
 	mk_tap tap4
-	sleep 0.5
+	wait_for logged "vifplugd link tap4: appeared, not one vifplug put on a bridge: left alone"
 	off_bridge tap4
 }
 
@@ -197,19 +198,34 @@ logged() { grep -qF -- "$1" "$T/hotplug.log"; }
 	assert_equal "$(link_mtu vif7.0)" 1400
 	assert_equal "$(link_mtu vif8.0)" 1450
 	before=$(links_state)
-	# a second start changes nothing
+	# a second start changes nothing: all three are looked at again and
+	# found consistent
+	n=$(grep -c "consistent, left alone" "$T/hotplug.log") || true
 	stop_plugd
 	start_plugd
-	wait_for logged "vifplugd: coldplug queued"
-	sleep 0.5
+	wait_for consistent_above $((n + 3))
 	assert_equal "$(links_state)" "$before"
+}
+
+consistent_above() {
+	[ "$(grep -c "vifplugd coldplug .*: consistent, left alone" "$T/hotplug.log")" -ge "$1" ]
+}
+# coldplug's online and the two events: each handled, each a no-op
+skipped_thrice() {
+	[ "$(grep -c "vifplugd online vif7.0: nothing to do: libxl/disable_udev is set" "$T/hotplug.log")" -eq 3 ]
 }
 
 @test "vifplugd --no-coldplug leaves what exists alone" {
 	mk_tap vif7.0
 	mk_backend 7 0 bridge=xenbr0
-	start_plugd --no-coldplug
-	sleep 0.5
+	mk_tap vif8.0
+	mk_backend 8 0 bridge=xenbr0
+	# one worker runs jobs in queue order, and coldplug queues its
+	# checks before the first event is read: once vif8.0's event is
+	# done, a coldplug of vif7.0 would have been too
+	start_plugd --no-coldplug --workers 1
+	uevent_vif online 8 0
+	wait_for status_is 8 0 connected
 	off_bridge vif7.0
 	assert_equal "$(hotplug_status 7 0)" "<absent>"
 }
@@ -221,7 +237,8 @@ logged() { grep -qF -- "$1" "$T/hotplug.log"; }
 	start_plugd
 	uevent_vif online 7 0
 	uevent_vif online 7 0 MARK=1
-	sleep 0.5
+	# both events were handled, and each did nothing
+	wait_for skipped_thrice
 	off_bridge vif7.0
 	assert_equal "$(hotplug_status 7 0)" "<absent>"
 }
