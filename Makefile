@@ -96,7 +96,7 @@ $(BUILD)/tap-holder: $(OBJ)/tests/tools/tap-holder.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
 
 $(BUILD)/test-%: $(OBJ)/tests/unit/test-%.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lcmocka -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lcmocka -lpthread -o $@
 
 # Everything, ending with the line "N passed, N failed".
 check: all

@@ -42,6 +42,7 @@
 #include <xenstore.h>
 
 #include "conf.h"
+#include "ctx.h"
 #include "log.h"
 #include "nl.h"
 #include "plugd.h"
@@ -187,34 +188,33 @@ static int qemu(int n, char *prog, char *bridge)
 
 static int inproc(int n)
 {
-	struct conf c;
+	struct ctx c;
 	char why[128];
 	unsigned line;
 	const char *path = getenv("VIFPLUG_CONF");
-	struct hp_shared sh = { .conf = &c };
 	struct plugd_result res;
 	char **env = libxl_env(7, "/etc/xen/scripts/vif-bridge");
 	int fails = 0;
 
-	conf_defaults(&c);
-	if (path && conf_load(&c, path, &line, why, sizeof(why)))
+	/* a vifplugd worker's context: its handles lent to every event */
+	ctx_init(&c, "vifplugd", NULL);
+	c.shared = true;
+	if (path && conf_load(&c.conf, path, &line, why, sizeof(why)))
 		die("vifplug.conf");
-	log_open("vifbench", &c);
-	if (nl_open(&sh.nl) || xs_connect(&sh.xs, &sh.xs_transport))
+	log_open("vifbench", &c.conf);
+	if (nl_open(&c.nl) || xs_connect(&c.xs, &c.xs_transport))
 		die("connect");
 	for (int i = 0; i < n; i++) {
 		long long t = now_ns();
 
-		plugd_handle(&sh, "online", "vif", env, &res);
+		plugd_handle(&c, "online", "vif", env, &res);
 		fails += res.rc < 0;
-		sh.xs = res.xs;
-		plugd_handle(&sh, "offline", "vif", env, &res);
+		plugd_handle(&c, "offline", "vif", env, &res);
 		fails += res.rc < 0;
-		sh.xs = res.xs;
 		printf("%lld 0\n", now_ns() - t);
 	}
-	nl_close(sh.nl);
-	xs_disconnect(sh.xs);
+	nl_close(c.nl);
+	xs_disconnect(c.xs);
 	return fails ? 1 : 0;
 }
 

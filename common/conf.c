@@ -197,3 +197,13 @@ int conf_load(struct conf *c, const char *path, unsigned *line, char *why,
 	}
 	return conf_parse(c, buf, len, line, why, whylen);
 }
+
+int conf_script_path(const struct conf *c, const char *script, char *out,
+		     size_t len)
+{
+	int n = script[0] == '/'
+			? snprintf(out, len, "%s", script)
+			: snprintf(out, len, "%s/%s", c->script_dir, script);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}

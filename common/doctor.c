@@ -20,26 +20,26 @@
 #include "nl.h"
 #include "xs.h"
 
-const char *doctor_level_name(enum doc_level l)
+const char *doctor_level_name(enum doctor_level l)
 {
-	return l == DOC_OK ? "ok" : l == DOC_INFO ? "info" : "problem";
+	return l == DOCTOR_OK ? "ok" : l == DOCTOR_INFO ? "info" : "problem";
 }
 
-static struct doc_finding *add(struct doc_report *r, enum doc_level level,
+static struct doctor_finding *add(struct doctor_report *r, enum doctor_level level,
 			       const char *check, const char *subject,
 			       const char *fix, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
-static struct doc_finding *add(struct doc_report *r, enum doc_level level,
+static struct doctor_finding *add(struct doctor_report *r, enum doctor_level level,
 			       const char *check, const char *subject,
 			       const char *fix, const char *fmt, ...)
 {
-	struct doc_finding *f;
+	struct doctor_finding *f;
 	va_list ap;
 
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 32;
-		struct doc_finding *v = realloc(r->v, cap * sizeof(*v));
+		struct doctor_finding *v = realloc(r->v, cap * sizeof(*v));
 
 		if (!v)
 			return NULL;
@@ -54,19 +54,19 @@ static struct doc_finding *add(struct doc_report *r, enum doc_level level,
 	va_start(ap, fmt);
 	vsnprintf(f->text, sizeof(f->text), fmt, ap);
 	va_end(ap);
-	if (level == DOC_PROBLEM)
+	if (level == DOCTOR_PROBLEM)
 		r->problems++;
 	return f;
 }
 
-static void rooted(const struct doc_env *env, const char *path, char *out,
+static void rooted(const struct doctor_env *env, const char *path, char *out,
 		   size_t len)
 {
 	snprintf(out, len, "%s%s", strcmp(env->root, "/") ? env->root : "",
 		 path);
 }
 
-static bool exists(const struct doc_env *env, const char *path)
+static bool exists(const struct doctor_env *env, const char *path)
 {
 	char p[512];
 	struct stat st;
@@ -77,15 +77,15 @@ static bool exists(const struct doc_env *env, const char *path)
 
 /* ---- xenstore, this domain, netback --------------------------------- */
 
-static unsigned check_xenstore(struct hotplug *hp, const char *xs_error,
-			       struct doc_report *r)
+static unsigned check_xenstore(struct ctx *c, const char *xs_error,
+			       struct doctor_report *r)
 {
 	const char *path = getenv("XENSTORED_PATH");
 	char domid[16] = "";
 	unsigned id = 0;
 
-	if (!hp->xs) {
-		add(r, DOC_PROBLEM, "xenstore", "-",
+	if (!c->xs) {
+		add(r, DOCTOR_PROBLEM, "xenstore", "-",
 		    "start xenstored (dom0), load xen-gntdev/xenfs or mount "
 		    "/proc/xen (a domU), or set XENSTORED_PATH",
 		    "xenstore is not reachable: %s", xs_error);
@@ -94,36 +94,36 @@ static unsigned check_xenstore(struct hotplug *hp, const char *xs_error,
 	}
 	if (!path)
 		path = xs_daemon_socket();
-	add(r, DOC_OK, "xenstore", "-", NULL, "reachable over the %s %s",
-	    hp->xs_transport,
-	    strcmp(hp->xs_transport, "socket") ? "/dev/xen/xenbus" : path);
+	add(r, DOCTOR_OK, "xenstore", "-", NULL, "reachable over the %s %s",
+	    c->xs_transport,
+	    strcmp(c->xs_transport, "socket") ? "/dev/xen/xenbus" : path);
 	/* Every domain's home holds its domid; a relative read is ours. */
-	if (xs_read_buf(hp->xs, "domid", domid, sizeof(domid)) ||
+	if (xs_read_buf(c->xs, "domid", domid, sizeof(domid)) ||
 	    names_parse_domid(domid, &id)) {
-		add(r, DOC_INFO, "domain", "-", NULL,
+		add(r, DOCTOR_INFO, "domain", "-", NULL,
 		    "this domain's id is not in xenstore (no domid key in its "
 		    "home): taken as 0 (dom0)");
 		return 0;
 	}
-	add(r, DOC_OK, "domain", "-", NULL, "this is domain %u%s", id,
+	add(r, DOCTOR_OK, "domain", "-", NULL, "this is domain %u%s", id,
 	    id ? " (a driver domain)" : " (dom0)");
 	return id;
 }
 
-static void check_netback(const struct doc_env *env, unsigned domid,
-			  struct doc_report *r)
+static void check_netback(const struct doctor_env *env, unsigned domid,
+			  struct doctor_report *r)
 {
 	if (exists(env, "/sys/module/xen_netback") ||
 	    exists(env, "/sys/bus/xen-backend"))
-		add(r, DOC_OK, "netback", "-", NULL,
+		add(r, DOCTOR_OK, "netback", "-", NULL,
 		    "netback is loaded (xen_netback)");
 	else if (domid)
-		add(r, DOC_PROBLEM, "netback", "-",
+		add(r, DOCTOR_PROBLEM, "netback", "-",
 		    "modprobe xen-netback, and add it to /etc/modules",
 		    "this driver domain has no netback: no guest NIC can "
 		    "connect through it");
 	else
-		add(r, DOC_INFO, "netback", "-", NULL,
+		add(r, DOCTOR_INFO, "netback", "-", NULL,
 		    "netback is not loaded here (fine on a KVM host or when "
 		    "a driver domain serves the NICs)");
 }
@@ -136,8 +136,8 @@ static const char *const rules_dirs[] = { "/etc/udev/rules.d",
 					  "/usr/lib/udev/rules.d", NULL };
 
 /* The rules files that run something for xen-backend vif events. */
-static int check_rules_file(const struct doc_env *env, const char *dir,
-			    const char *name, struct doc_report *r)
+static int check_rules_file(const struct doctor_env *env, const char *dir,
+			    const char *name, struct doctor_report *r)
 {
 	char path[512], line[1024], subject[64];
 	FILE *f;
@@ -177,24 +177,24 @@ static int check_rules_file(const struct doc_env *env, const char *dir,
 			continue;	/* udev's own builtins and relative */
 		rooted(env, target, rt, sizeof(rt));
 		if (stat(rt, &st))
-			add(r, DOC_PROBLEM, "udev", subject,
+			add(r, DOCTOR_PROBLEM, "udev", subject,
 			    "install it (make install) or fix the rule's path",
 			    "%s line %d runs %s, which does not exist", path,
 			    lineno, target);
 		else if (!S_ISREG(st.st_mode) || access(rt, X_OK))
-			add(r, DOC_PROBLEM, "udev", subject,
+			add(r, DOCTOR_PROBLEM, "udev", subject,
 			    "chmod 0755 it",
 			    "%s line %d runs %s, which is not executable", path,
 			    lineno, target);
 	}
 	fclose(f);
 	if (handles)
-		add(r, DOC_OK, "udev", subject, NULL,
+		add(r, DOCTOR_OK, "udev", subject, NULL,
 		    "%s handles xen-backend vif events", path);
 	return handles;
 }
 
-static int check_rules(const struct doc_env *env, struct doc_report *r)
+static int check_rules(const struct doctor_env *env, struct doctor_report *r)
 {
 	int n = 0;
 
@@ -222,7 +222,7 @@ static int check_rules(const struct doc_env *env, struct doc_report *r)
 
 /* The pid of a vifplugd running in this network namespace (one in
  * another namespace handles other links), 0 if none. */
-static long find_vifplugd(const struct doc_env *env)
+static long find_vifplugd(const struct doctor_env *env)
 {
 	DIR *d = opendir(env->proc);
 	struct dirent *e;
@@ -262,35 +262,35 @@ static long find_vifplugd(const struct doc_env *env)
 	return found;
 }
 
-static void check_handlers(struct hotplug *hp, const struct doc_env *env,
-			   struct doc_report *r)
+static void check_handlers(struct ctx *c, const struct doctor_env *env,
+			   struct doctor_report *r)
 {
 	int rules = check_rules(env, r);
 	long daemon = find_vifplugd(env);
-	bool disabled = hp->xs && xs_exists(hp->xs, "libxl/disable_udev");
+	bool disabled = c->xs && xs_exists(c->xs, "libxl/disable_udev");
 
 	if (daemon)
-		add(r, DOC_OK, "vifplugd", "-", NULL,
+		add(r, DOCTOR_OK, "vifplugd", "-", NULL,
 		    "vifplugd is running (pid %ld)", daemon);
 	if (rules && daemon)
-		add(r, DOC_PROBLEM, "vifplugd", "-",
+		add(r, DOCTOR_PROBLEM, "vifplugd", "-",
 		    "remove the rules file (see vifplugd(8), \"Switching\") "
 		    "or stop vifplugd",
 		    "both udev rules and vifplugd handle the same vif "
 		    "events: every event runs twice");
-	if (!hp->xs)
+	if (!c->xs)
 		return;
 	if (disabled)
-		add(r, DOC_INFO, "libxl", "libxl/disable_udev", NULL,
+		add(r, DOCTOR_INFO, "libxl", "libxl/disable_udev", NULL,
 		    "libxl/disable_udev is set: the toolstack (xl, xl devd) "
 		    "runs the scripts itself, and udev rules and vifplugd "
 		    "leave vif events to it");
 	else
-		add(r, DOC_INFO, "libxl", "libxl/disable_udev", NULL,
+		add(r, DOCTOR_INFO, "libxl", "libxl/disable_udev", NULL,
 		    "libxl/disable_udev is not set: udev rules or vifplugd "
 		    "are expected to run the scripts for vif events");
 	if (!disabled && !rules && !daemon)
-		add(r, DOC_PROBLEM, "udev", "-",
+		add(r, DOCTOR_PROBLEM, "udev", "-",
 		    "install 65-vifplug.rules (make install) or start "
 		    "vifplugd",
 		    "nothing handles vif events here: no udev rules for "
@@ -300,34 +300,32 @@ static void check_handlers(struct hotplug *hp, const struct doc_env *env,
 
 /* ---- every backend vif ----------------------------------------------- */
 
-static void check_script(struct hotplug *hp, const char *subject,
-			 const char *script, struct doc_report *r)
+static void check_script(struct ctx *c, const char *subject,
+			 const char *script, struct doctor_report *r)
 {
 	char path[CONF_PATH_MAX + 300];
 	struct stat st;
 
 	if (!script[0])
 		return;
-	if (script[0] == '/')
-		snprintf(path, sizeof(path), "%s", script);
-	else
-		snprintf(path, sizeof(path), "%s/%s", hp->conf.script_dir,
-			 script);
-	if (stat(path, &st))
-		add(r, DOC_PROBLEM, "vif", subject,
+	if (conf_script_path(&c->conf, script, path, sizeof(path)))
+		add(r, DOCTOR_PROBLEM, "vif", subject, "shorten it",
+		    "its script %.64s... has too long a path", script);
+	else if (stat(path, &st))
+		add(r, DOCTOR_PROBLEM, "vif", subject,
 		    "install it, or point the vif's script= at vif-bridge",
 		    "its script %s does not exist", path);
 	else if (!S_ISREG(st.st_mode) || access(path, X_OK))
-		add(r, DOC_PROBLEM, "vif", subject, "chmod 0755 it",
+		add(r, DOCTOR_PROBLEM, "vif", subject, "chmod 0755 it",
 		    "its script %s is not executable", path);
 }
 
-static void check_vif(struct hotplug *hp, unsigned d, unsigned n,
-		      struct doc_report *r)
+static void check_vif(struct ctx *c, unsigned d, unsigned n,
+		      struct doctor_report *r)
 {
 	char base[64], path[128], subject[64], script[256] = "";
 	char bridge[64] = "", vifname[32] = "", status[32] = "";
-	char error[512] = "", dev[NL_IFNAMSIZ];
+	char error[512] = "", dev[NAMES_IFNAMSIZ];
 	struct nl_link link, br;
 	bool has_link, has_br = false;
 
@@ -336,7 +334,7 @@ static void check_vif(struct hotplug *hp, unsigned d, unsigned n,
 #define READ(key, buf)                                                  \
 	do {                                                            \
 		snprintf(path, sizeof(path), "%s/" key, base);          \
-		xs_read_buf(hp->xs, path, buf, sizeof(buf));            \
+		xs_read_buf(c->xs, path, buf, sizeof(buf));            \
 	} while (0)
 	READ("script", script);
 	READ("bridge", bridge);
@@ -348,58 +346,58 @@ static void check_vif(struct hotplug *hp, unsigned d, unsigned n,
 		snprintf(dev, sizeof(dev), "%s", vifname);
 	else
 		snprintf(dev, sizeof(dev), "vif%u.%u", d, n);
-	check_script(hp, subject, script, r);
-	has_link = nl_link_get(hp->nl, dev, 0, &link) == 0;
+	check_script(c, subject, script, r);
+	has_link = nl_link_get(c->nl, dev, 0, &link) == 0;
 	if (bridge[0]) {
 		has_br = names_ifname_valid(bridge) &&
-			 nl_link_get(hp->nl, bridge, 0, &br) == 0;
+			 nl_link_get(c->nl, bridge, 0, &br) == 0;
 		if (!has_br)
-			add(r, DOC_PROBLEM, "vif", subject,
+			add(r, DOCTOR_PROBLEM, "vif", subject,
 			    "create the bridge, or change the vif's bridge= "
 			    "and re-create the NIC",
 			    "%s: its bridge %s does not exist", dev, bridge);
 		else if (strcmp(br.kind, "bridge"))
-			add(r, DOC_PROBLEM, "vif", subject,
+			add(r, DOCTOR_PROBLEM, "vif", subject,
 			    "point bridge= at a bridge",
 			    "%s: its bridge %s is not a bridge (%s)", dev,
 			    bridge, br.kind[0] ? br.kind : "a plain link");
 	}
 	if (!strcmp(status, "error"))
-		add(r, DOC_PROBLEM, "vif", subject,
+		add(r, DOCTOR_PROBLEM, "vif", subject,
 		    "fix the cause, then xl network-detach/-attach the NIC",
 		    "%s: hotplug-status is error: %s", dev,
 		    error[0] ? error : "(no hotplug-error text)");
 	else if (!strcmp(status, "connected") && !has_link)
-		add(r, DOC_PROBLEM, "vif", subject,
+		add(r, DOCTOR_PROBLEM, "vif", subject,
 		    "xl network-detach the NIC, or restart the guest",
 		    "%s: hotplug-status is connected but the link does not "
 		    "exist", dev);
 	else if (!strcmp(status, "connected") && !link.master)
-		add(r, DOC_PROBLEM, "vif", subject,
+		add(r, DOCTOR_PROBLEM, "vif", subject,
 		    "run vif-bridge online for it again, or start vifplugd, "
 		    "which puts ports back",
 		    "%s: hotplug-status is connected but it is on no bridge "
 		    "(its bridge was re-created?)", dev);
 	else if (!strcmp(status, "connected") && has_br &&
 		 link.master != br.index)
-		add(r, DOC_PROBLEM, "vif", subject,
+		add(r, DOCTOR_PROBLEM, "vif", subject,
 		    "run vif-bridge online for it again",
 		    "%s: it is not on its bridge %s", dev, bridge);
 	else if (!strcmp(status, "connected"))
-		add(r, DOC_OK, "vif", subject, NULL, "%s: connected and attached",
+		add(r, DOCTOR_OK, "vif", subject, NULL, "%s: connected and attached",
 		    dev);
 	else if (!status[0])
-		add(r, DOC_INFO, "vif", subject, NULL,
+		add(r, DOCTOR_INFO, "vif", subject, NULL,
 		    "%s: no hotplug-status yet (the script has not run, or "
 		    "the NIC is being set up)", dev);
 	else if (error[0])
-		add(r, DOC_PROBLEM, "vif", subject, NULL,
+		add(r, DOCTOR_PROBLEM, "vif", subject, NULL,
 		    "%s: hotplug-status is %s: %s", dev, status, error);
 }
 
 struct vif_walk {
-	struct hotplug *hp;
-	struct doc_report *r;
+	struct ctx *c;
+	struct doctor_report *r;
 	unsigned count;
 };
 
@@ -407,26 +405,26 @@ static int check_vif_cb(unsigned d, unsigned n, void *arg)
 {
 	struct vif_walk *w = arg;
 
-	check_vif(w->hp, d, n, w->r);
+	check_vif(w->c, d, n, w->r);
 	w->count++;
 	return 0;
 }
 
-static void check_vifs(struct hotplug *hp, struct doc_report *r)
+static void check_vifs(struct ctx *c, struct doctor_report *r)
 {
-	struct vif_walk w = { hp, r, 0 };
+	struct vif_walk w = { c, r, 0 };
 
-	xs_backends_foreach(hp->xs, "backend/vif", check_vif_cb, &w);
+	xs_backends_foreach(c->xs, "backend/vif", check_vif_cb, &w);
 	if (!w.count)
-		add(r, DOC_INFO, "vif", "backend/vif", NULL,
+		add(r, DOCTOR_INFO, "vif", "backend/vif", NULL,
 		    "no backend vifs in this domain");
 }
 
 /* ---- records of emulated NICs --------------------------------------- */
 
 struct rec_walk {
-	struct hotplug *hp;
-	struct doc_report *r;
+	struct ctx *c;
+	struct doctor_report *r;
 };
 
 static int check_record(const struct emu_record *rec, void *arg)
@@ -437,28 +435,28 @@ static int check_record(const struct emu_record *rec, void *arg)
 
 	snprintf(subject, sizeof(subject), "backend/vif-ioemu/%u", rec->domid);
 	snprintf(path, sizeof(path), "/local/domain/%u", rec->domid);
-	if (!xs_exists(w->hp->xs, path))
-		add(w->r, DOC_PROBLEM, "record", subject,
+	if (!xs_exists(w->c->xs, path))
+		add(w->r, DOCTOR_PROBLEM, "record", subject,
 		    "qemu-ifdown it, or xenstore-rm its record",
 		    "%s: its record names domain %u, which is gone",
 		    rec->ifname, rec->domid);
-	else if (nl_link_get(w->hp->nl, rec->ifname, 0, &l))
-		add(w->r, DOC_PROBLEM, "record", subject,
+	else if (nl_link_get(w->c->nl, rec->ifname, 0, &l))
+		add(w->r, DOCTOR_PROBLEM, "record", subject,
 		    "xenstore-rm its record (QEMU exited without its "
 		    "downscript)",
 		    "%s: its record is left, but the link is gone",
 		    rec->ifname);
 	else
-		add(w->r, DOC_OK, "record", subject, NULL,
+		add(w->r, DOCTOR_OK, "record", subject, NULL,
 		    "%s: domain %u's tap, present", rec->ifname, rec->domid);
 	return 0;
 }
 
 /* ---- the hotplug log ------------------------------------------------- */
 
-static void check_log(struct hotplug *hp, struct doc_report *r)
+static void check_log(struct ctx *c, struct doctor_report *r)
 {
-	const char *file = hp->conf.log_file;
+	const char *file = c->conf.log_file;
 	char dir[CONF_PATH_MAX];
 	bool ok;
 
@@ -468,35 +466,35 @@ static void check_log(struct hotplug *hp, struct doc_report *r)
 	else
 		ok = access(dirname(dir), W_OK | X_OK) == 0;
 	if (ok)
-		add(r, DOC_OK, "log", "-", NULL, "the hotplug log %s is "
+		add(r, DOCTOR_OK, "log", "-", NULL, "the hotplug log %s is "
 		    "writable", file);
 	else
-		add(r, DOC_PROBLEM, "log", "-",
+		add(r, DOCTOR_PROBLEM, "log", "-",
 		    "create its directory, or set log_file in vifplug.conf",
 		    "the hotplug log %s is not writable: %s", file,
 		    strerror(errno));
 }
 
-int doctor_run(struct hotplug *hp, const struct doc_env *env,
-	       const char *xs_error, struct doc_report *r)
+int doctor_run(struct ctx *c, const struct doctor_env *env,
+	       const char *xs_error, struct doctor_report *r)
 {
 	unsigned domid;
 
 	memset(r, 0, sizeof(*r));
-	domid = check_xenstore(hp, xs_error, r);
+	domid = check_xenstore(c, xs_error, r);
 	check_netback(env, domid, r);
-	check_handlers(hp, env, r);
-	if (hp->xs) {
-		struct rec_walk w = { hp, r };
+	check_handlers(c, env, r);
+	if (c->xs) {
+		struct rec_walk w = { c, r };
 
-		check_vifs(hp, r);
-		emu_records_foreach(hp->xs, check_record, &w);
+		check_vifs(c, r);
+		emu_records_foreach(c->xs, check_record, &w);
 	}
-	check_log(hp, r);
+	check_log(c, r);
 	return r->v || !r->n ? 0 : -ENOMEM;
 }
 
-void doctor_free(struct doc_report *r)
+void doctor_free(struct doctor_report *r)
 {
 	free(r->v);
 	memset(r, 0, sizeof(*r));

@@ -5,20 +5,20 @@
 
 #include <stddef.h>
 
-#include "hotplug.h"
+#include "ctx.h"
 
-enum doc_level { DOC_OK, DOC_INFO, DOC_PROBLEM };
+enum doctor_level { DOCTOR_OK, DOCTOR_INFO, DOCTOR_PROBLEM };
 
-struct doc_finding {
-	enum doc_level level;
+struct doctor_finding {
+	enum doctor_level level;
 	char check[24];		/* xenstore, netback, udev, vifplugd, ... */
 	char subject[64];	/* what it is about: a path, a link, "-" */
 	char text[384];
 	char fix[256];		/* "" when there is nothing to do */
 };
 
-struct doc_report {
-	struct doc_finding *v;
+struct doctor_report {
+	struct doctor_finding *v;
 	size_t n, cap;
 	int problems;
 	int cannot;		/* xenstore unreachable: the rest unchecked */
@@ -26,17 +26,17 @@ struct doc_report {
 
 /* Where the files looked at live: "/" on a host; tests point it at a
  * tree of their own (sys/module, lib/udev/rules.d, etc/udev/rules.d). */
-struct doc_env {
+struct doctor_env {
 	const char *root;
 	const char *proc;	/* /proc, for a running vifplugd */
 };
 
-/* Runs every check; hp carries conf, nl and xs (NULL: unreachable, with
+/* Runs every check; c carries conf, nl and xs (NULL: unreachable, with
  * the reason in xs_error). Returns 0, or -ENOMEM. */
-int doctor_run(struct hotplug *hp, const struct doc_env *env,
-	       const char *xs_error, struct doc_report *r);
-void doctor_free(struct doc_report *r);
+int doctor_run(struct ctx *c, const struct doctor_env *env,
+	       const char *xs_error, struct doctor_report *r);
+void doctor_free(struct doctor_report *r);
 
-const char *doctor_level_name(enum doc_level l);
+const char *doctor_level_name(enum doctor_level l);
 
 #endif

@@ -16,13 +16,13 @@
 #include "xs.h"
 
 /* The domain whose /local/domain/D/KEY is want, or -1. */
-static long domid_by(struct hotplug *hp, const char *key, const char *want)
+static long domid_by(struct ctx *c, const char *key, const char *want)
 {
 	char **doms, path[64], *v;
 	unsigned n;
 	long found = -1;
 
-	if (!hp->xs || !*want || xs_list(hp->xs, XBT_NULL, "/local/domain",
+	if (!c->xs || !*want || xs_list(c->xs, XBT_NULL, "/local/domain",
 					 &doms, &n))
 		return -1;
 	for (unsigned i = 0; i < n && found < 0; i++) {
@@ -31,7 +31,7 @@ static long domid_by(struct hotplug *hp, const char *key, const char *want)
 		if (names_parse_domid(doms[i], &d))
 			continue;
 		snprintf(path, sizeof(path), "/local/domain/%u/%s", d, key);
-		if (xs_get(hp->xs, XBT_NULL, path, &v) == 0) {
+		if (xs_get(c->xs, XBT_NULL, path, &v) == 0) {
 			if (!strcmp(v, want))
 				found = d;
 			free(v);
@@ -43,14 +43,14 @@ static long domid_by(struct hotplug *hp, const char *key, const char *want)
 
 /* The backend vif of the domain (in our own backend tree) whose mac is
  * the NIC's: its devid, and its bridge and mtu as parameters. */
-static long backend_by_mac(struct hotplug *hp, long domid, const char *mac)
+static long backend_by_mac(struct ctx *c, long domid, const char *mac)
 {
 	char **devs, path[96], *v;
 	unsigned n;
 	long found = -1;
 
 	snprintf(path, sizeof(path), "backend/vif/%ld", domid);
-	if (!hp->xs || !*mac || xs_list(hp->xs, XBT_NULL, path, &devs, &n))
+	if (!c->xs || !*mac || xs_list(c->xs, XBT_NULL, path, &devs, &n))
 		return -1;
 	for (unsigned i = 0; i < n && found < 0; i++) {
 		unsigned long id;
@@ -58,7 +58,7 @@ static long backend_by_mac(struct hotplug *hp, long domid, const char *mac)
 		if (names_parse_ulong(devs[i], 0xffffff, &id))
 			continue;
 		snprintf(path, sizeof(path), "backend/vif/%ld/%lu/mac", domid, id);
-		if (xs_get(hp->xs, XBT_NULL, path, &v) == 0) {
+		if (xs_get(c->xs, XBT_NULL, path, &v) == 0) {
 			if (!strcasecmp(v, mac))
 				found = (long)id;
 			free(v);
@@ -68,7 +68,7 @@ static long backend_by_mac(struct hotplug *hp, long domid, const char *mac)
 	return found;
 }
 
-int emu_resolve(struct hotplug *hp, struct emu *e)
+int emu_resolve(struct ctx *c, const char *ifname, struct emu *e)
 {
 	struct qemu_info *qi;
 	char *buf = NULL, vm[64] = "";
@@ -79,18 +79,16 @@ int emu_resolve(struct hotplug *hp, struct emu *e)
 
 	memset(e, 0, sizeof(*e));
 	e->domid = e->nic = e->devid = e->uid = -1;
-	if (owner_find(hp->dev, getppid(), &e->pid, &fd)) {
-		log_msg(LOG_INFO, "%s %s %s: no process holds the tap",
-			hp->prog, hp->command, hp->dev);
+	if (owner_find(ifname, getppid(), &e->pid, &fd)) {
+		ctx_log(c, LOG_INFO, "no process holds the tap");
 		return 0;
 	}
 	e->fd = fd;
 	if (owner_uid(e->pid, &e->uid) || e->uid != 0) {
 		/* Anyone may put anything in their own argv: only root's
 		 * word names a guest (the records may still, see vifctl). */
-		log_msg(LOG_INFO, "%s %s %s: held by pid %d of uid %ld, not "
-			"root: its command line is not trusted", hp->prog,
-			hp->command, hp->dev, (int)e->pid, e->uid);
+		ctx_log(c, LOG_INFO, "held by pid %d of uid %ld, not "
+			"root: its command line is not trusted", (int)e->pid, e->uid);
 		return 0;
 	}
 	e->trusted = true;
@@ -102,10 +100,10 @@ int emu_resolve(struct hotplug *hp, struct emu *e)
 	free(buf);
 	qi = calloc(1, sizeof(*qi));
 	if (!qi)
-		return hp_error(hp, "out of memory");
+		return ctx_error(c, "out of memory");
 	if (owner_read(e->pid, "cmdline", &buf, &len) == 0 &&
 	    qemuargs_parse(buf, len, qi) == 0) {
-		const struct qemu_nic *nic = qemuargs_by_ifname(qi, hp->dev);
+		const struct qemu_nic *nic = qemuargs_by_ifname(qi, ifname);
 
 		if (!nic)
 			nic = qemuargs_by_fd(qi, fd);
@@ -126,17 +124,17 @@ int emu_resolve(struct hotplug *hp, struct emu *e)
 	free(qi);
 	/* by name, then by the uuid libxl keeps in /local/domain/D/vm */
 	if (e->domid < 0)
-		e->domid = domid_by(hp, "name", e->name);
+		e->domid = domid_by(c, "name", e->name);
 	if (e->domid < 0)
-		e->domid = domid_by(hp, "vm", vm);
+		e->domid = domid_by(c, "vm", vm);
 	if (e->domid >= 0 && !e->name[0]) {
 		char path[64];
 
 		snprintf(path, sizeof(path), "/local/domain/%ld/name", e->domid);
-		xs_read_buf(hp->xs, path, e->name, sizeof(e->name));
+		xs_read_buf(c->xs, path, e->name, sizeof(e->name));
 	}
 	if (e->domid >= 0)
-		e->devid = backend_by_mac(hp, e->domid, e->mac);
+		e->devid = backend_by_mac(c, e->domid, e->mac);
 	if (e->devid < 0)
 		e->devid = e->nic;
 	return 0;
@@ -147,11 +145,11 @@ static int read_backend(struct hotplug *hp, const struct emu *e)
 {
 	static const char *const keys[] = { "bridge", "mtu", NULL };
 
-	if (!hp->xs || e->domid < 0 || e->devid < 0)
+	if (!hp->ctx->xs || e->domid < 0 || e->devid < 0)
 		return 0;
 	snprintf(hp->xenbus_path, sizeof(hp->xenbus_path), "backend/vif/%ld/%ld",
 		 e->domid, e->devid);
-	return hp_read_store(hp, hp->xenbus_path, keys);
+	return hotplug_read_store(hp, hp->xenbus_path, keys);
 }
 
 struct records {
@@ -232,10 +230,10 @@ static int write_records(struct xs_handle *xs, uint32_t t, void *arg)
 }
 
 /* The link says whose it is: its alias, and an altname NAME.NIC. */
-static void label_link(struct hotplug *hp, const struct nl_link *link,
+static void label_link(struct ctx *c, const struct nl_link *link,
 		       const struct emu *e)
 {
-	struct nl_link_change c = NL_LINK_CHANGE_INIT;
+	struct nl_link_change ch = NL_LINK_CHANGE_INIT;
 	char alias[256], alt[128];
 	struct nl_link other;
 	int rc;
@@ -250,23 +248,23 @@ static void label_link(struct hotplug *hp, const struct nl_link *link,
 			 e->mac[0] ? e->mac : "-");
 	else
 		return;
-	c.alias = alias;
-	rc = nl_link_change(hp->nl, link->index, &c);
+	ch.alias = alias;
+	rc = nl_link_change(c->nl, link->index, &ch);
 	if (rc)
-		log_msg(LOG_WARNING, "%s %s %s: cannot set the alias: %s",
-			hp->prog, hp->command, hp->dev, hp_nl_strerror(hp, rc));
+		ctx_log(c, LOG_WARNING, "cannot set the alias: %s",
+			ctx_nl_strerror(c, rc));
 	if (!e->name[0] || e->devid < 0)
 		return;
 	snprintf(alt, sizeof(alt), "%.100s.%ld", e->name, e->devid);
 	/* only a name free for it; the kernel resolves altnames as names */
 	if (strspn(alt, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 			"0123456789._-") != strlen(alt) ||
-	    nl_link_get(hp->nl, alt, 0, &other) != -ENODEV)
+	    nl_link_get(c->nl, alt, 0, &other) != -ENODEV)
 		return;
-	rc = nl_link_add_altname(hp->nl, link->index, alt);
+	rc = nl_link_add_altname(c->nl, link->index, alt);
 	if (rc)
-		log_msg(LOG_INFO, "%s %s %s: no altname %s: %s", hp->prog,
-			hp->command, hp->dev, alt, hp_nl_strerror(hp, rc));
+		ctx_log(c, LOG_INFO, "no altname %s: %s", alt,
+			ctx_nl_strerror(c, rc));
 }
 
 void emu_tap_mac(const struct conf *c, const char *guest_mac,
@@ -283,50 +281,55 @@ void emu_tap_mac(const struct conf *c, const char *guest_mac,
 
 int emu_up(struct hotplug *hp)
 {
+	struct ctx *c = hp->ctx;
 	struct nl_link link, br;
 	struct records r = { .hp = hp, .add = true };
 	struct emu e;
 	uint8_t mac[6];
-	unsigned mtu;
-	int rc = hp_link(hp, &link);
+	unsigned want, mtu;
+	const char *name, *source = NULL;
+	char from[sizeof(hp->xenbus_path) + 8];
+	int rc = hotplug_link(hp, &link);
 
 	if (rc == -ENODEV)
-		return hp_error(hp, "link %s does not exist", hp->dev);
-	if (rc || hp_check_addrs(hp, &link, 0) || emu_resolve(hp, &e) ||
-	    read_backend(hp, &e) ||
-	    bridge_pick(hp, hp->qemu_bridge, &br) ||
-	    bridge_want_mtu(hp, &br, &mtu))
+		return hotplug_error(hp, "link %s does not exist", hp->dev);
+	if (rc || hotplug_check_addrs(hp, &link, 0) ||
+	    emu_resolve(c, hp->dev, &e) || read_backend(hp, &e))
 		return -1;
-	emu_tap_mac(&hp->conf, e.mac, mac);
-	if (bridge_port_prepare(hp, &link, mac) ||
-	    bridge_port_mtu(hp, &link, &br, &mtu) ||
-	    bridge_port_attach(hp, &link, &br))
+	name = hp->qemu_bridge ? hp->qemu_bridge : hotplug_bridge_name(hp, &source);
+	snprintf(from, sizeof(from), "%s/mtu", hp->xenbus_path);
+	if (bridge_pick(c, name, source, &br) || hotplug_mtu(hp, &want))
 		return -1;
-	label_link(hp, &link, &e);
-	if (hp->xs && e.domid >= 0) {
+	emu_tap_mac(&c->conf, e.mac, mac);
+	if (bridge_port_prepare(c, &link, mac) ||
+	    bridge_port_mtu(c, &link, &br, want, from, &mtu) ||
+	    bridge_port_attach(c, &link, &br))
+		return -1;
+	label_link(c, &link, &e);
+	if (c->xs && e.domid >= 0) {
 		r.e = &e;
 		r.bridge = br.name;
-		rc = xs_txn_run(hp->xs, write_records, &r);
+		rc = xs_txn_run(c->xs, write_records, &r);
 		if (rc)
-			return hp_error(hp, "cannot write its records under "
+			return hotplug_error(hp, "cannot write its records under "
 					"backend/vif-ioemu/%ld: %s", e.domid,
 					xs_strerror(rc));
 	}
-	log_msg(LOG_INFO, "%s %s %s: on bridge %s, mtu %u, domain %ld (%s) "
-		"nic %ld, qemu pid %d", hp->prog, hp->command, hp->dev, br.name,
-		mtu, e.domid, e.name[0] ? e.name : "-", e.devid, (int)e.pid);
+	ctx_log(c, LOG_INFO, "on bridge %s, mtu %u, domain %ld (%s) nic %ld, "
+		"qemu pid %d", br.name, mtu, e.domid, e.name[0] ? e.name : "-",
+		e.devid, (int)e.pid);
 	return 0;
 }
 
-int emu_from_records(struct hotplug *hp, struct emu *e)
+int emu_from_records(struct ctx *c, const char *ifname, struct emu *e)
 {
 	char **doms, path[160], node[NAMES_XS_IFNAME_MAX], devid[16];
 	unsigned n;
 	bool found = false;
 
-	if (!hp->xs || xs_list(hp->xs, XBT_NULL, "backend/vif-ioemu", &doms, &n))
+	if (!c->xs || xs_list(c->xs, XBT_NULL, "backend/vif-ioemu", &doms, &n))
 		return 0;
-	names_xs_ifname(hp->dev, node);
+	names_xs_ifname(ifname, node);
 	for (unsigned i = 0; i < n && !found; i++) {
 		unsigned d;
 
@@ -334,16 +337,16 @@ int emu_from_records(struct hotplug *hp, struct emu *e)
 		snprintf(path, sizeof(path), "backend/vif-ioemu/%.16s/%s/devid",
 			 doms[i], node);
 		if (names_parse_domid(doms[i], &d) ||
-		    xs_read_buf(hp->xs, path, devid, sizeof(devid)))
+		    xs_read_buf(c->xs, path, devid, sizeof(devid)))
 			continue;
 		found = true;
 		e->domid = d;
 		e->devid = strtol(devid, NULL, 10);
 		snprintf(path, sizeof(path), "backend/vif-ioemu/%u/%s/mac", d,
 			 node);
-		xs_read_buf(hp->xs, path, e->mac, sizeof(e->mac));
+		xs_read_buf(c->xs, path, e->mac, sizeof(e->mac));
 		snprintf(path, sizeof(path), "/local/domain/%u/name", d);
-		xs_read_buf(hp->xs, path, e->name, sizeof(e->name));
+		xs_read_buf(c->xs, path, e->name, sizeof(e->name));
 	}
 	free(doms);
 	return found;
@@ -354,22 +357,22 @@ int emu_down(struct hotplug *hp)
 	struct nl_link link;
 	struct emu e = { .domid = -1, .devid = -1, .nic = -1 };
 	struct records r = { .hp = hp, .e = &e, .add = false };
-	char bridge[NL_IFNAMSIZ];
+	char bridge[NAMES_IFNAMSIZ];
 	int rc;
 
-	if (emu_from_records(hp, &e)) {
-		rc = xs_txn_run(hp->xs, write_records, &r);
+	if (emu_from_records(hp->ctx, hp->dev, &e)) {
+		rc = xs_txn_run(hp->ctx->xs, write_records, &r);
 		if (rc)
-			return hp_error(hp, "cannot remove its records under "
+			return hotplug_error(hp, "cannot remove its records under "
 					"backend/vif-ioemu/%ld: %s", e.domid,
 					xs_strerror(rc));
 	}
-	rc = hp_link(hp, &link);
+	rc = hotplug_link(hp, &link);
 	if (rc == -ENODEV)
 		return 0;
 	if (rc)
 		return -1;
-	bridge_port_detach(hp, &link, bridge);
+	bridge_port_detach(hp->ctx, &link, bridge);
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 /* emu.h: an emulated NIC's tap, as QEMU's script= sees it: whose it is
  * (owner process, domain, NIC, devid), its bridge, and the records that
- * tie it to its domain (DESIGN.md, "What goes into xenstore"). */
+ * tie it to its domain (docs/ARCHITECTURE.md and qemu-ifup(8): the records). */
 #ifndef VIFPLUG_EMU_H
 #define VIFPLUG_EMU_H
 
@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "hotplug.h"
+#include "names.h"
 
 struct emu {
 	pid_t pid;		/* the process holding the tap, 0 if none */
@@ -17,25 +18,25 @@ struct emu {
 	bool trusted;		/* root: its argv and environ are believed */
 	long domid;		/* -1: not a Xen domain, or unknown */
 	char name[128];		/* the guest's name */
-	char mac[18];		/* the guest side's MAC, "" if unknown */
+	char mac[NAMES_MAC_STRLEN];	/* the guest side's MAC, "" if unknown */
 	long nic;		/* the NIC's position, -1 if unknown */
 	long devid;		/* the backend vif with that MAC, else nic */
 };
 
-/* Who owns hp->dev: owner process, its domain and NIC. Never fails for
- * want of an answer: unknown fields stay -1 or "". */
-int emu_resolve(struct hotplug *hp, struct emu *e);
+/* Who owns tap ifname: owner process, its domain and NIC. Never fails
+ * for want of an answer: unknown fields stay -1 or "". */
+int emu_resolve(struct ctx *c, const char *ifname, struct emu *e);
 
-/* What vifplug's records (backend/vif-ioemu) say of hp->dev, for when
- * /proc cannot answer: 1 if there are records, 0 if not. */
-int emu_from_records(struct hotplug *hp, struct emu *e);
+/* What vifplug's records (backend/vif-ioemu) say of tap ifname, for
+ * when /proc cannot answer: 1 if there are records, 0 if not. */
+int emu_from_records(struct ctx *c, const char *ifname, struct emu *e);
 
 /* One record of backend/vif-ioemu: a tap, its domain and its bridge. */
 struct emu_record {
 	unsigned domid;
-	char ifname[16];
-	char bridge[16];	/* "" if the record has none */
-	char mac[18];		/* the guest side's, "" if none */
+	char ifname[NAMES_IFNAMSIZ];
+	char bridge[NAMES_IFNAMSIZ];	/* "" if the record has none */
+	char mac[NAMES_MAC_STRLEN];	/* the guest side's, "" if none */
 };
 
 /* Calls cb for every record with a valid ifname; a non-zero return from

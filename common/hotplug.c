@@ -22,7 +22,7 @@
 #include "log.h"
 #include "xs.h"
 
-const char *const hp_env_keys[] = {
+const char *const hotplug_env_keys[] = {
 	"script", "XENBUS_TYPE", "XENBUS_PATH", "XENBUS_BASE_PATH", "netdev",
 	"vif",	  "INTERFACE",	 "type_if",	"bridge",	    "ip",
 	"UDEV_CALL", NULL,
@@ -50,28 +50,14 @@ static void watchdog(int sig)
 	_exit(1);
 }
 
-int hp_error(struct hotplug *hp, const char *fmt, ...)
+int hotplug_error(struct hotplug *hp, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(hp->error, sizeof(hp->error), fmt, ap);
+	vsnprintf(hp->ctx->error, sizeof(hp->ctx->error), fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-const char *hp_nl_strerror(struct hotplug *hp, int rc)
-{
-	/* Per thread: vifplugd's workers each report their own errors. */
-	static __thread char buf[384];
-	const char *ack = hp->nl ? nl_ext_ack(hp->nl) : "";
-
-	if (*ack)
-		snprintf(buf, sizeof(buf), "%s (kernel: %s)", strerror(-rc),
-			 ack);
-	else
-		snprintf(buf, sizeof(buf), "%s", strerror(-rc));
-	return buf;
 }
 
 /* A word from outside (argv, env) made safe to quote in one line. */
@@ -83,15 +69,6 @@ static const char *printable(const char *s, char *buf, size_t len)
 		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
 	buf[i] = '\0';
 	return buf;
-}
-
-static const char *dev_for_messages(const struct hotplug *hp)
-{
-	if (hp->dev[0])
-		return hp->dev;
-	if (hp->kernel_dev[0])
-		return hp->kernel_dev;
-	return "-";
 }
 
 /* One deadline for the whole helper, from its first instruction: each
@@ -112,36 +89,35 @@ static void start_watchdog(const char *prog, unsigned timeout)
 static void arm_watchdog(struct hotplug *hp)
 {
 	struct timespec now;
-	char cmd[32];
 	long left;
 
 	/* In vifplugd the process outlives the event: no alarm there. */
-	if (hp->shared)
+	if (hp->ctx->shared)
 		return;
 	snprintf(watchdog_msg, sizeof(watchdog_msg),
 		 "%s %s %s: gave up after %u s: xenstore or the kernel did "
 		 "not answer\n",
-		 hp->prog, printable(hp->command ? hp->command : "-", cmd,
-				     sizeof(cmd)),
-		 dev_for_messages(hp), hp->conf.timeout);
+		 hp->ctx->prog, hp->command ? hp->command_safe : "-",
+		 hp->dev[0] ? hp->dev : "-", hp->ctx->conf.timeout);
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	left = (long)hp->conf.timeout - (now.tv_sec - watchdog_start.tv_sec);
+	left = (long)hp->ctx->conf.timeout -
+	       (now.tv_sec - watchdog_start.tv_sec);
 	alarm(left > 0 ? (unsigned)left : 1);
 }
 
-int hp_read_store(struct hotplug *hp, const char *dir,
+int hotplug_read_store(struct hotplug *hp, const char *dir,
 		  const char *const keys[])
 {
 	char path[NAMES_XS_ABS_PATH_MAX + 32], **names;
 	unsigned n;
-	int rc = xs_list(hp->xs, XBT_NULL, dir, &names, &n);
+	int rc = xs_list(hp->ctx->xs, XBT_NULL, dir, &names, &n);
 
 	/* One listing, then a read of only the keys present: a typical
 	 * backend has one or two of them, and each read is a round trip. */
 	if (rc == -ENOENT || rc == -EACCES)
 		return 0;
 	if (rc)
-		return hp_error(hp, "cannot list %s: %s", dir,
+		return hotplug_error(hp, "cannot list %s: %s", dir,
 				xs_strerror(rc));
 	for (unsigned i = 0; i < n && !rc; i++)
 		for (size_t k = 0; keys[k] && !rc; k++) {
@@ -150,18 +126,18 @@ int hp_read_store(struct hotplug *hp, const char *dir,
 			if (strcmp(names[i], keys[k]))
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", dir, keys[k]);
-			rc = xs_get(hp->xs, XBT_NULL, path, &v);
+			rc = xs_get(hp->ctx->xs, XBT_NULL, path, &v);
 			if (rc == -ENOENT || rc == -EACCES) {
 				rc = 0;
 				continue;
 			}
 			if (rc) {
-				rc = hp_error(hp, "cannot read %s: %s", path,
+				rc = hotplug_error(hp, "cannot read %s: %s", path,
 					      xs_strerror(rc));
 				continue;
 			}
 			if (params_set(&hp->params, keys[k], v, PARAM_STORE))
-				rc = hp_error(hp, "out of memory");
+				rc = hotplug_error(hp, "out of memory");
 			free(v);
 		}
 	free(names);
@@ -178,16 +154,16 @@ static int locate_vif(struct hotplug *hp)
 	bool emu;
 
 	if (!vif || !*vif)
-		return hp_error(hp, "the variable vif is not set");
+		return hotplug_error(hp, "the variable vif is not set");
 	if (!names_ifname_valid(vif))
-		return hp_error(hp, "vif '%s' is not a valid interface name",
+		return hotplug_error(hp, "vif '%s' is not a valid interface name",
 				printable(vif, buf, sizeof(buf)));
 	snprintf(hp->kernel_dev, sizeof(hp->kernel_dev), "%s", vif);
 	snprintf(hp->dev, sizeof(hp->dev), "%s", vif);
 	if (!path || !*path)
-		return hp_error(hp, "the variable XENBUS_PATH is not set");
+		return hotplug_error(hp, "the variable XENBUS_PATH is not set");
 	if (names_parse_backend_path(path, "vif", &hp->domid, &hp->devid))
-		return hp_error(hp, "XENBUS_PATH '%s' is not a vif backend "
+		return hotplug_error(hp, "XENBUS_PATH '%s' is not a vif backend "
 				"path (backend/vif/DOMID/DEVID)",
 				printable(path, pbuf, sizeof(pbuf)));
 	/* netback names its link vifD.N: another domain's is not this
@@ -195,7 +171,7 @@ static int locate_vif(struct hotplug *hp)
 	 * has no number to compare) */
 	if (names_parse_vif(vif, &d, &n, &emu) == 0 &&
 	    (emu || d != hp->domid || n != hp->devid))
-		return hp_error(hp, "vif %s is not the vif of XENBUS_PATH %s "
+		return hotplug_error(hp, "vif %s is not the vif of XENBUS_PATH %s "
 				"(vif%u.%u)", vif, path, hp->domid, hp->devid);
 	snprintf(hp->xenbus_path, sizeof(hp->xenbus_path), "%s", path);
 	return 0;
@@ -210,14 +186,14 @@ static int locate_tap(struct hotplug *hp)
 	bool emu;
 
 	if (!ifname || !*ifname)
-		return hp_error(hp, "the variable INTERFACE is not set");
+		return hotplug_error(hp, "the variable INTERFACE is not set");
 	if (!names_ifname_valid(ifname))
-		return hp_error(hp, "INTERFACE '%s' is not a valid interface "
+		return hotplug_error(hp, "INTERFACE '%s' is not a valid interface "
 				"name", printable(ifname, buf, sizeof(buf)));
 	snprintf(hp->kernel_dev, sizeof(hp->kernel_dev), "%s", ifname);
 	snprintf(hp->dev, sizeof(hp->dev), "%s", ifname);
 	if (names_parse_vif(ifname, &hp->domid, &hp->devid, &emu) || !emu)
-		return hp_error(hp, "INTERFACE %s is not named vifDOMID.DEVID-emu",
+		return hotplug_error(hp, "INTERFACE %s is not named vifDOMID.DEVID-emu",
 				ifname);
 	snprintf(hp->xenbus_path, sizeof(hp->xenbus_path),
 		 "backend/vif/%u/%u", hp->domid, hp->devid);
@@ -234,7 +210,7 @@ static int validate_vifname(struct hotplug *hp)
 	snprintf(name, sizeof(name), "%s%s", v, hp->type == HP_TAP ? "-emu"
 								    : "");
 	if (!names_ifname_valid(v) || !names_ifname_valid(name))
-		return hp_error(hp, "vifname '%s' in %s/vifname is not a "
+		return hotplug_error(hp, "vifname '%s' in %s/vifname is not a "
 				"valid interface name%s",
 				printable(v, buf, sizeof(buf)), hp->xenbus_path,
 				hp->type == HP_TAP ? " once -emu is added" : "");
@@ -252,8 +228,10 @@ static void name_device_early(struct hotplug *hp)
 	const char *dev = params_get(&hp->params,
 				     strcmp(type, "tap") ? "vif" : "INTERFACE");
 
-	if (dev && names_ifname_valid(dev))
+	if (dev && names_ifname_valid(dev)) {
 		snprintf(hp->kernel_dev, sizeof(hp->kernel_dev), "%s", dev);
+		snprintf(hp->dev, sizeof(hp->dev), "%s", dev);
+	}
 }
 
 /* One event per device at a time, across processes (and vifplugd):
@@ -270,7 +248,7 @@ static int lock_open(struct hotplug *hp, struct stat *st)
 
 	/* The first events race to create the directory: losing is fine. */
 	if (fd < 0 && errno == ENOENT &&
-	    (mkdir(hp->conf.lock_dir, 0700) == 0 || errno == EEXIST))
+	    (mkdir(hp->ctx->conf.lock_dir, 0700) == 0 || errno == EEXIST))
 		fd = open(hp->lock_path, LOCK_OPEN_FLAGS, 0600);
 	if (fd >= 0 && (fstat(fd, st) || !S_ISREG(st->st_mode))) {
 		close(fd);
@@ -288,7 +266,7 @@ static void lock_device(struct hotplug *hp)
 	if (hp->locked || !hp->kernel_dev[0])
 		return;
 	snprintf(hp->lock_path, sizeof(hp->lock_path), "%s/%s",
-		 hp->conf.lock_dir, hp->kernel_dev);
+		 hp->ctx->conf.lock_dir, hp->kernel_dev);
 	/* A device's lock file goes with its offline (unlock_device): the
 	 * lock won on a file that was removed meanwhile is no lock, and
 	 * the one now at the path is taken instead. */
@@ -306,8 +284,8 @@ static void lock_device(struct hotplug *hp)
 		errno = EAGAIN;
 	}
 	if (fd < 0) {
-		log_msg(LOG_WARNING, "%s %s %s: cannot lock %s: %s: going on "
-			"unlocked", hp->prog, hp->command, hp->kernel_dev,
+		ctx_log(hp->ctx, LOG_WARNING, "cannot lock %s: %s: going on "
+			"unlocked",
 			hp->lock_path, strerror(errno));
 		return;
 	}
@@ -329,6 +307,15 @@ static void unlock_device(struct hotplug *hp)
 	hp->locked = false;
 }
 
+/* The event's name for its command and device in every message. */
+static void set_command(struct hotplug *hp, const char *command)
+{
+	hp->command = command;
+	if (command)
+		printable(command, hp->command_safe, sizeof(hp->command_safe));
+	hp->ctx->command = command ? hp->command_safe : NULL;
+}
+
 /* QEMU runs its script as `SCRIPT IFNAME` (upstream) or `SCRIPT IFNAME
  * BRIDGE` (qemu-dm): no command word, no XENBUS_PATH. The guest's NIC
  * works without xenstore, so its absence is logged, not fatal. */
@@ -338,14 +325,14 @@ static int init_qemu(struct hotplug *hp)
 	char buf[64];
 	int rc;
 
-	hp->command = strcmp(hp->prog, "qemu-ifdown") ? "up" : "down";
-	hp->cmd = strcmp(hp->prog, "qemu-ifdown") ? HP_ADD : HP_REMOVE;
+	set_command(hp, strcmp(hp->ctx->prog, "qemu-ifdown") ? "up" : "down");
+	hp->cmd = strcmp(hp->ctx->prog, "qemu-ifdown") ? HP_ADD : HP_REMOVE;
 	hp->type = HP_TAP;
 	if (!ifname || !*ifname)
-		return hp_error(hp, "no interface name given (usage: %s "
-				"IFNAME [BRIDGE])", hp->prog);
+		return hotplug_error(hp, "no interface name given (usage: %s "
+				"IFNAME [BRIDGE])", hp->ctx->prog);
 	if (!names_ifname_valid(ifname))
-		return hp_error(hp, "'%s' is not a valid interface name",
+		return hotplug_error(hp, "'%s' is not a valid interface name",
 				printable(ifname, buf, sizeof(buf)));
 	snprintf(hp->kernel_dev, sizeof(hp->kernel_dev), "%s", ifname);
 	snprintf(hp->dev, sizeof(hp->dev), "%s", ifname);
@@ -353,16 +340,16 @@ static int init_qemu(struct hotplug *hp)
 		hp->qemu_bridge = hp->argv[2];
 	arm_watchdog(hp);
 	lock_device(hp);
-	rc = xs_connect(&hp->xs, &hp->xs_transport);
+	rc = xs_connect(&hp->ctx->xs, &hp->ctx->xs_transport);
 	if (rc) {
-		hp->xs = NULL;
-		log_msg(LOG_INFO, "%s %s %s: xenstore is not reachable (%s): "
-			"no domain records", hp->prog, hp->command, hp->dev,
+		hp->ctx->xs = NULL;
+		ctx_log(hp->ctx, LOG_INFO, "xenstore is not reachable (%s): "
+			"no domain records",
 			strerror(-rc));
 	}
-	rc = nl_open(&hp->nl);
+	rc = nl_open(&hp->ctx->nl);
 	if (rc)
-		return hp_error(hp, "cannot open rtnetlink: %s", strerror(-rc));
+		return hotplug_error(hp, "cannot open rtnetlink: %s", strerror(-rc));
 	return HP_GO;
 }
 
@@ -372,7 +359,7 @@ static int init_qemu(struct hotplug *hp)
 static int backend_exists(struct hotplug *hp)
 {
 	char *v;
-	int rc = xs_get(hp->xs, XBT_NULL, hp->xenbus_path, &v);
+	int rc = xs_get(hp->ctx->xs, XBT_NULL, hp->xenbus_path, &v);
 
 	if (rc == 0)
 		free(v);
@@ -383,9 +370,23 @@ static int backend_exists(struct hotplug *hp)
 
 static int init_event(struct hotplug *hp, int flags, int conf_rc,
 		      unsigned line, const char *why);
+static const char *printable(const char *s, char *buf, size_t len);
 
-int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
-	    char **envp, int flags)
+static void event_start(struct hotplug *hp, struct ctx *ctx, int argc,
+			char **argv, char **envp)
+{
+	memset(hp, 0, sizeof(*hp));
+	hp->ctx = ctx;
+	hp->argc = argc;
+	hp->argv = argv;
+	hp->envp = envp;
+	ctx->command = NULL;
+	ctx->dev = hp->dev;
+	ctx->error[0] = '\0';
+}
+
+int hotplug_init(struct hotplug *hp, struct ctx *ctx, const char *prog,
+	    int argc, char **argv, char **envp, int flags)
 {
 	const char *conf_path;
 	char why[256];
@@ -396,32 +397,19 @@ int hp_init(struct hotplug *hp, const char *prog, int argc, char **argv,
 	log_guard_stdio();
 	start_watchdog(prog, CONF_DEFAULT_TIMEOUT);
 	conf_path = getenv("VIFPLUG_CONF");
-	memset(hp, 0, sizeof(*hp));
-	hp->prog = prog;
-	hp->argc = argc;
-	hp->argv = argv;
-	hp->envp = envp;
-	conf_defaults(&hp->conf);
-	rc = conf_load(&hp->conf, conf_path ? conf_path : CONF_DEFAULT_PATH,
+	ctx_init(ctx, prog, NULL);
+	event_start(hp, ctx, argc, argv, envp);
+	rc = conf_load(&ctx->conf, conf_path ? conf_path : CONF_DEFAULT_PATH,
 		       &line, why, sizeof(why));
-	log_open(prog, &hp->conf);
+	log_open(prog, &ctx->conf);
 	signal(SIGPIPE, SIG_IGN);
 	return init_event(hp, flags, rc, line, why);
 }
 
-int hp_init_shared(struct hotplug *hp, const char *prog, int argc,
-		   char **argv, char **envp, const struct hp_shared *sh)
+int hotplug_init_shared(struct hotplug *hp, struct ctx *ctx, int argc,
+		   char **argv, char **envp)
 {
-	memset(hp, 0, sizeof(*hp));
-	hp->prog = prog;
-	hp->argc = argc;
-	hp->argv = argv;
-	hp->envp = envp;
-	hp->shared = true;
-	hp->conf = *sh->conf;
-	hp->xs = sh->xs;
-	hp->xs_transport = sh->xs_transport;
-	hp->nl = sh->nl;
+	event_start(hp, ctx, argc, argv, envp);
 	return init_event(hp, 0, 0, 0, "");
 }
 
@@ -434,40 +422,41 @@ static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
 	char **argv = hp->argv, **envp = hp->envp;
 	int argc = hp->argc;
 
-	if (params_from_env(&hp->params, envp, hp_env_keys) ||
+	if (params_from_env(&hp->params, envp, hotplug_env_keys) ||
 	    (!(flags & HP_QEMU) &&
 	     params_from_argv(&hp->params, argc, argv, &hp->command, &bad) ==
 		     -ENOMEM))
-		return hp_error(hp, "out of memory");
+		return hotplug_error(hp, "out of memory");
+	set_command(hp, hp->command);
 	name_device_early(hp);
 	arm_watchdog(hp);
 	if (rc) {
 		if (line)
-			return hp_error(hp, "%s line %u: %s",
+			return hotplug_error(hp, "%s line %u: %s",
 					conf_path ? conf_path
 						  : CONF_DEFAULT_PATH,
 					line, why);
-		return hp_error(hp, "cannot read %s: %s",
+		return hotplug_error(hp, "cannot read %s: %s",
 				conf_path ? conf_path : CONF_DEFAULT_PATH, why);
 	}
 	if (bad)
-		return hp_error(hp, "argument '%s' is not of the form "
+		return hotplug_error(hp, "argument '%s' is not of the form "
 				"name=value", printable(bad, buf, sizeof(buf)));
 	if (flags & HP_EXEC_ONLY)
 		return HP_GO;
 	if (flags & HP_QEMU)
 		return init_qemu(hp);
 	if (!hp->command)
-		return hp_error(hp, "no command given (online, offline, add "
+		return hotplug_error(hp, "no command given (online, offline, add "
 				"or remove)");
 	for (rc = 0; rc < 4; rc++)
 		if (!strcmp(hp->command, cmd_names[rc]))
 			break;
 	if (rc == 4)
-		return hp_error(hp, "unknown command '%s' (online, offline, "
+		return hotplug_error(hp, "unknown command '%s' (online, offline, "
 				"add or remove)",
 				printable(hp->command, buf, sizeof(buf)));
-	hp->cmd = (enum hp_cmd)rc;
+	hp->cmd = (enum hotplug_cmd)rc;
 	/* Older toolstacks pass no type_if: vif (vif-common.sh). */
 	type = params_get_default(&hp->params, "type_if", "vif");
 	if (!strcmp(type, "vif"))
@@ -475,7 +464,7 @@ static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
 	else if (!strcmp(type, "tap"))
 		hp->type = HP_TAP;
 	else
-		return hp_error(hp, "unknown type_if '%s' (vif or tap)",
+		return hotplug_error(hp, "unknown type_if '%s' (vif or tap)",
 				printable(type, buf, sizeof(buf)));
 	/* online/offline are a vif's, add/remove a tap's; the other pairing
 	 * is an event meant for another script. */
@@ -487,44 +476,81 @@ static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
 	if (rc)
 		return rc;
 	lock_device(hp);
-	rc = hp->xs ? 0 : xs_connect(&hp->xs, &hp->xs_transport);
+	rc = hp->ctx->xs ? 0 : xs_connect(&hp->ctx->xs, &hp->ctx->xs_transport);
 	if (rc)
-		return hp_error(hp, "cannot connect to xenstore: %s",
+		return hotplug_error(hp, "cannot connect to xenstore: %s",
 				strerror(-rc));
 	/* udev ran us, but the toolstack runs the scripts itself. */
 	if (params_get(&hp->params, "UDEV_CALL") &&
-	    xs_exists(hp->xs, "libxl/disable_udev")) {
-		log_msg(LOG_INFO, "%s %s %s: nothing to do: libxl/disable_udev "
-			"is set, the toolstack runs the scripts itself",
-			hp->prog, hp->command, dev_for_messages(hp));
+	    xs_exists(hp->ctx->xs, "libxl/disable_udev")) {
+		ctx_log(hp->ctx, LOG_INFO, "nothing to do: libxl/disable_udev "
+			"is set, the toolstack runs the scripts itself");
 		return HP_SKIP;
 	}
 	/* A backend that is not there gets no keys (writing them would
 	 * create it); only an online needs it, to have something to say. */
 	rc = backend_exists(hp);
 	if (rc < 0)
-		return hp_error(hp, "cannot read %s: %s", hp->xenbus_path,
+		return hotplug_error(hp, "cannot read %s: %s", hp->xenbus_path,
 				xs_strerror(rc));
 	hp->xenbus_ok = rc;
 	if (!rc && (hp->cmd == HP_ONLINE || hp->cmd == HP_ADD))
-		return hp_error(hp, "backend %s does not exist",
+		return hotplug_error(hp, "backend %s does not exist",
 				hp->xenbus_path);
-	if (hp_read_store(hp, hp->xenbus_path, store_keys) ||
+	if (hotplug_read_store(hp, hp->xenbus_path, store_keys) ||
 	    validate_vifname(hp))
 		return -1;
 	arm_watchdog(hp);
-	rc = hp->nl ? 0 : nl_open(&hp->nl);
+	rc = hp->ctx->nl ? 0 : nl_open(&hp->ctx->nl);
 	if (rc)
-		return hp_error(hp, "cannot open rtnetlink: %s", strerror(-rc));
+		return hotplug_error(hp, "cannot open rtnetlink: %s", strerror(-rc));
 	return HP_GO;
 }
 
-int hp_dispatch(struct hotplug *hp, const struct hp_action *actions)
+const char *hotplug_bridge_name(struct hotplug *hp, const char **source)
+{
+	const char *name = params_get_default(&hp->params, "bridge", NULL);
+
+	*source = NULL;
+	if (name) {
+		switch (params_source(&hp->params, "bridge")) {
+		case PARAM_STORE:
+			*source = " (from xenstore)";
+			break;
+		case PARAM_ARGV:
+			*source = " (from the command line)";
+			break;
+		case PARAM_ENV:
+			*source = " (from the environment)";
+			break;
+		}
+		return name;
+	}
+	if (hp->ctx->conf.default_bridge[0]) {
+		*source = " (from vifplug.conf)";
+		return hp->ctx->conf.default_bridge;
+	}
+	return NULL;
+}
+
+int hotplug_mtu(struct hotplug *hp, unsigned *mtu)
+{
+	const char *v = params_get_default(&hp->params, "mtu", NULL);
+
+	*mtu = 0;
+	if (v && names_parse_mtu(v, mtu))
+		return hotplug_error(hp, "mtu '%.16s' in %s/mtu is not a number "
+				"from %u to %u", v, hp->xenbus_path,
+				NAMES_MTU_MIN, NAMES_MTU_MAX);
+	return 0;
+}
+
+int hotplug_dispatch(struct hotplug *hp, const struct hotplug_action *actions)
 {
 	for (; actions->command; actions++)
 		if (!strcmp(actions->command, hp->command))
 			return actions->fn(hp);
-	return hp_error(hp, "command not supported by %s", hp->prog);
+	return hotplug_error(hp, "command not supported by %s", hp->ctx->prog);
 }
 
 struct error_keys {
@@ -554,150 +580,139 @@ static void adopt_xenbus_path(struct hotplug *hp)
 	if (!path || names_parse_backend_path(path, "vif", &d, &n))
 		return;
 	snprintf(hp->xenbus_path, sizeof(hp->xenbus_path), "%s", path);
-	if (!hp->xs && xs_connect(&hp->xs, &hp->xs_transport))
+	if (!hp->ctx->xs && xs_connect(&hp->ctx->xs, &hp->ctx->xs_transport))
 		return;
 	/* the keys would create a backend that is not there */
 	hp->xenbus_ok = backend_exists(hp) == 1;
 }
 
-void hp_report_error(struct hotplug *hp)
+void hotplug_report_error(struct hotplug *hp)
 {
-	char raw[1024], sentence[ESC_TEXT_SIZE(256)], cmd[32];
+	char sentence[ESC_TEXT_SIZE(256)];
 	struct error_keys k;
 	int rc;
 
-	snprintf(raw, sizeof(raw), "%s %s %s: %s", hp->prog,
-		 printable(hp->command ? hp->command : "-", cmd, sizeof(cmd)),
-		 dev_for_messages(hp), hp->error[0] ? hp->error
-						    : "failed for no known reason");
-	/* The cause may quote xenstore (a bridge, an mtu, an ip): one
-	 * line, nothing for a terminal to act on, in every sink. */
-	esc_text(raw, sentence, sizeof(sentence));
+	ctx_sentence(hp->ctx, sentence, sizeof(sentence));
 	log_msg(LOG_ERR, "%s", sentence);
 	/* An error found before the device was located (a bad command or
 	 * type_if) still belongs in hotplug-error if XENBUS_PATH is usable. */
 	if (!hp->xenbus_ok)
 		adopt_xenbus_path(hp);
 	/* A xenstore that did not answer will not take the keys either. */
-	if (!hp->xenbus_ok || !hp->xs || xs_timed_out(hp->xs))
+	if (!hp->xenbus_ok || !hp->ctx->xs || xs_timed_out(hp->ctx->xs))
 		return;
 	/* Both keys or neither: libxl reads the error once it sees the
 	 * status. */
 	k.base = hp->xenbus_path;
 	k.sentence = sentence;
-	rc = xs_txn_run(hp->xs, write_error_keys, &k);
+	rc = xs_txn_run(hp->ctx->xs, write_error_keys, &k);
 	if (rc)
-		log_msg(LOG_ERR, "%s %s %s: cannot write %s/hotplug-error: %s",
-			hp->prog, cmd, dev_for_messages(hp), hp->xenbus_path,
-			xs_strerror(rc));
+		ctx_log(hp->ctx, LOG_ERR, "cannot write %s/hotplug-error: %s",
+			hp->xenbus_path, xs_strerror(rc));
 }
 
-int hp_connected(struct hotplug *hp)
+static int hotplug_connected(struct hotplug *hp)
 {
 	char path[sizeof(hp->xenbus_path) + 16];
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/hotplug-status", hp->xenbus_path);
-	rc = xs_put(hp->xs, XBT_NULL, path, "connected");
+	rc = xs_put(hp->ctx->xs, XBT_NULL, path, "connected");
 	if (rc)
-		return hp_error(hp, "cannot write %s: %s", path, xs_strerror(rc));
+		return hotplug_error(hp, "cannot write %s: %s", path, xs_strerror(rc));
 	return 0;
 }
 
-void hp_free(struct hotplug *hp)
+void hotplug_free(struct hotplug *hp)
 {
-	/* vifplugd's connections outlive the event. */
-	if (!hp->shared) {
-		nl_close(hp->nl);
-		xs_disconnect(hp->xs);
-	}
-	hp->nl = NULL;
-	hp->xs = NULL;
 	params_free(&hp->params);
 	unlock_device(hp);
+	/* the context's messages must not point into a freed event */
+	hp->ctx->dev = NULL;
+	hp->ctx->command = NULL;
 }
 
-int hp_complete(struct hotplug *hp, int rc)
+int hotplug_complete(struct hotplug *hp, int rc)
 {
 	/* Netback waits for this key: it is the last thing written. */
 	if (rc == HP_GO && hp->cmd == HP_ONLINE && hp->type == HP_VIF)
-		rc = hp_connected(hp);
+		rc = hotplug_connected(hp);
 	alarm(0);
 	hp->keep_lock = rc == HP_GO &&
 			(hp->cmd == HP_ONLINE || hp->cmd == HP_ADD);
 	if (rc < 0) {
-		hp_report_error(hp);
+		hotplug_report_error(hp);
 		return -1;
 	}
 	if (rc == HP_GO)
-		log_msg(LOG_INFO, "%s %s %s: done", hp->prog, hp->command,
-			dev_for_messages(hp));
+		ctx_log(hp->ctx, LOG_INFO, "done");
 	return rc;
 }
 
-void hp_success(struct hotplug *hp)
+int hotplug_finish(struct hotplug *hp, int rc)
 {
-	hp_finish(hp, HP_GO);
+	struct ctx *ctx = hp->ctx;
+
+	rc = hotplug_complete(hp, rc);
+	hotplug_free(hp);
+	ctx_close(ctx);
+	log_close();
+	return rc < 0 ? 1 : 0;
 }
 
-void hp_fatal(struct hotplug *hp, const char *fmt, ...)
+int hotplug_fail(struct hotplug *hp, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (fmt) {
-		va_start(ap, fmt);
-		vsnprintf(hp->error, sizeof(hp->error), fmt, ap);
-		va_end(ap);
-	}
-	hp_finish(hp, -1);
-}
-
-void hp_finish(struct hotplug *hp, int rc)
-{
-	rc = hp_complete(hp, rc);
-	hp_free(hp);
-	log_close();
-	exit(rc < 0 ? 1 : 0);
+	va_start(ap, fmt);
+	vsnprintf(hp->ctx->error, sizeof(hp->ctx->error), fmt, ap);
+	va_end(ap);
+	return hotplug_finish(hp, -1);
 }
 
 /* A helper acts only on the kind of link it is for: a tap (tun/tap in
  * tap mode), or for a vif netback's own link; never the loopback, a
  * bridge or a host's interface, whatever its name. */
+bool hotplug_link_kind_ok(const struct nl_link *l, bool tap_only)
+{
+	if (!strcmp(l->kind, "tun") && l->type == ARPHRD_ETHER)
+		return true;
+	return !tap_only && !l->kind[0] && !strcmp(l->bus, "xen-backend");
+}
+
 static int check_kind(struct hotplug *hp, const struct nl_link *l)
 {
-	bool tap = !strcmp(l->kind, "tun") && l->type == ARPHRD_ETHER;
-	bool netback = !l->kind[0] && !strcmp(l->bus, "xen-backend");
 	const char *want = hp->type == HP_TAP ? "a tap"
 					      : "a netback vif or a tap";
 
-	if (tap || (hp->type == HP_VIF && netback))
+	if (hotplug_link_kind_ok(l, hp->type == HP_TAP))
 		return 0;
 	if (l->flags & IFF_LOOPBACK)
-		return hp_error(hp, "%s is the loopback link, not %s", l->name,
+		return hotplug_error(hp, "%s is the loopback link, not %s", l->name,
 				want);
 	if (!strcmp(l->kind, "bridge"))
-		return hp_error(hp, "%s is a bridge, not %s", l->name, want);
+		return hotplug_error(hp, "%s is a bridge, not %s", l->name, want);
 	if (!strcmp(l->kind, "tun"))
-		return hp_error(hp, "%s is a tun device (layer 3), not %s",
+		return hotplug_error(hp, "%s is a tun device (layer 3), not %s",
 				l->name, want);
 	if (!l->kind[0])
-		return hp_error(hp, "%s is a %s link (an interface of the "
+		return hotplug_error(hp, "%s is a %s link (an interface of the "
 				"host?), not %s", l->name,
 				l->bus[0] ? l->bus : "physical", want);
-	return hp_error(hp, "%s is a %s link, not %s", l->name, l->kind, want);
+	return hotplug_error(hp, "%s is a %s link, not %s", l->name, l->kind, want);
 }
 
-int hp_check_addrs(struct hotplug *hp, const struct nl_link *link,
+int hotplug_check_addrs(struct hotplug *hp, const struct nl_link *link,
 		   uint32_t own4)
 {
 	unsigned n;
-	int rc = nl_addr_foreign(hp->nl, link->index, own4, &n);
+	int rc = nl_addr_foreign(hp->ctx->nl, link->index, own4, &n);
 
 	if (rc)
-		return hp_error(hp, "cannot list its addresses: %s",
-				hp_nl_strerror(hp, rc));
+		return hotplug_error(hp, "cannot list its addresses: %s",
+				ctx_nl_strerror(hp->ctx, rc));
 	if (n)
-		return hp_error(hp, "%s has %u address%s that vifplug did not "
+		return hotplug_error(hp, "%s has %u address%s that vifplug did not "
 				"give it: not a guest's link, left as it is",
 				link->name, n, n == 1 ? "" : "es");
 	return 0;
@@ -730,10 +745,10 @@ static int label_renamed(struct hotplug *hp, const struct nl_link *link)
 	if (!strcmp(link->alias, alias))
 		return 0;
 	c.alias = alias;
-	rc = nl_link_change(hp->nl, link->index, &c);
+	rc = nl_link_change(hp->ctx->nl, link->index, &c);
 	if (rc)
-		return hp_error(hp, "cannot label %s as this vif's: %s",
-				link->name, hp_nl_strerror(hp, rc));
+		return hotplug_error(hp, "cannot label %s as this vif's: %s",
+				link->name, ctx_nl_strerror(hp->ctx, rc));
 	return 0;
 }
 
@@ -742,26 +757,25 @@ static int label_renamed(struct hotplug *hp, const struct nl_link *link)
  * kernel's name is used when the rename never happened. */
 static int link_for_teardown(struct hotplug *hp, struct nl_link *link)
 {
-	int rc = nl_link_get(hp->nl, hp->dev, 0, link);
+	int rc = nl_link_get(hp->ctx->nl, hp->dev, 0, link);
 
 	if (rc && rc != -ENODEV)
-		return hp_error(hp, "cannot look up link %s: %s", hp->dev,
-				hp_nl_strerror(hp, rc));
+		return hotplug_error(hp, "cannot look up link %s: %s", hp->dev,
+				ctx_nl_strerror(hp->ctx, rc));
 	if (rc == 0 && provably_ours(hp, link))
 		return check_kind(hp, link);
 	if (rc == 0)
-		log_msg(LOG_WARNING, "%s %s %s: the link named %s is not this "
-			"vif's (its alias is '%s'): left alone", hp->prog,
-			hp->command, hp->kernel_dev, hp->dev, link->alias);
+		ctx_log(hp->ctx, LOG_WARNING, "the link named %s is not this "
+			"vif's (its alias is '%s'): left alone", hp->dev, link->alias);
 	memcpy(hp->dev, hp->kernel_dev, sizeof(hp->dev));
-	rc = nl_link_get(hp->nl, hp->dev, 0, link);
+	rc = nl_link_get(hp->ctx->nl, hp->dev, 0, link);
 	if (rc && rc != -ENODEV)
-		return hp_error(hp, "cannot look up link %s: %s", hp->dev,
-				hp_nl_strerror(hp, rc));
+		return hotplug_error(hp, "cannot look up link %s: %s", hp->dev,
+				ctx_nl_strerror(hp->ctx, rc));
 	return rc ? rc : check_kind(hp, link);
 }
 
-int hp_link(struct hotplug *hp, struct nl_link *link)
+int hotplug_link(struct hotplug *hp, struct nl_link *link)
 {
 	bool renaming = hp->vifname[0] &&
 			(hp->cmd == HP_ONLINE || hp->cmd == HP_ADD);
@@ -770,193 +784,53 @@ int hp_link(struct hotplug *hp, struct nl_link *link)
 
 	if (hp->vifname[0] && !renaming)
 		return link_for_teardown(hp, link);
-	rc = nl_link_get(hp->nl, hp->dev, 0, link);
+	rc = nl_link_get(hp->ctx->nl, hp->dev, 0, link);
 	if (rc && rc != -ENODEV)
-		return hp_error(hp, "cannot look up link %s: %s", hp->dev,
-				hp_nl_strerror(hp, rc));
+		return hotplug_error(hp, "cannot look up link %s: %s", hp->dev,
+				ctx_nl_strerror(hp->ctx, rc));
 	if (!renaming)
 		return rc ? rc : check_kind(hp, link);
-	rc = nl_link_get(hp->nl, hp->kernel_dev, 0, &old);
+	rc = nl_link_get(hp->ctx->nl, hp->kernel_dev, 0, &old);
 	if (rc && rc != -ENODEV)
-		return hp_error(hp, "cannot look up link %s: %s",
-				hp->kernel_dev, hp_nl_strerror(hp, rc));
+		return hotplug_error(hp, "cannot look up link %s: %s",
+				hp->kernel_dev, ctx_nl_strerror(hp->ctx, rc));
 	if (rc == -ENODEV) {
 		/* Renamed by an earlier run of this same event, which
 		 * labelled it; anything else of that name is not ours. */
 		if (link->index && provably_ours(hp, link))
 			return check_kind(hp, link);
 		if (link->index)
-			return hp_error(hp, "link %s does not exist, and the "
+			return hotplug_error(hp, "link %s does not exist, and the "
 					"link named %s is not this vif's",
 					hp->kernel_dev, hp->vifname);
-		return hp_error(hp, "link %s does not exist", hp->kernel_dev);
+		return hotplug_error(hp, "link %s does not exist", hp->kernel_dev);
 	}
 	if (link->index)
-		return hp_error(hp, "cannot rename %s to %s: a link named %s "
+		return hotplug_error(hp, "cannot rename %s to %s: a link named %s "
 				"already exists", hp->kernel_dev, hp->vifname,
 				hp->vifname);
 	if (check_kind(hp, &old))
 		return -1;
 	/* The kernel renames only a link that is down. */
 	if (old.flags & IFF_UP) {
-		rc = nl_link_set_up(hp->nl, old.index, false);
+		rc = nl_link_set_up(hp->ctx->nl, old.index, false);
 		if (rc)
-			return hp_error(hp, "cannot set %s down to rename it: "
+			return hotplug_error(hp, "cannot set %s down to rename it: "
 					"%s", hp->kernel_dev,
-					hp_nl_strerror(hp, rc));
+					ctx_nl_strerror(hp->ctx, rc));
 	}
-	rc = nl_link_set_name(hp->nl, old.index, hp->vifname);
+	rc = nl_link_set_name(hp->ctx->nl, old.index, hp->vifname);
 	if (rc)
-		return hp_error(hp, "cannot rename %s to %s: %s",
+		return hotplug_error(hp, "cannot rename %s to %s: %s",
 				hp->kernel_dev, hp->vifname,
-				hp_nl_strerror(hp, rc));
-	log_msg(LOG_INFO, "%s %s %s: renamed from %s", hp->prog, hp->command,
-		hp->vifname, hp->kernel_dev);
-	rc = nl_link_get(hp->nl, 0, old.index, link);
+				ctx_nl_strerror(hp->ctx, rc));
+	ctx_log(hp->ctx, LOG_INFO, "renamed from %s", hp->kernel_dev);
+	rc = nl_link_get(hp->ctx->nl, 0, old.index, link);
 	if (rc == -ENODEV)
-		return hp_error(hp, "the link went away while it was being "
+		return hotplug_error(hp, "the link went away while it was being "
 				"set up");
 	if (rc)
-		return hp_error(hp, "cannot look up link %s: %s", hp->vifname,
-				hp_nl_strerror(hp, rc));
+		return hotplug_error(hp, "cannot look up link %s: %s", hp->vifname,
+				ctx_nl_strerror(hp->ctx, rc));
 	return label_renamed(hp, link);
-}
-
-/* The environment of a hook: ours, overridden by every merged parameter
- * and the event's variables, as a sourced hook would see them. */
-static char **hook_env(struct hotplug *hp, const char *const extra[])
-{
-	size_t n = 0, cap = 16 + hp->params.n;
-	char **env;
-
-	for (size_t i = 0; hp->envp && hp->envp[i]; i++)
-		cap++;
-	for (size_t i = 0; extra && extra[i]; i++)
-		cap++;
-	env = calloc(cap + 1, sizeof(*env));
-	if (!env)
-		return NULL;
-#define ADD(...)                                                          \
-	do {                                                              \
-		if (asprintf(&env[n], __VA_ARGS__) < 0)                   \
-			goto fail;                                        \
-		n++;                                                      \
-	} while (0)
-	ADD("command=%s", hp->command);
-	ADD("type_if=%s", hp->type == HP_VIF ? "vif" : "tap");
-	ADD("dev=%s", hp->dev);
-	ADD("XENBUS_PATH=%s", hp->xenbus_path);
-	ADD("vifname=%s", hp->vifname);
-	if (hp->type == HP_TAP) {
-		ADD("domid=%u", hp->domid);
-		ADD("devid=%u", hp->devid);
-	}
-	for (size_t i = 0; extra && extra[i]; i++)
-		ADD("%s", extra[i]);
-	for (size_t i = 0; i < hp->params.n; i++) {
-		const char *k = hp->params.v[i].key;
-
-		if (strcmp(k, "XENBUS_PATH") && strcmp(k, "type_if") &&
-		    strcmp(k, "vifname"))
-			ADD("%s=%s", k, hp->params.v[i].value);
-	}
-	for (size_t i = 0; hp->envp && hp->envp[i]; i++) {
-		size_t klen = strcspn(hp->envp[i], "=");
-		bool seen = false;
-
-		for (size_t j = 0; j < n && !seen; j++)
-			seen = !strncmp(env[j], hp->envp[i], klen + 1);
-		if (!seen)
-			ADD("%s", hp->envp[i]);
-	}
-#undef ADD
-	return env;
-fail:
-	for (size_t i = 0; i < n; i++)
-		free(env[i]);
-	free(env);
-	return NULL;
-}
-
-static int hook_filter(const struct dirent *d)
-{
-	size_t len = strlen(d->d_name);
-
-	return len > 5 && !strcmp(d->d_name + len - 5, ".hook");
-}
-
-static int run_hook(struct hotplug *hp, const char *path, char **env)
-{
-	/* Xen sources hooks into the script's bash; a shell that sources
-	 * the file gives it the same variables and the same syntax. */
-	const char *shell = access("/bin/bash", X_OK) == 0 ? "/bin/bash"
-							   : "/bin/sh";
-	char *const argv[] = { (char *)shell, "-c", ". \"$0\"", (char *)path,
-			       NULL };
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return hp_error(hp, "cannot run hook %s: %s", path,
-				strerror(errno));
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-
-		if (null >= 0) {
-			dup2(null, STDIN_FILENO);
-			close(null);
-		}
-		alarm(0);
-		execve(shell, argv, env);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return hp_error(hp, "cannot wait for hook %s: %s",
-					path, strerror(errno));
-	if (WIFSIGNALED(status))
-		return hp_error(hp, "hook %s was killed by signal %d", path,
-				WTERMSIG(status));
-	if (WEXITSTATUS(status))
-		return hp_error(hp, "hook %s failed with exit status %d", path,
-				WEXITSTATUS(status));
-	return 0;
-}
-
-int hp_run_hooks(struct hotplug *hp, const char *devtype, const char *hook,
-		 const char *const extra[])
-{
-	char dir[CONF_PATH_MAX + 32], path[CONF_PATH_MAX + 300];
-	struct dirent **names;
-	char **env = NULL;
-	int n, rc = 0;
-
-	snprintf(dir, sizeof(dir), "%s/%s-%s.d", hp->conf.script_dir, devtype,
-		 hook);
-	n = scandir(dir, &names, hook_filter, alphasort);
-	if (n < 0)
-		return 0;	/* no hook directory: nothing to run */
-	for (int i = 0; i < n; i++) {
-		struct stat st;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-		/* Only executable files, as call_hooks tests with -x. */
-		if (rc || stat(path, &st) || !S_ISREG(st.st_mode) ||
-		    access(path, X_OK))
-			continue;
-		if (!env && !(env = hook_env(hp, extra))) {
-			rc = hp_error(hp, "out of memory");
-			continue;
-		}
-		log_msg(LOG_DEBUG, "%s %s %s: running hook %s", hp->prog,
-			hp->command, hp->dev, path);
-		rc = run_hook(hp, path, env);
-	}
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	for (size_t i = 0; env && env[i]; i++)
-		free(env[i]);
-	free(env);
-	return rc;
 }

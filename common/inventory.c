@@ -13,7 +13,7 @@
 
 /* A netback vif: vifD.N, or the vifname its backend gave it. */
 struct vifname_find {
-	struct hotplug *hp;
+	struct ctx *c;
 	const char *name;
 	unsigned dom, dev;
 };
@@ -25,7 +25,7 @@ static int vifname_cb(unsigned d, unsigned n, void *arg)
 	int found;
 
 	snprintf(path, sizeof(path), "backend/vif/%u/%u/vifname", d, n);
-	if (xs_get(f->hp->xs, XBT_NULL, path, &v))
+	if (xs_get(f->c->xs, XBT_NULL, path, &v))
 		return 0;
 	found = !strcmp(v, f->name);
 	free(v);
@@ -36,10 +36,10 @@ static int vifname_cb(unsigned d, unsigned n, void *arg)
 	return found;
 }
 
-static bool netback_vif(struct hotplug *hp, const char *name, long *dom,
+static bool netback_vif(struct ctx *c, const char *name, long *dom,
 			long *dev)
 {
-	struct vifname_find f = { hp, name, 0, 0 };
+	struct vifname_find f = { c, name, 0, 0 };
 	unsigned d, n;
 	bool emu;
 
@@ -48,7 +48,7 @@ static bool netback_vif(struct hotplug *hp, const char *name, long *dom,
 		*dev = n;
 		return true;
 	}
-	if (!xs_backends_foreach(hp->xs, "backend/vif", vifname_cb, &f))
+	if (!xs_backends_foreach(c->xs, "backend/vif", vifname_cb, &f))
 		return false;
 	*dom = f.dom;
 	*dev = f.dev;
@@ -78,8 +78,8 @@ static int link_cb(const struct nl_link *l, void *arg)
 }
 
 /* One link's row; false if it is no guest's link. */
-static bool row_for(struct hotplug *hp, const struct links *ls,
-		    const struct nl_link *l, struct inv_row *r)
+static bool row_for(struct ctx *c, const struct links *ls,
+		    const struct nl_link *l, struct inventory_row *r)
 {
 	char path[128];
 	long dom, dev;
@@ -92,17 +92,17 @@ static bool row_for(struct hotplug *hp, const struct links *ls,
 		if (ls->v[i].index == l->master)
 			snprintf(r->bridge, sizeof(r->bridge), "%s",
 				 ls->v[i].name);
-	if (netback_vif(hp, l->name, &dom, &dev)) {
+	if (netback_vif(c, l->name, &dom, &dev)) {
 		r->kind = "netback vif";
 		r->domid = dom;
 		r->devid = dev;
 		snprintf(path, sizeof(path), "backend/vif/%ld/%ld/mac", dom, dev);
-		xs_read_buf(hp->xs, path, r->mac, sizeof(r->mac));
+		xs_read_buf(c->xs, path, r->mac, sizeof(r->mac));
 		snprintf(path, sizeof(path), "backend/vif/%ld/%ld/hotplug-status",
 			 dom, dev);
-		xs_read_buf(hp->xs, path, r->status, sizeof(r->status));
+		xs_read_buf(c->xs, path, r->status, sizeof(r->status));
 		snprintf(path, sizeof(path), "/local/domain/%ld/name", dom);
-		xs_read_buf(hp->xs, path, r->domain, sizeof(r->domain));
+		xs_read_buf(c->xs, path, r->domain, sizeof(r->domain));
 		return true;
 	}
 	if (strcmp(l->kind, "tun"))
@@ -111,11 +111,10 @@ static bool row_for(struct hotplug *hp, const struct links *ls,
 		struct emu e;
 
 		/* the answer qemu-ifup gives, for any tap: fd= ones too */
-		snprintf(hp->dev, sizeof(hp->dev), "%s", l->name);
-		emu_resolve(hp, &e);
+		emu_resolve(c, l->name, &e);
 		/* the records, where /proc did not name a domain */
 		if (e.domid < 0)
-			emu_from_records(hp, &e);
+			emu_from_records(c, l->name, &e);
 		r->pid = e.pid;
 		r->uid = e.pid ? e.uid : -1;
 		r->domid = e.domid;
@@ -129,23 +128,23 @@ static bool row_for(struct hotplug *hp, const struct links *ls,
 
 static int by_name(const void *a, const void *b)
 {
-	return strcmp(((const struct inv_row *)a)->name,
-		      ((const struct inv_row *)b)->name);
+	return strcmp(((const struct inventory_row *)a)->name,
+		      ((const struct inventory_row *)b)->name);
 }
 
-int inv_collect(struct hotplug *hp, struct inv_row **rows, size_t *n)
+int inventory_collect(struct ctx *c, struct inventory_row **rows, size_t *n)
 {
 	struct links ls = { 0 };
 	int rc;
 
 	/* the whole dump first: no other request may interleave with it */
-	rc = nl_link_foreach(hp->nl, link_cb, &ls);
+	rc = nl_link_foreach(c->nl, link_cb, &ls);
 	*rows = rc ? NULL : calloc(ls.n ? ls.n : 1, sizeof(**rows));
 	*n = 0;
 	if (!rc && !*rows)
 		rc = -ENOMEM;
 	for (size_t i = 0; !rc && i < ls.n; i++)
-		if (row_for(hp, &ls, &ls.v[i], &(*rows)[*n]))
+		if (row_for(c, &ls, &ls.v[i], &(*rows)[*n]))
 			(*n)++;
 	free(ls.v);
 	if (rc) {

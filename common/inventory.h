@@ -6,24 +6,25 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "hotplug.h"
+#include "ctx.h"
+#include "names.h"
 
-struct inv_row {
-	char name[16];
+struct inventory_row {
+	char name[NAMES_IFNAMSIZ];
 	const char *kind;	/* "netback vif", "emulated tap", "other tap" */
 	long domid;		/* -1 unknown */
 	char domain[128];
 	long devid;		/* -1 unknown */
-	char mac[18];		/* the guest side's */
-	char bridge[16];
+	char mac[NAMES_MAC_STRLEN];	/* the guest side's */
+	char bridge[NAMES_IFNAMSIZ];
 	bool up;
 	char status[16];	/* a vif's hotplug-status, "" if none */
 	pid_t pid;		/* the process holding a tap, 0 if none */
 	long uid;		/* its uid, -1 if unknown (emu_resolve) */
 };
 
-/* All rows, sorted by name; free(*rows). hp carries xs (may be NULL)
+/* All rows, sorted by name; free(*rows). c carries xs (may be NULL)
  * and nl. */
-int inv_collect(struct hotplug *hp, struct inv_row **rows, size_t *n);
+int inventory_collect(struct ctx *c, struct inventory_row **rows, size_t *n);
 
 #endif

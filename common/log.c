@@ -20,14 +20,26 @@ static bool log_syslog;
 
 void log_open(const char *prog, const struct conf *c)
 {
+	int fd;
+
 	log_prog = prog;
-	log_level = c->log_level;
-	log_syslog = c->syslog;
-	if (log_syslog)
+	__atomic_store_n(&log_level, c->log_level, __ATOMIC_RELAXED);
+	__atomic_store_n(&log_syslog, c->syslog, __ATOMIC_RELAXED);
+	if (c->syslog)
 		openlog(prog, LOG_PID, LOG_DAEMON);
-	if (log_fd >= 0)
-		close(log_fd);
-	log_fd = log_open_file(c->log_file);
+	fd = log_open_file(c->log_file);
+	if (log_fd < 0) {
+		__atomic_store_n(&log_fd, fd, __ATOMIC_RELEASE);
+		return;
+	}
+	/* vifplugd reopens on SIGHUP while its workers write: the new file
+	 * takes the old descriptor's number in one step (dup2), so a
+	 * writer never holds a closed, or reused, descriptor. A file that
+	 * cannot be opened leaves the old one in use. */
+	if (fd >= 0) {
+		dup2(fd, log_fd);
+		close(fd);
+	}
 }
 
 int log_open_file(const char *path)
@@ -78,13 +90,13 @@ void log_vmsg(int level, const char *fmt, va_list ap)
 	char raw[1024], msg[1200], line[1300];
 	struct timespec ts;
 	struct tm tm;
-	int n;
+	int n, fd;
 
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	/* One line, whatever an outside string in it held (a newline, an
 	 * escape sequence meant for the terminal reading the log). */
 	esc_text(raw, msg, sizeof(msg));
-	if (log_syslog)
+	if (__atomic_load_n(&log_syslog, __ATOMIC_RELAXED))
 		syslog(level, "%s", msg);
 	if (level <= LOG_WARNING) {
 		/* stderr may be a closed pipe under udev: nothing to do then */
@@ -92,7 +104,8 @@ void log_vmsg(int level, const char *fmt, va_list ap)
 		if (write(STDERR_FILENO, line, (size_t)n) < 0)
 			n = 0;
 	}
-	if (log_fd < 0 || level > log_level)
+	fd = __atomic_load_n(&log_fd, __ATOMIC_ACQUIRE);
+	if (fd < 0 || level > __atomic_load_n(&log_level, __ATOMIC_RELAXED))
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
@@ -105,7 +118,7 @@ void log_vmsg(int level, const char *fmt, va_list ap)
 	if (n > (int)sizeof(line) - 1)
 		n = (int)sizeof(line) - 1;
 	/* O_APPEND makes a single write one line even with many writers. */
-	if (write(log_fd, line, (size_t)n) < 0)
+	if (write(fd, line, (size_t)n) < 0)
 		return;
 }
 

@@ -747,7 +747,7 @@ int nl_link_set_proxy_arp(struct nl *nl, int index, bool on)
 }
 
 struct bridges {
-	char names[64][NL_IFNAMSIZ];
+	char names[64][NAMES_IFNAMSIZ];
 	unsigned n;
 };
 
@@ -757,7 +757,7 @@ static int bridge_cb(const struct nl_link *l, void *arg)
 
 	if (strcmp(l->kind, "bridge") || b->n >= 64)
 		return 0;
-	memcpy(b->names[b->n++], l->name, NL_IFNAMSIZ);
+	memcpy(b->names[b->n++], l->name, NAMES_IFNAMSIZ);
 	return 0;
 }
 
@@ -767,7 +767,7 @@ static int name_cmp(const void *a, const void *b)
 }
 
 int nl_bridge_names(struct nl *nl, char *buf, unsigned len,
-		    char first[NL_IFNAMSIZ])
+		    char first[NAMES_IFNAMSIZ])
 {
 	struct bridges *b = calloc(1, sizeof(*b));
 	unsigned off = 0;
@@ -780,10 +780,10 @@ int nl_bridge_names(struct nl *nl, char *buf, unsigned len,
 		free(b);
 		return rc;
 	}
-	qsort(b->names, b->n, NL_IFNAMSIZ, name_cmp);
+	qsort(b->names, b->n, NAMES_IFNAMSIZ, name_cmp);
 	first[0] = '\0';
 	if (b->n)
-		memcpy(first, b->names[0], NL_IFNAMSIZ);
+		memcpy(first, b->names[0], NAMES_IFNAMSIZ);
 	if (len)
 		buf[0] = '\0';
 	for (unsigned i = 0; i < b->n && off < len; i++) {

@@ -6,13 +6,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define NL_IFNAMSIZ 16
+#include "names.h"
+
 
 struct nl;
 
 struct nl_link {
 	int index;
-	char name[NL_IFNAMSIZ];
+	char name[NAMES_IFNAMSIZ];
 	unsigned flags;		/* IFF_* */
 	unsigned mtu;
 	uint8_t mac[6];
@@ -99,7 +100,7 @@ int nl_link_set_proxy_arp(struct nl *nl, int index, bool on);
 /* Names of all bridges, sorted, written comma-separated into buf;
  * *first gets the alphabetically first one ("" if none). */
 int nl_bridge_names(struct nl *nl, char *buf, unsigned len,
-		    char first[NL_IFNAMSIZ]);
+		    char first[NAMES_IFNAMSIZ]);
 
 /* Link notifications (RTMGRP_LINK) on a socket of their own, for
  * vifplugd's poll loop. */

@@ -4,8 +4,11 @@
  * device at a time, so one device's jobs run in order while different
  * devices never wait for each other. Each worker has its own netlink
  * socket and xenstore connection, lent to the same hotplug code the
- * helpers run (hp_init_shared). */
+ * helpers run (hotplug_init_shared). */
 #include "plugd.h"
+#include "devq.h"
+#include "linkset.h"
+#include "sdnotify.h"
 #include "ports.h"
 
 #include <errno.h>
@@ -50,30 +53,16 @@ enum job_kind {
 };
 
 struct job {
-	struct job *next;
+	struct devq_job q;	/* first: the queue's part, with the key */
 	enum job_kind kind;
-	char key[64];
 	char cmd[16];
 	char type_if[8];
-	char bridge[IFNAMSIZ];
+	char bridge[NAMES_IFNAMSIZ];
 	char **env;		/* NULL-terminated, each malloc'd */
 };
 
-struct devq {
-	struct devq *hnext, *rnext;
-	char key[64];
-	struct job *head, *tail;
-	bool busy, ready;
-};
-
-#define NBUCKETS 256
-
 struct plugd {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct devq *bucket[NBUCKETS];
-	struct devq *ready_head, *ready_tail;
-	bool stopping;
+	struct devq *queue;	/* the jobs, serial per device */
 
 	pthread_mutex_t conf_lock;
 	struct conf conf;
@@ -83,8 +72,6 @@ struct plugd {
 };
 
 static struct plugd pd = {
-	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.cond = PTHREAD_COND_INITIALIZER,
 	.conf_lock = PTHREAD_MUTEX_INITIALIZER,
 };
 
@@ -106,118 +93,48 @@ static struct job *job_new(enum job_kind kind, const char *key)
 		return NULL;
 	}
 	j->kind = kind;
-	snprintf(j->key, sizeof(j->key), "%s", key);
+	snprintf(j->q.key, sizeof(j->q.key), "%s", key);
 	return j;
 }
 
-static unsigned hash(const char *s)
+static void job_free_q(struct devq_job *q)
 {
-	unsigned h = 5381;
-
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h % NBUCKETS;
-}
-
-static void ready_push(struct devq *q)
-{
-	q->ready = true;
-	q->rnext = NULL;
-	if (pd.ready_tail)
-		pd.ready_tail->rnext = q;
-	else
-		pd.ready_head = q;
-	pd.ready_tail = q;
-	pthread_cond_signal(&pd.cond);
+	job_free((struct job *)q);
 }
 
 static void enqueue(struct job *j)
 {
-	struct devq **pp, *q;
-
 	if (!j)
 		return;
-	pthread_mutex_lock(&pd.lock);
-	pp = &pd.bucket[hash(j->key)];
-	for (q = *pp; q && strcmp(q->key, j->key); q = q->hnext)
-		;
-	if (!q) {
-		q = calloc(1, sizeof(*q));
-		if (!q) {
-			pthread_mutex_unlock(&pd.lock);
-			log_msg(LOG_ERR, "%s: out of memory: an event for %s "
-				"is lost", PROG, j->key);
-			job_free(j);
-			return;
-		}
-		memcpy(q->key, j->key, sizeof(q->key));
-		q->hnext = *pp;
-		*pp = q;
+	if (devq_push(pd.queue, &j->q)) {
+		log_msg(LOG_ERR, "%s: out of memory: an event for %s is lost",
+			PROG, j->q.key);
+		job_free(j);
 	}
-	if (q->tail)
-		q->tail->next = j;
-	else
-		q->head = j;
-	q->tail = j;
-	if (!q->busy && !q->ready)
-		ready_push(q);
-	pthread_mutex_unlock(&pd.lock);
-}
-
-/* Called with pd.lock held, by the worker that ran q's last job. */
-static void devq_release(struct devq *q)
-{
-	struct devq **pp;
-
-	q->busy = false;
-	if (q->head) {
-		ready_push(q);
-		return;
-	}
-	for (pp = &pd.bucket[hash(q->key)]; *pp != q; pp = &(*pp)->hnext)
-		;
-	*pp = q->hnext;
-	free(q);
 }
 
 /* ---- a worker and the jobs it runs ----------------------------------- */
 
+/* A worker's context: the daemon's configuration (copied before each
+ * job, so that SIGHUP's reload reaches it) and handles of its own, lent
+ * to every event it runs (ctx.shared). */
 struct worker {
 	pthread_t thread;
-	struct nl *nl;
-	struct xs_handle *xs;
-	const char *transport;
-	struct conf conf;
+	struct ctx ctx;
 };
 
 static void worker_conf(struct worker *w)
 {
 	pthread_mutex_lock(&pd.conf_lock);
-	w->conf = pd.conf;
+	w->ctx.conf = pd.conf;
 	pthread_mutex_unlock(&pd.conf_lock);
 }
 
 static struct xs_handle *worker_xs(struct worker *w)
 {
-	if (!w->xs && xs_connect(&w->xs, &w->transport))
-		w->xs = NULL;
-	return w->xs;
-}
-
-/* A context for work that is not a hotplug event (reattach): the same
- * bridge code, its errors logged as one sentence. */
-static void mini_hp(struct worker *w, struct hotplug *hp, const char *command,
-		    const char *dev)
-{
-	memset(hp, 0, sizeof(*hp));
-	hp->prog = PROG;
-	hp->command = command;
-	hp->shared = true;
-	hp->conf = w->conf;
-	hp->nl = w->nl;
-	hp->xs = w->xs;
-	snprintf(hp->dev, sizeof(hp->dev), "%s", dev);
-	snprintf(hp->kernel_dev, sizeof(hp->kernel_dev), "%s", dev);
+	if (!w->ctx.xs && xs_connect(&w->ctx.xs, &w->ctx.xs_transport))
+		w->ctx.xs = NULL;
+	return w->ctx.xs;
 }
 
 /* A script that is not one of ours runs as vif-setup would run it. */
@@ -229,25 +146,22 @@ static int spawn_script(struct hotplug *hp, const char *script)
 	pid_t pid;
 	int status, rc;
 
-	if (script[0] == '/')
-		snprintf(path, sizeof(path), "%s", script);
-	else
-		snprintf(path, sizeof(path), "%s/%s", hp->conf.script_dir,
-			 script);
+	if (conf_script_path(&hp->ctx->conf, script, path, sizeof(path)))
+		return hotplug_error(hp, "script %.64s...: the path is too long",
+				script);
 	snprintf(type, sizeof(type), "type_if=%s",
 		 hp->type == HP_TAP ? "tap" : "vif");
 	argv[2] = type;
 	rc = posix_spawn(&pid, path, NULL, NULL, argv, hp->envp);
 	if (rc)
-		return hp_error(hp, "cannot run %s: %s", path, strerror(rc));
+		return hotplug_error(hp, "cannot run %s: %s", path, strerror(rc));
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return hp_error(hp, "cannot wait for %s: %s", path,
+			return hotplug_error(hp, "cannot wait for %s: %s", path,
 					strerror(errno));
 	/* The script wrote its own hotplug-status or hotplug-error. */
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		log_msg(LOG_ERR, "%s %s %s: %s failed (status %d)", hp->prog,
-			hp->command, hp->dev, path,
+		ctx_log(hp->ctx, LOG_ERR, "%s failed (status %d)", path,
 			WIFEXITED(status) ? WEXITSTATUS(status)
 					  : 128 + WTERMSIG(status));
 	return HP_SKIP;
@@ -261,13 +175,13 @@ static int run_script(struct hotplug *hp)
 	const char *base;
 
 	if (!script || !*script)
-		return hp_dispatch(hp, bridge_actions);
+		return hotplug_dispatch(hp, bridge_actions);
 	base = strrchr(script, '/');
 	base = base ? base + 1 : script;
 	if (!strcmp(base, "vif-bridge") || !strcmp(base, "vif-setup"))
-		return hp_dispatch(hp, bridge_actions);
+		return hotplug_dispatch(hp, bridge_actions);
 	if (!strcmp(base, "vif-route"))
-		return hp_dispatch(hp, route_actions);
+		return hotplug_dispatch(hp, route_actions);
 	return spawn_script(hp, script);
 }
 
@@ -275,14 +189,15 @@ static void learn_from_link(struct worker *w, const char *dev)
 {
 	struct nl_link l, br;
 
-	if (nl_link_get(w->nl, dev, 0, &l) || !l.master ||
-	    nl_link_get(w->nl, NULL, l.master, &br) || strcmp(br.kind, "bridge"))
+	if (nl_link_get(w->ctx.nl, dev, 0, &l) || !l.master ||
+	    nl_link_get(w->ctx.nl, NULL, l.master, &br) ||
+	    strcmp(br.kind, "bridge"))
 		return;
 	ports_learn(pd.ports, l.name, br.name, l.mtu, false);
 }
 
-void plugd_handle(const struct hp_shared *sh, const char *cmd,
-		  const char *type_if, char **env, struct plugd_result *res)
+void plugd_handle(struct ctx *ctx, const char *cmd, const char *type_if,
+		  char **env, struct plugd_result *res)
 {
 	char type[16];
 	char *argv[] = { PROG, (char *)cmd, type, NULL };
@@ -290,70 +205,66 @@ void plugd_handle(const struct hp_shared *sh, const char *cmd,
 	int rc;
 
 	snprintf(type, sizeof(type), "type_if=%s", type_if);
-	rc = hp_init_shared(&hp, PROG, 3, argv, env, sh);
+	rc = hotplug_init_shared(&hp, ctx, 3, argv, env);
 	if (rc == HP_GO)
 		rc = run_script(&hp);
-	res->bridged = hp.nl && rc == HP_GO;
-	res->rc = hp_complete(&hp, rc);
+	res->bridged = ctx->nl && rc == HP_GO;
+	res->rc = hotplug_complete(&hp, rc);
 	res->cmd = hp.cmd;
 	memcpy(res->dev, hp.dev, sizeof(res->dev));
-	/* hp_init_shared connects when the caller could not: keep it. */
-	res->xs = hp.xs;
-	hp_free(&hp);
+	hotplug_free(&hp);
 }
 
 static void run_event(struct worker *w, struct job *j)
 {
-	struct hp_shared sh = { &w->conf, worker_xs(w), w->transport, w->nl };
 	struct plugd_result res;
 
-	plugd_handle(&sh, j->cmd, j->type_if, j->env, &res);
-	w->xs = res.xs;
+	worker_xs(w);
+	plugd_handle(&w->ctx, j->cmd, j->type_if, j->env, &res);
 	if (res.bridged && (res.cmd == HP_ONLINE || res.cmd == HP_ADD))
 		learn_from_link(w, res.dev);
 	else if (res.rc >= 0 && (res.cmd == HP_OFFLINE || res.cmd == HP_REMOVE))
 		ports_forget(pd.ports, res.dev);
-	if (res.rc < 0 && w->xs) {
+	if (res.rc < 0 && w->ctx.xs) {
 		/* A dead xenstore connection is the likely cause: the next
 		 * event starts with a fresh one. */
-		xs_disconnect(w->xs);
-		w->xs = NULL;
+		xs_disconnect(w->ctx.xs);
+		w->ctx.xs = NULL;
 	}
 }
 
-/* Puts dev back on bridge with mtu (0: as online would choose); a new
- * link (mac not NULL) is first prepared as online does, with that MAC. */
+/* Puts dev back on bridge with mtu (0: the bridge's); a new link (mac
+ * not NULL) is first prepared as online does, with that MAC. */
 static void reattach(struct worker *w, const char *dev, const char *bridge,
 		     unsigned mtu, const uint8_t *mac)
 {
-	struct hotplug hp;
+	struct ctx *c = &w->ctx;
 	struct nl_link link, br;
-	char mtu_s[16];
 
-	mini_hp(w, &hp, "reattach", dev);
-	if (nl_link_get(w->nl, dev, 0, &link))
+	c->command = "reattach";
+	c->dev = dev;
+	c->error[0] = '\0';
+	if (nl_link_get(c->nl, dev, 0, &link))
 		return;		/* gone again: nothing to put back */
-	if (nl_link_get(w->nl, bridge, 0, &br) || strcmp(br.kind, "bridge"))
+	if (nl_link_get(c->nl, bridge, 0, &br) || strcmp(br.kind, "bridge"))
 		return;		/* not back yet: its own NEWLINK will come */
 	if (link.master == br.index) {
 		ports_learn(pd.ports, dev, bridge, link.mtu, false);
 		return;
 	}
-	if (mtu) {
-		snprintf(mtu_s, sizeof(mtu_s), "%u", mtu);
-		params_set(&hp.params, "mtu", mtu_s, PARAM_STORE);
-	}
-	if (bridge_want_mtu(&hp, &br, &mtu) ||
-	    (mac && bridge_port_prepare(&hp, &link, mac)) ||
-	    bridge_port_mtu(&hp, &link, &br, &mtu) ||
-	    bridge_port_attach(&hp, &link, &br)) {
-		log_msg(LOG_ERR, "%s reattach %s: %s", PROG, dev, hp.error);
-	} else {
-		log_msg(LOG_INFO, "%s reattach %s: back on bridge %s, mtu %u",
-			PROG, dev, bridge, mtu);
+	if (!hotplug_link_kind_ok(&link, false))
+		ctx_error(c, "%s is a %s link now, not a netback vif or a tap: "
+			  "left alone", dev, link.kind[0] ? link.kind : "physical");
+	else if (!(mac && bridge_port_prepare(c, &link, mac)) &&
+		 !bridge_port_mtu(c, &link, &br, mtu, "its earlier MTU", &mtu) &&
+		 !bridge_port_attach(c, &link, &br)) {
+		ctx_log(c, LOG_INFO, "back on bridge %s, mtu %u", bridge, mtu);
 		ports_learn(pd.ports, dev, bridge, mtu, false);
 	}
-	params_free(&hp.params);
+	if (c->error[0])
+		ctx_log(c, LOG_ERR, "%s", c->error);
+	c->command = NULL;
+	c->dev = NULL;
 }
 
 static struct job *reattach_job(const char *dev, const char *bridge)
@@ -382,21 +293,21 @@ static int record_by_dev(const struct emu_record *r, void *arg)
 
 static void run_link_new(struct worker *w, struct job *j)
 {
-	struct record_find f = { .dev = j->key };
+	struct record_find f = { .dev = j->q.key };
 	bool recorded = emu_records_foreach(worker_xs(w), record_by_dev, &f);
 	uint8_t mac[6];
 	struct port p;
 
 	/* A tap of the records gets the MAC qemu-ifup gave it, the others
 	 * the one vif-bridge gives. */
-	emu_tap_mac(&w->conf, recorded ? f.found.mac : NULL, mac);
-	if (ports_lookup(pd.ports, j->key, &p))
+	emu_tap_mac(&w->ctx.conf, recorded ? f.found.mac : NULL, mac);
+	if (ports_lookup(pd.ports, j->q.key, &p))
 		reattach(w, p.dev, p.bridge, p.mtu, mac);
 	else if (recorded && f.found.bridge[0])
-		reattach(w, j->key, f.found.bridge, 0, mac);
+		reattach(w, j->q.key, f.found.bridge, 0, mac);
 	else
 		log_msg(LOG_DEBUG, "%s link %s: appeared, not one vifplug "
-			"put on a bridge: left alone", PROG, j->key);
+			"put on a bridge: left alone", PROG, j->q.key);
 }
 
 /* A record's tap, back on its bridge if that is arg (NULL: any). */
@@ -430,11 +341,11 @@ static void run_reattach(struct worker *w, struct job *j)
 	unsigned mtu = 0;
 
 	/* Taken offline after this job was queued. */
-	if (ports_gone(pd.ports, j->key))
+	if (ports_gone(pd.ports, j->q.key))
 		return;
-	if (ports_lookup(pd.ports, j->key, &p) && !strcmp(p.bridge, j->bridge))
+	if (ports_lookup(pd.ports, j->q.key, &p) && !strcmp(p.bridge, j->bridge))
 		mtu = p.mtu;
-	reattach(w, j->key, j->bridge, mtu, NULL);
+	reattach(w, j->q.key, j->bridge, mtu, NULL);
 }
 
 /* ---- coldplug -------------------------------------------------------- */
@@ -485,7 +396,7 @@ static void run_check(struct worker *w, struct job *j)
 	for (size_t i = 0; j->env[i]; i++)
 		if (!strncmp(j->env[i], "XENBUS_PATH=", 12))
 			xp = j->env[i] + 12;
-	if (nl_link_get(w->nl, j->key, 0, &l))
+	if (nl_link_get(w->ctx.nl, j->q.key, 0, &l))
 		return;		/* no link: nothing to make consistent */
 	if (xp && !strcmp(j->type_if, "vif")) {
 		snprintf(path, sizeof(path), "%s/hotplug-status", xp);
@@ -493,15 +404,15 @@ static void run_check(struct worker *w, struct job *j)
 	}
 	if ((strcmp(j->type_if, "vif") || !strcmp(status, "connected")) &&
 	    l.master && (l.flags & IFF_UP) &&
-	    !nl_link_get(w->nl, NULL, l.master, &br) &&
+	    !nl_link_get(w->ctx.nl, NULL, l.master, &br) &&
 	    !strcmp(br.kind, "bridge")) {
 		ports_learn(pd.ports, l.name, br.name, l.mtu, false);
 		log_msg(LOG_DEBUG, "%s coldplug %s: consistent, left alone",
-			PROG, j->key);
+			PROG, j->q.key);
 		return;
 	}
 	log_msg(LOG_INFO, "%s coldplug %s: not attached%s: running %s",
-		PROG, j->key, strcmp(status, "connected") ? " or connected" : "",
+		PROG, j->q.key, strcmp(status, "connected") ? " or connected" : "",
 		j->cmd);
 	run_event(w, j);
 }
@@ -511,8 +422,8 @@ static void run_check(struct worker *w, struct job *j)
 static int coldplug_backend(unsigned d, unsigned n, void *arg)
 {
 	struct xs_handle *xs = arg;
-	char path[128], vifname[IFNAMSIZ] = "", script[256] = "";
-	char xp[64], vif[32], emu[40], sc[300], dev[IFNAMSIZ];
+	char path[128], vifname[NAMES_IFNAMSIZ] = "", script[256] = "";
+	char xp[64], vif[32], emu[40], sc[300], dev[NAMES_IFNAMSIZ];
 	const char *kv[] = { xp, vif, sc, "XENBUS_TYPE=vif",
 			     "XENBUS_BASE_PATH=backend", emu };
 
@@ -627,126 +538,25 @@ static void run_job(struct worker *w, struct job *j)
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	struct devq *q;
-	struct job *j;
+	struct devq_job *q;
 
-	pthread_mutex_lock(&pd.lock);
-	for (;;) {
-		while (!pd.ready_head && !pd.stopping)
-			pthread_cond_wait(&pd.cond, &pd.lock);
-		/* On SIGTERM what is queued is still handled, then stop. */
-		if (!pd.ready_head)
-			break;
-		q = pd.ready_head;
-		pd.ready_head = q->rnext;
-		if (!pd.ready_head)
-			pd.ready_tail = NULL;
-		q->ready = false;
-		q->busy = true;
-		j = q->head;
-		q->head = j->next;
-		if (!q->head)
-			q->tail = NULL;
-		pthread_mutex_unlock(&pd.lock);
-		run_job(w, j);
-		job_free(j);
-		pthread_mutex_lock(&pd.lock);
-		devq_release(q);
+	/* On SIGTERM what is queued is still handled, then NULL. */
+	while ((q = devq_take(pd.queue))) {
+		run_job(w, (struct job *)q);
+		devq_done(pd.queue, q);
+		job_free((struct job *)q);
 	}
-	pthread_mutex_unlock(&pd.lock);
 	return NULL;
 }
 
 /* ---- the main thread: uevents and link notifications ----------------- */
 
-/* The links the main thread has seen, to tell a new one (or a bridge
- * that came back) from a change of an old one. */
-struct seen {
-	struct seen *next;
-	int index;
-	char name[IFNAMSIZ];
-	bool bridge;
-};
+/* The links the main thread has seen. */
+static struct linkset seen;
 
-/* Hashed by ifindex: every notification looks its link up, and a host
- * may have tens of thousands of them. */
-static struct seen **seen_bucket;
-static size_t seen_nbuckets, nseen;
-
-static struct seen **seen_slot(int index)
+static struct linkset_entry *seen_add(const struct nl_link *l)
 {
-	struct seen **s = &seen_bucket[(unsigned)index & (seen_nbuckets - 1)];
-
-	while (*s && (*s)->index != index)
-		s = &(*s)->next;
-	return s;
-}
-
-static struct seen *seen_find(int index)
-{
-	return seen_nbuckets ? *seen_slot(index) : NULL;
-}
-
-static void seen_grow(void)
-{
-	size_t n = seen_nbuckets ? 2 * seen_nbuckets : 256;
-	struct seen **b = calloc(n, sizeof(*b));
-
-	if (!b)
-		return;
-	for (size_t i = 0; i < seen_nbuckets; i++)
-		while (seen_bucket[i]) {
-			struct seen *e = seen_bucket[i];
-
-			seen_bucket[i] = e->next;
-			e->next = b[(unsigned)e->index & (n - 1)];
-			b[(unsigned)e->index & (n - 1)] = e;
-		}
-	free(seen_bucket);
-	seen_bucket = b;
-	seen_nbuckets = n;
-}
-
-static struct seen *seen_add(const struct nl_link *l)
-{
-	struct seen *s;
-
-	if (nseen >= 2 * seen_nbuckets)
-		seen_grow();
-	if (!seen_nbuckets || !(s = calloc(1, sizeof(*s))))
-		return NULL;
-	s->index = l->index;
-	memcpy(s->name, l->name, IFNAMSIZ);
-	s->bridge = !strcmp(l->kind, "bridge");
-	s->next = seen_bucket[(unsigned)l->index & (seen_nbuckets - 1)];
-	seen_bucket[(unsigned)l->index & (seen_nbuckets - 1)] = s;
-	nseen++;
-	return s;
-}
-
-static void seen_del(int index)
-{
-	struct seen **slot = seen_slot(index), *s = *slot;
-
-	if (!s)
-		return;
-	*slot = s->next;
-	free(s);
-	nseen--;
-}
-
-static void seen_clear(void)
-{
-	for (size_t i = 0; i < seen_nbuckets; i++)
-		while (seen_bucket[i]) {
-			struct seen *e = seen_bucket[i];
-
-			seen_bucket[i] = e->next;
-			free(e);
-		}
-	free(seen_bucket);
-	seen_bucket = NULL;
-	seen_nbuckets = nseen = 0;
+	return linkset_add(&seen, l->index, l->name, !strcmp(l->kind, "bridge"));
 }
 
 static int seen_dump_cb(const struct nl_link *l, void *arg)
@@ -774,23 +584,23 @@ static bool ours(const char *name)
 
 static void on_link(bool gone, const struct nl_link *l, void *arg)
 {
-	struct seen *s = seen_find(l->index);
+	struct linkset_entry *s = linkset_find(&seen, l->index);
 	struct port p;
 	struct job *j;
 
 	(void)arg;
 	if (gone) {
 		if (s)
-			seen_del(l->index);
+			linkset_del(&seen, l->index);
 		/* an offlined port's entry ends with its link */
 		ports_link_deleted(pd.ports, l->name);
 		return;
 	}
 	if (s) {
-		memcpy(s->name, l->name, IFNAMSIZ);
+		memcpy(s->name, l->name, NAMES_IFNAMSIZ);
 		/* Attached by hand or by a helper: remember it too. */
 		if (l->master && (l->flags & IFF_UP) && ours(l->name)) {
-			struct seen *m = seen_find(l->master);
+			struct linkset_entry *m = linkset_find(&seen, l->master);
 
 			if (m && m->bridge)
 				ports_learn(pd.ports, l->name, m->name, l->mtu, true);
@@ -883,8 +693,12 @@ static void on_uevents(int fd, bool kernel)
 				PROG);
 			continue;
 		}
-		if (!uevent_action(&ev, &pe))
+		if (!uevent_action(&ev, &pe)) {
+			log_msg(LOG_DEBUG, "%s: uevent %s %s: not a vif's nor a "
+				"vif*-emu tap's, ignored", PROG, ev.action,
+				ev.devpath);
 			continue;
+		}
 		log_msg(LOG_DEBUG, "%s: %s %s %s", PROG, pe.cmd, pe.type_if,
 			pe.dev);
 		queue_event(JOB_EVENT, pe.dev, pe.cmd, pe.type_if, ev.props,
@@ -892,29 +706,6 @@ static void on_uevents(int fd, bool kernel)
 	}
 }
 
-/* systemd's Type=notify, without linking libsystemd. */
-static void notify(const char *msg)
-{
-	const char *path = getenv("NOTIFY_SOCKET");
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	socklen_t len;
-	int fd;
-
-	if (!path || (path[0] != '/' && path[0] != '@') ||
-	    strlen(path) >= sizeof(sa.sun_path))
-		return;
-	memcpy(sa.sun_path, path, strlen(path));
-	if (sa.sun_path[0] == '@')
-		sa.sun_path[0] = '\0';
-	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	if (sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&sa, len) < 0)
-		log_msg(LOG_DEBUG, "%s: cannot notify systemd: %s", PROG,
-			strerror(errno));
-	close(fd);
-}
 
 static int load_conf(struct conf *c, const char *path)
 {
@@ -950,37 +741,61 @@ static void reload(void)
 	log_msg(LOG_INFO, "%s: reloaded %s", PROG, pd.conf_path);
 }
 
-int plugd_run(const struct plugd_opts *o)
-{
-	unsigned nw = o->workers ? o->workers : PLUGD_WORKERS;
-	struct worker *w = calloc(nw, sizeof(*w));
-	struct nl_monitor *mon = NULL;
-	struct nl *nl = NULL;
-	struct pollfd pfd[3];
-	sigset_t mask;
-	int ufd = -1, sfd = -1, rc, status = 1;
-	unsigned started = 0;
+/* What runs while the daemon runs: the main thread's sockets and the
+ * workers. */
+struct daemon {
+	const struct plugd_opts *o;
+	struct worker *w;
+	unsigned nw, started;
+	struct nl_monitor *mon;
+	struct nl *nl;		/* the main thread's own, for dumps */
+	int ufd, sfd;
+};
 
-	pd.conf_path = o->conf_path;
-	pd.ports = ports_new();
-	if (!w || !pd.ports) {
-		log_msg(LOG_ERR, "%s: cannot start: out of memory", PROG);
-		free(w);
-		ports_free(pd.ports);
-		return 1;
+static int start_workers(struct daemon *d)
+{
+	for (; d->started < d->nw; d->started++) {
+		struct worker *w = &d->w[d->started];
+
+		ctx_init(&w->ctx, PROG, NULL);
+		w->ctx.shared = true;	/* closed by stop(), not per event */
+		if (nl_open(&w->ctx.nl))
+			break;
+		if (pthread_create(&w->thread, NULL, worker_main, w)) {
+			nl_close(w->ctx.nl);
+			break;
+		}
 	}
-	if (load_conf(&pd.conf, o->conf_path)) {
+	if (!d->started)
+		log_msg(LOG_ERR, "%s: cannot start: no worker thread", PROG);
+	return d->started ? 0 : -1;
+}
+
+/* Configuration, log, signals, sockets, the links as they are, the
+ * workers, coldplug: 0 when ready for the loop. */
+static int start(struct daemon *d)
+{
+	sigset_t mask;
+	int rc;
+
+	pd.conf_path = d->o->conf_path;
+	if (load_conf(&pd.conf, d->o->conf_path)) {
 		conf_defaults(&pd.conf);
 		log_open(PROG, &pd.conf);
 		log_msg(LOG_ERR, "%s: cannot start: %s is not valid", PROG,
-			o->conf_path);
-		free(w);
-		ports_free(pd.ports);
-		return 1;
+			d->o->conf_path);
+		return -1;
 	}
 	log_open(PROG, &pd.conf);
 	/* No watchdog in a daemon: each xenstore request is bounded. */
 	xs_set_timeout(pd.conf.timeout);
+	pd.ports = ports_new();
+	pd.queue = devq_new();
+	d->w = calloc(d->nw, sizeof(*d->w));
+	if (!d->w || !pd.ports || !pd.queue) {
+		log_msg(LOG_ERR, "%s: cannot start: out of memory", PROG);
+		return -1;
+	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -989,45 +804,44 @@ int plugd_run(const struct plugd_opts *o)
 	 * only the signalfd sees these. */
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	d->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	/* Listen before looking, so that nothing falls between the two. */
-	ufd = uevent_open(o->kernel_events);
-	if (sfd < 0 || ufd < 0) {
+	d->ufd = uevent_open(d->o->kernel_events);
+	if (d->sfd < 0 || d->ufd < 0) {
 		log_msg(LOG_ERR, "%s: cannot start: cannot open the %s: %s",
-			PROG, sfd < 0 ? "signalfd" : "uevent socket",
-			strerror(sfd < 0 ? errno : -ufd));
-		goto out;
+			PROG, d->sfd < 0 ? "signalfd" : "uevent socket",
+			strerror(d->sfd < 0 ? errno : -d->ufd));
+		return -1;
 	}
-	rc = nl_monitor_open(&mon);
-	rc = rc ? rc : nl_open(&nl);
-	rc = rc ? rc : nl_link_foreach(nl, seen_dump_cb, NULL);
+	rc = nl_monitor_open(&d->mon);
+	rc = rc ? rc : nl_open(&d->nl);
+	rc = rc ? rc : nl_link_foreach(d->nl, seen_dump_cb, NULL);
 	if (rc) {
 		log_msg(LOG_ERR, "%s: cannot start: rtnetlink: %s", PROG,
 			strerror(-rc));
-		goto out;
+		return -1;
 	}
-	for (; started < nw; started++) {
-		if (nl_open(&w[started].nl))
-			break;
-		if (pthread_create(&w[started].thread, NULL, worker_main,
-				   &w[started])) {
-			nl_close(w[started].nl);
-			break;
-		}
-	}
-	if (!started) {
-		log_msg(LOG_ERR, "%s: cannot start: no worker thread", PROG);
-		goto out;
-	}
-	if (o->coldplug)
+	if (start_workers(d))
+		return -1;
+	if (d->o->coldplug)
 		coldplug();
-	log_msg(LOG_INFO, "%s: ready: %u workers, %s uevents%s", PROG, started,
-		o->kernel_events ? "kernel" : "udev",
-		o->coldplug ? ", coldplug" : "");
-	notify("READY=1");
-	pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = ufd, .events = POLLIN };
-	pfd[2] = (struct pollfd){ .fd = nl_monitor_fd(mon), .events = POLLIN };
+	log_msg(LOG_INFO, "%s: ready: %u workers, %s uevents%s", PROG,
+		d->started, d->o->kernel_events ? "kernel" : "udev",
+		d->o->coldplug ? ", coldplug" : "");
+	sdnotify("READY=1");
+	return 0;
+}
+
+/* Events, link notifications and signals until SIGTERM or SIGINT (exit
+ * status 0) or a poll that fails (1). */
+static int loop(struct daemon *d)
+{
+	struct pollfd pfd[3] = {
+		{ .fd = d->sfd, .events = POLLIN },
+		{ .fd = d->ufd, .events = POLLIN },
+		{ .fd = nl_monitor_fd(d->mon), .events = POLLIN },
+	};
+
 	for (;;) {
 		struct signalfd_siginfo si;
 
@@ -1035,53 +849,66 @@ int plugd_run(const struct plugd_opts *o)
 			if (errno == EINTR)
 				continue;
 			log_msg(LOG_ERR, "%s: poll: %s", PROG, strerror(errno));
-			break;
+			return 1;
 		}
 		if (pfd[1].revents)
-			on_uevents(ufd, o->kernel_events);
+			on_uevents(d->ufd, d->o->kernel_events);
 		if (pfd[2].revents &&
-		    nl_monitor_read(mon, on_link, NULL) == -ENOBUFS) {
+		    nl_monitor_read(d->mon, on_link, NULL) == -ENOBUFS) {
 			/* Notifications were lost: what is new now shows up
 			 * as new in a fresh dump. */
-			nl_link_foreach(nl, resync_cb, NULL);
+			nl_link_foreach(d->nl, resync_cb, NULL);
 		}
-		if (!pfd[0].revents)
-			continue;
-		if (read(sfd, &si, sizeof(si)) != sizeof(si))
+		if (!pfd[0].revents ||
+		    read(d->sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		if (si.ssi_signo == SIGHUP) {
 			reload();
-			notify("READY=1");
+			sdnotify("READY=1");
 			continue;
 		}
 		log_msg(LOG_INFO, "%s: signal %u: stopping after the queued "
 			"events", PROG, si.ssi_signo);
-		notify("STOPPING=1");
-		status = 0;
-		break;
+		sdnotify("STOPPING=1");
+		return 0;
 	}
-out:
-	pthread_mutex_lock(&pd.lock);
-	pd.stopping = true;
-	pthread_cond_broadcast(&pd.cond);
-	pthread_mutex_unlock(&pd.lock);
-	for (unsigned i = 0; i < started; i++) {
-		pthread_join(w[i].thread, NULL);
-		nl_close(w[i].nl);
-		xs_disconnect(w[i].xs);
+}
+
+/* The queue drained by the workers, then everything closed. */
+static void stop(struct daemon *d, int status)
+{
+	if (pd.queue)
+		devq_stop(pd.queue);
+	for (unsigned i = 0; i < d->started; i++) {
+		pthread_join(d->w[i].thread, NULL);
+		nl_close(d->w[i].ctx.nl);
+		xs_disconnect(d->w[i].ctx.xs);
 	}
 	if (status == 0)
 		log_msg(LOG_INFO, "%s: stopped", PROG);
-	free(w);
-	seen_clear();
+	free(d->w);
+	linkset_clear(&seen);
 	ports_free(pd.ports);
 	pd.ports = NULL;
-	nl_close(nl);
-	nl_monitor_close(mon);
-	if (ufd >= 0)
-		close(ufd);
-	if (sfd >= 0)
-		close(sfd);
+	devq_free(pd.queue, job_free_q);
+	pd.queue = NULL;
+	nl_close(d->nl);
+	nl_monitor_close(d->mon);
+	if (d->ufd >= 0)
+		close(d->ufd);
+	if (d->sfd >= 0)
+		close(d->sfd);
 	log_close();
+}
+
+int plugd_run(const struct plugd_opts *o)
+{
+	struct daemon d = { .o = o, .ufd = -1, .sfd = -1 };
+	int status = 1;
+
+	d.nw = o->workers ? o->workers : PLUGD_WORKERS;
+	if (start(&d) == 0)
+		status = loop(&d);
+	stop(&d, status);
 	return status;
 }

@@ -23,16 +23,16 @@ struct plugd_opts {
 int plugd_run(const struct plugd_opts *o);
 
 /* One hotplug event handled in process, as a vifplugd worker handles it
- * (and as make bench times it): the script's code run with sh's
- * connections, then hotplug-status or the error written. */
+ * (and as make bench times it): the script's code run with ctx's
+ * configuration and connections (ctx->shared; ctx->xs is connected here
+ * when it is NULL, and kept), then hotplug-status or the error written. */
 struct plugd_result {
 	int rc;			/* HP_GO, HP_SKIP, or -1: failed, reported */
-	enum hp_cmd cmd;
+	enum hotplug_cmd cmd;
 	bool bridged;		/* vif-bridge's code ran and succeeded */
 	char dev[NAMES_IFNAMSIZ];
-	struct xs_handle *xs;	/* sh->xs, or the connection made instead */
 };
-void plugd_handle(const struct hp_shared *sh, const char *cmd,
-		  const char *type_if, char **env, struct plugd_result *res);
+void plugd_handle(struct ctx *ctx, const char *cmd, const char *type_if,
+		  char **env, struct plugd_result *res);
 
 #endif

@@ -141,7 +141,8 @@ static void copy(char *dst, size_t cap, const char *src)
  * (-netdev, -net tap) and guest devices (-device, -net nic). */
 struct half {
 	char key[64];		/* netdev id, or "vlanN" */
-	char ifname[16], mac[18], model[32], bridge[16];
+	char ifname[NAMES_IFNAMSIZ], mac[NAMES_MAC_STRLEN], model[32];
+	char bridge[NAMES_IFNAMSIZ];
 	int fd;
 	int tap;		/* a backend of type tap */
 	unsigned order;

@@ -5,14 +5,16 @@
 
 #include <stddef.h>
 
+#include "names.h"
+
 #define QEMU_MAX_NICS 32
 
 struct qemu_nic {
-	char ifname[16];	/* the tap's ifname=, "" when passed as fd= */
+	char ifname[NAMES_IFNAMSIZ];	/* the tap's ifname=, "" when passed as fd= */
 	int fd;			/* fd=, or -1 */
-	char mac[18];		/* the guest side's mac= / macaddr=, "" if none */
+	char mac[NAMES_MAC_STRLEN];	/* the guest side's mac= / macaddr=, "" if none */
 	char model[32];		/* the device driver or model= */
-	char bridge[16];	/* br= / bridge= (qemu-dm), "" if none */
+	char bridge[NAMES_IFNAMSIZ];	/* br= / bridge= (qemu-dm), "" if none */
 	char netdev[64];	/* -netdev id=, or "vlanN" for -net */
 	unsigned index;		/* position among the guest's NICs */
 };

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <net/if.h>
 
+#include "hooks.h"
 #include "log.h"
 
 #define ROUTE_MAX_IPS 64
@@ -37,7 +38,7 @@ static int parse_ips(struct hotplug *hp, struct guest_ips *g)
 		    (memcpy(word, list, n), word[n] = '\0',
 		     names_parse_ipv4_prefix(word, &g->addr[g->n],
 					     &g->len[g->n])))
-			return hp_error(hp, "ip '%.*s'%s is not an IPv4 address "
+			return hotplug_error(hp, "ip '%.*s'%s is not an IPv4 address "
 					"or network (of at most %d)",
 					(int)(n < 40 ? n : 40), list,
 					params_source(&hp->params, "ip") ==
@@ -51,29 +52,28 @@ static int parse_ips(struct hotplug *hp, struct guest_ips *g)
 	return 0;
 }
 
-/* Xen's dom0_ip: the primary IPv4 address of netdev (eth0 by default). */
-static int host_ip(struct hotplug *hp, uint32_t *addr, const char **netdev)
+/* Xen's dom0_ip: the primary IPv4 address of netdev. */
+static int host_ip(struct ctx *c, const char *netdev, uint32_t *addr)
 {
 	struct nl_link nd;
 	int rc;
 
-	*netdev = params_get_default(&hp->params, "netdev", "eth0");
-	if (!names_ifname_valid(*netdev))
-		return hp_error(hp, "netdev '%.32s' is not a valid interface "
-				"name", *netdev);
-	rc = nl_link_get(hp->nl, *netdev, 0, &nd);
+	if (!names_ifname_valid(netdev))
+		return ctx_error(c, "netdev '%.32s' is not a valid interface "
+				 "name", netdev);
+	rc = nl_link_get(c->nl, netdev, 0, &nd);
 	if (rc == -ENODEV)
-		return hp_error(hp, "netdev %s does not exist (name the "
-				"host's interface with netdev=IF)", *netdev);
+		return ctx_error(c, "netdev %s does not exist (name the "
+				 "host's interface with netdev=IF)", netdev);
 	if (rc == 0)
-		rc = nl_addr4_primary(hp->nl, nd.index, addr);
+		rc = nl_addr4_primary(c->nl, nd.index, addr);
 	if (rc == -EADDRNOTAVAIL)
-		return hp_error(hp, "netdev %s has no IPv4 address (bring it "
-				"up, or name another interface with "
-				"netdev=IF)", *netdev);
+		return ctx_error(c, "netdev %s has no IPv4 address (bring it "
+				 "up, or name another interface with "
+				 "netdev=IF)", netdev);
 	if (rc)
-		return hp_error(hp, "cannot read the address of netdev %s: %s",
-				*netdev, hp_nl_strerror(hp, rc));
+		return ctx_error(c, "cannot read the address of netdev %s: %s",
+				 netdev, ctx_nl_strerror(c, rc));
 	return 0;
 }
 
@@ -100,30 +100,30 @@ static const char *ntoa(uint32_t a, char buf[INET_ADDRSTRLEN])
 }
 
 /* 1 when the route was added, 0 when this link already had it. */
-static int add_route(struct hotplug *hp, const struct nl_link *link,
-		     uint32_t dst, unsigned len, uint32_t src)
+static int add_route(struct ctx *c, const struct nl_link *link,
+		     uint32_t dst, unsigned len, uint32_t src, unsigned metric)
 {
 	char a[INET_ADDRSTRLEN];
 	struct nl_link other;
 	int oif = 0;
-	int rc = nl_route4_add(hp->nl, dst, len, link->index, src, metric(hp));
+	int rc = nl_route4_add(c->nl, dst, len, link->index, src, metric);
 
 	if (rc == 0)
 		return 1;
 	if (rc == -EEXIST) {
 		/* A repeated event finds its own route: fine. Another
 		 * link's route to the same guest address is a conflict. */
-		rc = nl_route4_oif(hp->nl, dst, len, metric(hp), &oif);
+		rc = nl_route4_oif(c->nl, dst, len, metric, &oif);
 		if (!rc && oif == link->index)
 			return 0;
-		if (!rc && oif && !nl_link_get(hp->nl, NULL, oif, &other))
-			return hp_error(hp, "a route to %s/%u metric %u already "
-					"goes via %s", ntoa(dst, a), len,
-					metric(hp), other.name);
+		if (!rc && oif && !nl_link_get(c->nl, NULL, oif, &other))
+				return ctx_error(c, "a route to %s/%u metric %u "
+					 "already goes via %s", ntoa(dst, a),
+					 len, metric, other.name);
 		rc = -EEXIST;
 	}
-	return hp_error(hp, "cannot add the route to %s/%u: %s", ntoa(dst, a),
-			len, hp_nl_strerror(hp, rc));
+	return ctx_error(c, "cannot add the route to %s/%u: %s", ntoa(dst, a),
+			len, ctx_nl_strerror(c, rc));
 }
 
 /* What a failed online changed, to take back: a half-routed guest is
@@ -131,45 +131,47 @@ static int add_route(struct hotplug *hp, const struct nl_link *link,
 struct route_undo {
 	bool fresh;		/* down, without the address, before */
 	uint32_t addr;
+	unsigned metric;
 	bool added[ROUTE_MAX_IPS];
 };
 
-static void undo(struct hotplug *hp, const struct nl_link *link,
+static void undo(struct ctx *c, const struct nl_link *link,
 		 const struct guest_ips *g, const struct route_undo *u)
 {
 	for (unsigned i = 0; i < g->n; i++)
 		if (u->added[i])
-			nl_route4_del(hp->nl, g->addr[i], g->len[i], link->index,
-				      metric(hp));
+			nl_route4_del(c->nl, g->addr[i], g->len[i], link->index,
+				      u->metric);
 	if (!u->fresh)
 		return;
-	nl_link_set_proxy_arp(hp->nl, link->index, false);
-	nl_link_set_up(hp->nl, link->index, false);
-	nl_addr4_del(hp->nl, link->index, u->addr, 32);
+	nl_link_set_proxy_arp(c->nl, link->index, false);
+	nl_link_set_up(c->nl, link->index, false);
+	nl_addr4_del(c->nl, link->index, u->addr, 32);
 }
 
-static int configure(struct hotplug *hp, const struct nl_link *link,
+static int configure(struct ctx *c, const struct nl_link *link,
 		     const struct guest_ips *g, struct route_undo *u)
 {
 	char a[INET_ADDRSTRLEN];
 	int rc;
 
 	/* ifconfig DEV MAIN_IP netmask 255.255.255.255 up */
-	rc = nl_addr4_add(hp->nl, link->index, u->addr, 32,
+	rc = nl_addr4_add(c->nl, link->index, u->addr, 32,
 			  classful_broadcast(u->addr));
 	if (rc)
-		return hp_error(hp, "cannot give it address %s/32: %s",
-				ntoa(u->addr, a), hp_nl_strerror(hp, rc));
-	rc = nl_link_set_up(hp->nl, link->index, true);
+		return ctx_error(c, "cannot give it address %s/32: %s",
+				ntoa(u->addr, a), ctx_nl_strerror(c, rc));
+	rc = nl_link_set_up(c->nl, link->index, true);
 	if (rc)
-		return hp_error(hp, "cannot set the link up: %s",
-				hp_nl_strerror(hp, rc));
-	rc = nl_link_set_proxy_arp(hp->nl, link->index, true);
+		return ctx_error(c, "cannot set the link up: %s",
+				ctx_nl_strerror(c, rc));
+	rc = nl_link_set_proxy_arp(c->nl, link->index, true);
 	if (rc)
-		return hp_error(hp, "cannot turn proxy_arp on: %s",
-				hp_nl_strerror(hp, rc));
+		return ctx_error(c, "cannot turn proxy_arp on: %s",
+				ctx_nl_strerror(c, rc));
 	for (unsigned i = 0; i < g->n; i++) {
-		rc = add_route(hp, link, g->addr[i], g->len[i], u->addr);
+		rc = add_route(c, link, g->addr[i], g->len[i], u->addr,
+			       u->metric);
 		if (rc < 0)
 			return -1;
 		u->added[i] = rc == 1;
@@ -179,35 +181,35 @@ static int configure(struct hotplug *hp, const struct nl_link *link,
 
 int route_online(struct hotplug *hp)
 {
+	struct ctx *c = hp->ctx;
 	struct nl_link link;
 	struct guest_ips g;
-	struct route_undo u = { 0 };
-	const char *netdev;
+	struct route_undo u = { .metric = metric(hp) };
+	const char *netdev = params_get_default(&hp->params, "netdev", "eth0");
 	char a[INET_ADDRSTRLEN], v_ip[48], v_metric[16];
 	const char *vars[] = { v_ip, v_metric, NULL };
 	bool had = false;
-	int rc = hp_link(hp, &link);
+	int rc = hotplug_link(hp, &link);
 
 	if (rc == -ENODEV)
-		return hp_error(hp, "link %s does not exist", hp->dev);
-	if (rc || parse_ips(hp, &g) || host_ip(hp, &u.addr, &netdev) ||
-	    hp_check_addrs(hp, &link, u.addr))
+		return hotplug_error(hp, "link %s does not exist", hp->dev);
+	if (rc || parse_ips(hp, &g) || host_ip(c, netdev, &u.addr) ||
+	    hotplug_check_addrs(hp, &link, u.addr))
 		return -1;
-	rc = nl_addr4_has(hp->nl, link.index, u.addr, &had);
+	rc = nl_addr4_has(c->nl, link.index, u.addr, &had);
 	if (rc)
-		return hp_error(hp, "cannot list its addresses: %s",
-				hp_nl_strerror(hp, rc));
+		return hotplug_error(hp, "cannot list its addresses: %s",
+				ctx_nl_strerror(c, rc));
 	u.fresh = !had && !(link.flags & IFF_UP);
-	if (configure(hp, &link, &g, &u)) {
-		undo(hp, &link, &g, &u);
+	if (configure(c, &link, &g, &u)) {
+		undo(c, &link, &g, &u);
 		return -1;
 	}
-	log_msg(LOG_INFO, "%s %s %s: routed from %s (%s), %u route%s, metric "
-		"%u", hp->prog, hp->command, hp->dev, ntoa(u.addr, a), netdev,
-		g.n, g.n == 1 ? "" : "s", metric(hp));
+	ctx_log(c, LOG_INFO, "routed from %s (%s), %u route%s, metric %u",
+		ntoa(u.addr, a), netdev, g.n, g.n == 1 ? "" : "s", u.metric);
 	snprintf(v_ip, sizeof(v_ip), "main_ip=%s", ntoa(u.addr, a));
-	snprintf(v_metric, sizeof(v_metric), "metric=%u", metric(hp));
-	return hp_run_hooks(hp, "vif", "post", vars);
+	snprintf(v_metric, sizeof(v_metric), "metric=%u", u.metric);
+	return hooks_run(hp, "vif", "post", vars);
 }
 
 int route_offline(struct hotplug *hp)
@@ -216,32 +218,31 @@ int route_offline(struct hotplug *hp)
 	struct guest_ips g;
 	char a[INET_ADDRSTRLEN], v_metric[16];
 	const char *vars[] = { v_metric, NULL };
-	int rc = hp_link(hp, &link);
+	int rc = hotplug_link(hp, &link);
 
 	snprintf(v_metric, sizeof(v_metric), "metric=%u", metric(hp));
 	if (rc == -ENODEV) {
 		/* its routes went with it */
-		log_msg(LOG_INFO, "%s %s %s: the link is already gone",
-			hp->prog, hp->command, hp->dev);
-		return hp_run_hooks(hp, "vif", "post", vars);
+		ctx_log(hp->ctx, LOG_INFO, "the link is already gone");
+		return hooks_run(hp, "vif", "post", vars);
 	}
 	if (rc || parse_ips(hp, &g))
 		return -1;
 	/* As Xen: the routes go, errors are only logged, and the link is
 	 * left to netback, which is about to remove it. */
 	for (unsigned i = 0; i < g.n; i++) {
-		rc = nl_route4_del(hp->nl, g.addr[i], g.len[i], link.index,
+		rc = nl_route4_del(hp->ctx->nl, g.addr[i], g.len[i], link.index,
 				   metric(hp));
 		if (rc && rc != -ESRCH && rc != -ENOENT)
-			log_msg(LOG_WARNING, "%s %s %s: cannot remove the route "
-				"to %s/%u: %s", hp->prog, hp->command, hp->dev,
+			ctx_log(hp->ctx, LOG_WARNING, "cannot remove the route "
+				"to %s/%u: %s",
 				ntoa(g.addr[i], a), g.len[i],
-				hp_nl_strerror(hp, rc));
+				ctx_nl_strerror(hp->ctx, rc));
 	}
-	return hp_run_hooks(hp, "vif", "post", vars);
+	return hooks_run(hp, "vif", "post", vars);
 }
 
-const struct hp_action route_actions[] = {
+const struct hotplug_action route_actions[] = {
 	{ "online", route_online },
 	{ "add", route_online },
 	{ "offline", route_offline },

@@ -10,6 +10,6 @@ int route_online(struct hotplug *hp);
 int route_offline(struct hotplug *hp);
 
 /* The command table of vif-route (and of vifplugd for that script). */
-extern const struct hp_action route_actions[];
+extern const struct hotplug_action route_actions[];
 
 #endif

@@ -5,10 +5,11 @@
 
 int main(int argc, char **argv, char **envp)
 {
+	struct ctx ctx;
 	struct hotplug hp;
-	int rc = hp_init(&hp, "qemu-ifup", argc, argv, envp, HP_QEMU);
+	int rc = hotplug_init(&hp, &ctx, "qemu-ifup", argc, argv, envp, HP_QEMU);
 
 	if (rc == HP_GO)
 		rc = emu_up(&hp);
-	hp_finish(&hp, rc);
+	return hotplug_finish(&hp, rc);
 }

@@ -4,10 +4,11 @@
 
 int main(int argc, char **argv, char **envp)
 {
+	struct ctx ctx;
 	struct hotplug hp;
-	int rc = hp_init(&hp, "vif-bridge", argc, argv, envp, 0);
+	int rc = hotplug_init(&hp, &ctx, "vif-bridge", argc, argv, envp, 0);
 
 	if (rc == HP_GO)
-		rc = hp_dispatch(&hp, bridge_actions);
-	hp_finish(&hp, rc);
+		rc = hotplug_dispatch(&hp, bridge_actions);
+	return hotplug_finish(&hp, rc);
 }

@@ -4,10 +4,11 @@
 
 int main(int argc, char **argv, char **envp)
 {
+	struct ctx ctx;
 	struct hotplug hp;
-	int rc = hp_init(&hp, "vif-route", argc, argv, envp, 0);
+	int rc = hotplug_init(&hp, &ctx, "vif-route", argc, argv, envp, 0);
 
 	if (rc == HP_GO)
-		rc = hp_dispatch(&hp, route_actions);
-	hp_finish(&hp, rc);
+		rc = hotplug_dispatch(&hp, route_actions);
+	return hotplug_finish(&hp, rc);
 }

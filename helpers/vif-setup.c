@@ -29,25 +29,30 @@ static void own_dir(const char *argv0, char *dir, size_t len)
 
 int main(int argc, char **argv, char **envp)
 {
+	struct ctx ctx;
 	struct hotplug hp;
 	const char *script;
 	char dir[PATH_MAX], target[PATH_MAX + 32];
 	const char *base;
-	int rc = hp_init(&hp, "vif-setup", argc, argv, envp, HP_EXEC_ONLY);
+	int rc = hotplug_init(&hp, &ctx, "vif-setup", argc, argv, envp,
+			 HP_EXEC_ONLY);
 
 	if (rc < 0)
-		hp_finish(&hp, rc);
-	own_dir(argv[0], dir, sizeof(dir));
+		return hotplug_finish(&hp, rc);
 	script = params_get_default(&hp.params, "script", NULL);
-	if (!script)
+	if (!script) {
+		/* no script: the vif-bridge installed beside us */
+		own_dir(argv[0], dir, sizeof(dir));
 		snprintf(target, sizeof(target), "%s/vif-bridge", dir);
-	else if (script[0] == '/')
-		snprintf(target, sizeof(target), "%s", script);
-	else
-		snprintf(target, sizeof(target), "%s/%s", dir, script);
+	} else if (conf_script_path(&ctx.conf, script, target,
+				    sizeof(target))) {
+		return hotplug_fail(&hp, "script %.64s...: the path is too long",
+			       script);
+	}
 	base = strrchr(target, '/') + 1;
 	if (!strcmp(base, "vif-setup"))
-		hp_fatal(&hp, "script %s would run vif-setup again", target);
+		return hotplug_fail(&hp, "script %s would run vif-setup again",
+			       target);
 	/* exec keeps our pid, so libxl's 40 s kill still reaches it; the
 	 * watchdog alarm is cleared so the script's own timing applies. */
 	alarm(0);
@@ -56,8 +61,9 @@ int main(int argc, char **argv, char **envp)
 	rc = errno;
 	/* A report needs the device and XENBUS_PATH: find them the way the
 	 * script itself would have. */
-	hp_free(&hp);
-	if (hp_init(&hp, "vif-setup", argc, argv, envp, 0) == HP_SKIP)
-		hp_finish(&hp, HP_SKIP);
-	hp_fatal(&hp, "cannot run %s: %s", target, strerror(rc));
+	hotplug_free(&hp);
+	ctx_close(&ctx);
+	if (hotplug_init(&hp, &ctx, "vif-setup", argc, argv, envp, 0) == HP_SKIP)
+		return hotplug_finish(&hp, HP_SKIP);
+	return hotplug_fail(&hp, "cannot run %s: %s", target, strerror(rc));
 }

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "doctor.h"
-#include "hotplug.h"
+#include "ctx.h"
+#include "names.h"
+#include "nl.h"
 #include "inventory.h"
 #include "esc.h"
 #include "log.h"
@@ -26,7 +28,7 @@ static void json_str(const char *s)
 	esc_json(stdout, s);
 }
 
-static void print_json(const struct inv_row *r, size_t n)
+static void print_json(const struct inventory_row *r, size_t n)
 {
 	putchar('[');
 	for (size_t i = 0; i < n; i++) {
@@ -68,7 +70,7 @@ static const char *or_dash(const char *s)
 	return s && *s ? s : "-";
 }
 
-static void print_table(const struct inv_row *r, size_t n)
+static void print_table(const struct inventory_row *r, size_t n)
 {
 	printf("%-15s %-12s %5s %-16s %5s %-17s %-15s %-14s %s\n", "NAME",
 	       "KIND", "DOMID", "DOMAIN", "DEVID", "MAC", "BRIDGE", "STATE",
@@ -101,7 +103,7 @@ static void print_table(const struct inv_row *r, size_t n)
 }
 
 /* The rows for a link name, else for a domain id or name. */
-static size_t select_rows(struct inv_row *r, size_t n, const char *what)
+static size_t select_rows(struct inventory_row *r, size_t n, const char *what)
 {
 	size_t k = 0;
 	unsigned d;
@@ -119,10 +121,10 @@ static size_t select_rows(struct inv_row *r, size_t n, const char *what)
 	return k;
 }
 
-static void print_findings(const struct doc_report *r, bool json)
+static void print_findings(const struct doctor_report *r, bool json)
 {
 	for (size_t i = 0; i < r->n; i++) {
-		const struct doc_finding *f = &r->v[i];
+		const struct doctor_finding *f = &r->v[i];
 
 		if (!json) {
 			char line[2048], safe[ESC_TEXT_SIZE(2048)];
@@ -154,9 +156,9 @@ static void print_findings(const struct doc_report *r, bool json)
 static int doctor(int argc, char **argv)
 {
 	const char *conf_path = getenv("VIFPLUG_CONF");
-	struct doc_env env = { .root = "/", .proc = "/proc" };
-	struct doc_report r;
-	struct hotplug hp;
+	struct doctor_env env = { .root = "/", .proc = "/proc" };
+	struct doctor_report r;
+	struct ctx c;
 	char why[256], xs_error[128] = "";
 	unsigned line;
 	bool json = false;
@@ -172,45 +174,45 @@ static int doctor(int argc, char **argv)
 			return EXIT_CANNOT;
 		}
 	}
-	memset(&hp, 0, sizeof(hp));
-	hp.prog = "vifctl";
-	hp.command = "doctor";
-	conf_defaults(&hp.conf);
+	ctx_init(&c, "vifctl", "doctor");
 	if (!conf_path)
 		conf_path = CONF_DEFAULT_PATH;
-	if (conf_load(&hp.conf, conf_path, &line, why, sizeof(why))) {
-		fprintf(stderr, "vifctl doctor -: %s%s%u: %s\n", conf_path,
-			line ? " line " : "", line, why);
+	if (conf_load(&c.conf, conf_path, &line, why, sizeof(why))) {
+		if (line)
+			ctx_log(&c, LOG_ERR, "%s line %u: %s", conf_path, line,
+				why);
+		else
+			ctx_log(&c, LOG_ERR, "cannot read %s: %s", conf_path,
+				why);
 		return EXIT_CANNOT;
 	}
-	rc = nl_open(&hp.nl);
+	rc = nl_open(&c.nl);
 	if (rc) {
-		fprintf(stderr, "vifctl doctor -: cannot open rtnetlink: %s\n",
-			strerror(-rc));
+		ctx_log(&c, LOG_ERR, "cannot open rtnetlink: %s", strerror(-rc));
 		return EXIT_CANNOT;
 	}
-	rc = xs_connect(&hp.xs, &hp.xs_transport);
+	rc = xs_connect(&c.xs, &c.xs_transport);
 	if (rc) {
-		hp.xs = NULL;
+		c.xs = NULL;
 		snprintf(xs_error, sizeof(xs_error), "%s", strerror(-rc));
 	}
-	rc = doctor_run(&hp, &env, xs_error, &r);
+	rc = doctor_run(&c, &env, xs_error, &r);
 	if (rc) {
-		fprintf(stderr, "vifctl doctor -: %s\n", strerror(-rc));
-		hp_free(&hp);
+		ctx_log(&c, LOG_ERR, "%s", strerror(-rc));
+		ctx_close(&c);
 		return EXIT_CANNOT;
 	}
 	print_findings(&r, json);
 	rc = r.cannot ? EXIT_CANNOT : r.problems ? 1 : 0;
 	doctor_free(&r);
-	hp_free(&hp);
+	ctx_close(&c);
 	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	struct hotplug hp;
-	struct inv_row *rows;
+	struct ctx c;
+	struct inventory_row *rows;
 	const char *cmd = argc > 1 ? argv[1] : NULL, *what = NULL;
 	char safe_what[ESC_TEXT_SIZE(64)];
 	bool json = false;
@@ -238,25 +240,20 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_CANNOT;
 	}
-	memset(&hp, 0, sizeof(hp));
-	hp.prog = "vifctl";
-	hp.command = cmd;
-	rc = nl_open(&hp.nl);
+	ctx_init(&c, "vifctl", cmd);
+	c.dev = what ? esc_text(what, safe_what, sizeof(safe_what)) : NULL;
+	rc = nl_open(&c.nl);
 	if (rc) {
-		fprintf(stderr, "vifctl %s %s: cannot open rtnetlink: %s\n", cmd,
-			esc_text(what ? what : "-", safe_what, sizeof(safe_what)),
-			strerror(-rc));
+		ctx_log(&c, LOG_ERR, "cannot open rtnetlink: %s", strerror(-rc));
 		return EXIT_CANNOT;
 	}
 	/* without xenstore (a KVM host) the links and /proc still answer */
-	if (xs_connect(&hp.xs, &hp.xs_transport))
-		hp.xs = NULL;
-	rc = inv_collect(&hp, &rows, &n);
+	if (xs_connect(&c.xs, &c.xs_transport))
+		c.xs = NULL;
+	rc = inventory_collect(&c, &rows, &n);
 	if (rc) {
-		fprintf(stderr, "vifctl %s %s: cannot list links: %s\n", cmd,
-			esc_text(what ? what : "-", safe_what, sizeof(safe_what)),
-			strerror(-rc));
-		hp_free(&hp);
+		ctx_log(&c, LOG_ERR, "cannot list links: %s", strerror(-rc));
+		ctx_close(&c);
 		return EXIT_CANNOT;
 	}
 	if (what)
@@ -266,10 +263,9 @@ int main(int argc, char **argv)
 	else if (n || !what)
 		print_table(rows, n);
 	if (what && !n)
-		fprintf(stderr, "vifctl which %s: no vif or tap of that name, "
-			"and no domain of that id or name has one\n",
-			esc_text(what, safe_what, sizeof(safe_what)));
+		ctx_log(&c, LOG_ERR, "no vif or tap of that name, and no domain "
+			"of that id or name has one");
 	free(rows);
-	hp_free(&hp);
+	ctx_close(&c);
 	return what && !n ? EXIT_NOTFOUND : 0;
 }

@@ -57,3 +57,20 @@ setup() {
 	run cat "$T/hotplug.log"
 	assert_output --regexp "^[0-9T:.-]+Z vif-bridge\[[0-9]+\]: vif-bridge online vif7.0: bridge gone \(from xenstore\) does not exist \(bridges here: xenbr0\)$"
 }
+
+@test "a vifplug.conf that cannot be used: the fallback log and lock stay in the test's private /run and /var/log" {
+	mk_backend 7 0 bridge=xenbr0
+	# bad from its first line: nothing of it is used, the defaults are
+	echo "timeout = forever" >"$T/bad.conf"
+	local lock_before log_before
+	# the host's lock directory, changed if a lock was made (or removed)
+	lock_before=$(stat -c %y /run/vifplug 2>/dev/null || echo none)
+	log_before=$(stat -c %s /var/log/xen/xen-hotplug.log 2>/dev/null || echo none)
+	# the helper did fall back on the default paths: it logged there
+	run ip netns exec "$NS" env -i XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/bad.conf" \
+		XENBUS_PATH=backend/vif/7/0 vif=vif7.0 "$PRIVATE" bash -c \
+		'"$0" online type_if=vif; cat /var/log/xen/xen-hotplug.log' "$BUILD/vif-bridge"
+	assert_output --regexp "vif-bridge\[[0-9]+\]: vif-bridge online vif7.0: $T/bad.conf line 1: 'forever'"
+	assert_equal "$(stat -c %y /run/vifplug 2>/dev/null || echo none)" "$lock_before"
+	assert_equal "$(stat -c %s /var/log/xen/xen-hotplug.log 2>/dev/null || echo none)" "$log_before"
+}

@@ -156,13 +156,13 @@ sc_b_typemis_run() {
 sc_b_unknown_setup() { std bridge=xenbr0; }
 sc_b_unknown_run() { hp vif-bridge restart vif 7 0; }
 @test "parity: vif-bridge, an unknown command" {
-	parity b_unknown "every failure with a usable XENBUS_PATH writes hotplug-error (DESIGN.md, Errors); Xen's only logs it"
+	parity b_unknown "every failure with a usable XENBUS_PATH writes hotplug-error (README, the failure contract); Xen's only logs it"
 }
 
 sc_b_udevoff_setup() { std bridge=xenbr0; xs write /local/domain/0/libxl/disable_udev 1; }
 sc_b_udevoff_run() { HP_ENV=(UDEV_CALL=1); hp vif-bridge online vif 7 0; HP_ENV=(); }
 @test "parity: vif-bridge from udev while libxl/disable_udev is set" {
-	parity b_udevoff "with UDEV_CALL and libxl/disable_udev we leave the device to the toolstack (DESIGN.md, caller 3); Debian's 4.17 scripts dropped that check and act"
+	parity b_udevoff "with UDEV_CALL and libxl/disable_udev we leave the device to the toolstack (udev, README "Who calls what"); Debian's 4.17 scripts dropped that check and act"
 }
 
 sc_b_udevon_setup() { std bridge=xenbr0; }

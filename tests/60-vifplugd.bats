@@ -306,13 +306,13 @@ skipped_thrice() {
 }
 
 @test "vifplugd: bad options and a broken config are refused with a reason" {
-	run "$BUILD/vifplugd" --workers 0
+	run "$PRIVATE" "$BUILD/vifplugd" --workers 0
 	assert_equal "$status" 2
 	assert_output --partial "--workers 0: not a number from 1 to 64"
-	run "$BUILD/vifplugd" extra
+	run "$PRIVATE" "$BUILD/vifplugd" extra
 	assert_equal "$status" 2
 	echo "bogus" >"$T/bad.conf"
-	run env VIFPLUG_CONF="$T/bad.conf" timeout 10 "$BUILD/vifplugd"
+	run env VIFPLUG_CONF="$T/bad.conf" timeout 10 "$PRIVATE" "$BUILD/vifplugd"
 	assert_equal "$status" 1
 	assert_output --partial "vifplugd: cannot start"
 }

@@ -182,7 +182,7 @@ payload() {
 @test "hostile 2: VIFPLUG_CONF naming a FIFO with no writer: one sentence, at once" {
 	mkfifo "$T/conf.fifo"
 	run ip netns exec "$NS" timeout 40 env -i XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/conf.fifo" \
-		"${LIBXL[@]}" "$BUILD/vif-bridge" online type_if=vif </dev/null
+		"${LIBXL[@]}" "$PRIVATE" "$BUILD/vif-bridge" online type_if=vif </dev/null
 	assert_equal "$status" 1
 	assert_output "vif-bridge online vif7.0: cannot read $T/conf.fifo: not a regular file"
 	assert_equal "$(xs_val $BE/7/0/hotplug-status)" error

@@ -47,7 +47,7 @@ teardown() { :; }
 		run readelf -lW "$BUILD/$prog"
 		assert_output --partial "GNU_RELRO"
 		run nm -D "$BUILD/$prog"
-		# no shell, no popen (DESIGN.md, Security)
+		# no shell, no popen (docs/ARCHITECTURE.md; README "What vifplug believes")
 		refute_output --regexp " (system|popen)$"
 		# stack protector and FORTIFY are in: their runtime checks are.
 		# __vsnprintf_chk comes from our log.c (Debian's libxenstore.a
@@ -58,9 +58,9 @@ teardown() { :; }
 	done
 	# vif-setup execs the script it is given (and vifplugd a script that
 	# is not one of ours), and the hooks' shell is the one other program
-	# a helper starts: only in hotplug.c
+	# a helper starts: only in hooks.c
 	run grep -lE '\b(exec[lv]p?e?|posix_spawnp?)\(' "$BATS_TEST_DIRNAME"/../common/*.c "$BATS_TEST_DIRNAME"/../helpers/*.c
-	assert_output --regexp "^[^ ]*/common/hotplug.c
+	assert_output --regexp "^[^ ]*/common/hooks.c
 [^ ]*/common/plugd.c
 [^ ]*/helpers/vif-setup.c$"
 }

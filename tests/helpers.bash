@@ -169,13 +169,16 @@ mk_backend() {
 VG_OPTS="-q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99
 	--trace-children=yes --trace-children-skip=*/bash,*/sh,*/env"
 
+# PRIVATE: every helper runs with private /run and /var/log (a fallback
+# to the default log or lock path never reaches the host's).
+PRIVATE=$(cd "$BATS_TEST_DIRNAME" && pwd)/tools/private-paths
 helper_cmd() {
 	local prog=$1
 	shift
 	if [ -n "$VALGRIND" ]; then
-		echo valgrind $VG_OPTS --log-file="$T/vg.$prog.%p" "$BUILD/$prog"
+		echo "$PRIVATE" valgrind $VG_OPTS --log-file="$T/vg.$prog.%p" "$BUILD/$prog"
 	else
-		echo "$BUILD/$prog"
+		echo "$PRIVATE" "$BUILD/$prog"
 	fi
 }
 
@@ -259,7 +262,7 @@ start_plugd() {
 	[ -n "$VALGRIND" ] && wrap=(valgrind $VG_OPTS --log-file="$T/vg.vifplugd.%p")
 	ip netns exec "$NS" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
-		"${wrap[@]}" "$BUILD/vifplugd" "$@" 2>>"$T/plugd.err" </dev/null &
+		"$PRIVATE" "${wrap[@]}" "$BUILD/vifplugd" "$@" 2>>"$T/plugd.err" </dev/null &
 	PLUGD_PID=$!
 	wait_for plugd_ready_count_above "$n"
 }

@@ -10,7 +10,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* the variables the helpers take from the environment (hp_env_keys) */
+/* the variables the helpers take from the environment (hotplug_env_keys) */
 static const char *const keys[] = { "script", "XENBUS_PATH", "vif",
 				    "INTERFACE", "type_if", "bridge", "ip",
 				    "UDEV_CALL", NULL };

@@ -1,0 +1,82 @@
+/* ctx.c: a tool's name, configuration, handles and error sentence. */
+#include "ctx.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "esc.h"
+#include "log.h"
+#include "nl.h"
+#include "xs.h"
+
+void ctx_init(struct ctx *c, const char *prog, const char *command)
+{
+	memset(c, 0, sizeof(*c));
+	c->prog = prog;
+	c->command = command;
+	conf_defaults(&c->conf);
+}
+
+void ctx_close(struct ctx *c)
+{
+	if (!c->shared) {
+		nl_close(c->nl);
+		xs_disconnect(c->xs);
+	}
+	c->nl = NULL;
+	c->xs = NULL;
+}
+
+int ctx_error(struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->error, sizeof(c->error), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *or_dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+void ctx_log(const struct ctx *c, int level, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_msg(level, "%s %s %s: %s", c->prog, c->command ? c->command : "-",
+		or_dash(c->dev), msg);
+}
+
+void ctx_sentence(const struct ctx *c, char *buf, size_t len)
+{
+	char raw[1024];
+
+	snprintf(raw, sizeof(raw), "%s %s %s: %s", c->prog,
+		 c->command ? c->command : "-", or_dash(c->dev),
+		 c->error[0] ? c->error : "failed for no known reason");
+	/* The cause may quote xenstore (a bridge, an mtu, an ip): one
+	 * line, nothing for a terminal to act on, in every sink. */
+	esc_text(raw, buf, len);
+}
+
+const char *ctx_nl_strerror(const struct ctx *c, int rc)
+{
+	/* Per thread: vifplugd's workers each report their own errors. */
+	static __thread char buf[384];
+	const char *ack = c->nl ? nl_ext_ack(c->nl) : "";
+
+	if (*ack)
+		snprintf(buf, sizeof(buf), "%s (kernel: %s)", strerror(-rc),
+			 ack);
+	else
+		snprintf(buf, sizeof(buf), "%s", strerror(-rc));
+	return buf;
+}

@@ -1,0 +1,45 @@
+/* ctx.h: what every vifplug tool has, with or without an event: its
+ * name, its configuration, its netlink and xenstore handles, and the one
+ * sentence it says when something fails. An event (hotplug.h) refers to
+ * one; vifctl, doctor and vifplugd's reattach use one alone. */
+#ifndef VIFPLUG_CTX_H
+#define VIFPLUG_CTX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "conf.h"
+
+struct nl;
+struct xs_handle;
+
+struct ctx {
+	const char *prog;
+	const char *command;	/* for messages: "online", "list", ... */
+	const char *dev;	/* for messages: the device, NULL or "": "-" */
+	struct conf conf;
+	struct nl *nl;
+	struct xs_handle *xs;
+	const char *xs_transport;
+	bool shared;		/* handles lent by vifplugd: never closed here */
+	char error[768];	/* the cause of the last failure */
+};
+
+/* prog and command, defaults for conf, no handles. */
+void ctx_init(struct ctx *c, const char *prog, const char *command);
+/* Closes what it opened (not what vifplugd lent it). */
+void ctx_close(struct ctx *c);
+
+/* Records the cause ("what failed: why") and returns -1. */
+int ctx_error(struct ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* One message, with the prefix every message has: "PROG CMD DEV: ". */
+void ctx_log(const struct ctx *c, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "PROG CMD DEV: CAUSE" for the recorded cause, escaped (esc_text). */
+void ctx_sentence(const struct ctx *c, char *buf, size_t len);
+/* An rtnetlink error with the kernel's own words when it gave some;
+ * per thread, valid until the next call. */
+const char *ctx_nl_strerror(const struct ctx *c, int rc);
+
+#endif

@@ -1,0 +1,13 @@
+/* hooks.h: Xen's vif-post.d hooks, run for an event. */
+#ifndef VIFPLUG_HOOKS_H
+#define VIFPLUG_HOOKS_H
+
+#include "hotplug.h"
+
+/* Runs the executable *.hook files of script_dir/DEVTYPE-HOOK.d in name
+ * order with the event's variables, as Xen's call_hooks does. extra is a
+ * NULL-terminated list of "key=value" to export as well. */
+int hooks_run(struct hotplug *hp, const char *devtype, const char *hook,
+	      const char *const extra[]);
+
+#endif
