@@ -14,12 +14,10 @@
  *                              a vifplugd worker runs (plugd_handle)
  *   vifbench rtt N             N netlink link lookups, then N xenstore
  *                              reads: "nl NS" and "xs NS" lines
- *   vifbench storm N PROG      vif100.0... (N of them) online at once, one process
- *                              each: "total NS failures F"
- *   vifbench uflood N          N udevd messages for distinct vifs,
- *                              nothing awaited
- *   vifbench ustorm N          the same N events as udevd messages to a
- *                              running vifplugd; waits for every
+ *   vifbench storm N PROG      vif100.0... (N of them) online at once, one
+ * process each: "total NS failures F" vifbench uflood N          N udevd
+ * messages for distinct vifs, nothing awaited vifbench ustorm N          the
+ * same N events as udevd messages to a running vifplugd; waits for every
  *                              hotplug-status: "total NS failures F"
  */
 #include <arpa/inet.h>
@@ -125,8 +123,8 @@ static int run(char *const argv[], char **env, long *rss)
 static int cycle(int n, char *prog, char *script)
 {
 	char **env = libxl_env(7, script ? script : prog);
-	char *on[] = { prog, "online", "type_if=vif", NULL };
-	char *off[] = { prog, "offline", "type_if=vif", NULL };
+	char *on[] = {prog, "online", "type_if=vif", NULL};
+	char *off[] = {prog, "offline", "type_if=vif", NULL};
 	int fails = 0;
 
 	for (int i = 0; i < n; i++) {
@@ -156,8 +154,8 @@ static int exec_loop(int n, char **argv)
 
 static int qemu(int n, char *prog, char *bridge)
 {
-	char *argv[] = { prog, "tap7", bridge, NULL };
-	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+	char *argv[] = {prog, "tap7", bridge, NULL};
+	struct ifreq ifr = {.ifr_flags = IFF_TAP | IFF_NO_PI};
 	struct nl *nl;
 	struct nl_link l;
 	int fails = 0, tun;
@@ -267,7 +265,7 @@ static int rtt(int n)
 static int storm(int n, char *prog)
 {
 	pid_t *pids = calloc((size_t)n, sizeof(*pids));
-	char *on[] = { prog, "online", "type_if=vif", NULL };
+	char *on[] = {prog, "online", "type_if=vif", NULL};
 	int fails = 0;
 	long long t = now_ns();
 
@@ -293,7 +291,7 @@ static int storm(int n, char *prog)
 /* udevd's message for netback's online of vifD.0. */
 static size_t udev_online(char *msg, size_t size, unsigned dom)
 {
-	struct uevent_udev_header h = { .prefix = UEVENT_UDEV_PREFIX };
+	struct uevent_udev_header h = {.prefix = UEVENT_UDEV_PREFIX};
 	char props[512];
 	int len = snprintf(props, sizeof(props),
 			   "ACTION=online%cDEVPATH=/devices/vif-%u-0%c"
@@ -317,8 +315,8 @@ static size_t udev_online(char *msg, size_t size, unsigned dom)
 
 static int ustorm(int n)
 {
-	struct sockaddr_nl dst = { .nl_family = AF_NETLINK, .nl_groups = 2 };
-	struct sockaddr_nl src = { .nl_family = AF_NETLINK };
+	struct sockaddr_nl dst = {.nl_family = AF_NETLINK, .nl_groups = 2};
+	struct sockaddr_nl src = {.nl_family = AF_NETLINK};
 	struct xs_handle *xs, *rd;
 	char msg[1024], path[64], val[32];
 	int fd, left = n, fails = 0;
@@ -336,10 +334,11 @@ static int ustorm(int n)
 	/* a watch fires once at registration, then on every change below */
 	if (!xs_watch(xs, "backend/vif", "storm"))
 		die("xs_watch");
-	free(xs_read_watch(xs, &(unsigned){ 0 }));
+	free(xs_read_watch(xs, &(unsigned){0}));
 	t = now_ns();
 	for (int i = 0; i < n; i++) {
-		size_t len = udev_online(msg, sizeof(msg), STORM_DOM0 + (unsigned)i);
+		size_t len =
+		    udev_online(msg, sizeof(msg), STORM_DOM0 + (unsigned)i);
 
 		if (sendto(fd, msg, len, 0, (struct sockaddr *)&dst,
 			   sizeof(dst)) < 0)
@@ -383,8 +382,8 @@ static int ustorm(int n)
  * vifplugd's per-device state at scale (the caller counts what it did). */
 static int uflood(int n)
 {
-	struct sockaddr_nl dst = { .nl_family = AF_NETLINK, .nl_groups = 2 };
-	struct sockaddr_nl src = { .nl_family = AF_NETLINK };
+	struct sockaddr_nl dst = {.nl_family = AF_NETLINK, .nl_groups = 2};
+	struct sockaddr_nl src = {.nl_family = AF_NETLINK};
 	char msg[1024];
 	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
 			NETLINK_KOBJECT_UEVENT);
@@ -392,7 +391,8 @@ static int uflood(int n)
 	if (fd < 0 || bind(fd, (struct sockaddr *)&src, sizeof(src)))
 		die("uevent socket");
 	for (int i = 0; i < n; i++) {
-		size_t len = udev_online(msg, sizeof(msg), STORM_DOM0 + (unsigned)i);
+		size_t len =
+		    udev_online(msg, sizeof(msg), STORM_DOM0 + (unsigned)i);
 
 		/* the receiver's buffer is the limit: wait, never drop */
 		while (sendto(fd, msg, len, 0, (struct sockaddr *)&dst,

@@ -12,7 +12,7 @@
 #include "log.h"
 #include "xs.h"
 
-const uint8_t bridge_port_mac[6] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
+const uint8_t bridge_port_mac[6] = {0xfe, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 static int no_such_bridge(struct ctx *c, const char *name, const char *source)
 {
@@ -26,7 +26,7 @@ static int no_such_bridge(struct ctx *c, const char *name, const char *source)
 		snprintf(list, sizeof(list), "there are none");
 	if (!name)
 		return ctx_error(c, "no bridge was named and there is none "
-				 "here to pick");
+				    "here to pick");
 	return ctx_error(c, "bridge %s%s does not exist (bridges here: %s)",
 			 name, source, list);
 }
@@ -49,13 +49,15 @@ int bridge_pick(struct ctx *c, const char *name, const char *source,
 		name = first;
 	}
 	if (!names_ifname_valid(name))
-		return ctx_error(c, "bridge name '%.32s'%s is not a valid "
-				 "interface name", name, source);
+		return ctx_error(c,
+				 "bridge name '%.32s'%s is not a valid "
+				 "interface name",
+				 name, source);
 	rc = nl_link_get(c->nl, name, 0, br);
 	/* Old configurations name xenbrN where the bridge is now ethN. */
 	if (rc == -ENODEV && !strncmp(name, "xenbr", 5) &&
 	    (size_t)snprintf(eth, sizeof(eth), "eth%s", name + 5) <
-		    sizeof(eth) &&
+		sizeof(eth) &&
 	    nl_link_get(c->nl, eth, 0, br) == 0) {
 		if (!strcmp(br->kind, "bridge")) {
 			ctx_log(c, LOG_INFO, "bridge %s is now %s", name, eth);
@@ -89,9 +91,10 @@ int bridge_port_prepare(struct ctx *c, const struct nl_link *link,
 		rc = nl_link_set_mac(c->nl, link->index, mac);
 		if (rc == -ENODEV)
 			return ctx_error(c, "the link went away while it was "
-					 "being set up");
+					    "being set up");
 		if (rc)
-			ctx_log(c, LOG_WARNING, "cannot set the MAC address: %s",
+			ctx_log(c, LOG_WARNING,
+				"cannot set the MAC address: %s",
 				ctx_nl_strerror(c, rc));
 	}
 	rc = nl_addr_flush(c->nl, link->index);
@@ -115,7 +118,7 @@ int bridge_port_mtu(struct ctx *c, const struct nl_link *link,
 		return 0;
 	if (rc == -ENODEV)
 		return ctx_error(c, "the link went away while it was being "
-				 "set up");
+				    "set up");
 	if (want)
 		return ctx_error(c, "cannot set MTU %u from %s: %s", want,
 				 want_from ? want_from : "its configuration",
@@ -137,9 +140,11 @@ int bridge_port_attach(struct ctx *c, const struct nl_link *link,
 		rc = nl_link_set_master(c->nl, link->index, br->index);
 		/* The kernel's "Exchange full" says nothing to an operator. */
 		if (rc == -EXFULL)
-			return ctx_error(c, "cannot attach to bridge %s: it has "
+			return ctx_error(c,
+					 "cannot attach to bridge %s: it has "
 					 "the most ports a Linux bridge can "
-					 "have (1023)", br->name);
+					 "have (1023)",
+					 br->name);
 		if (rc)
 			return ctx_error(c, "cannot attach to bridge %s: %s",
 					 br->name, ctx_nl_strerror(c, rc));
@@ -151,11 +156,15 @@ int bridge_port_attach(struct ctx *c, const struct nl_link *link,
 	/* connected must mean it: read back what the kernel now says. */
 	rc = nl_link_get(c->nl, NULL, link->index, &now);
 	if (rc)
-		return ctx_error(c, "the link vanished while attaching to %s: "
-				 "%s", br->name, ctx_nl_strerror(c, rc));
+		return ctx_error(c,
+				 "the link vanished while attaching to %s: "
+				 "%s",
+				 br->name, ctx_nl_strerror(c, rc));
 	if (now.master != br->index || !(now.flags & IFF_UP))
-		return ctx_error(c, "the link is not up on bridge %s after "
-				 "attaching it", br->name);
+		return ctx_error(c,
+				 "the link is not up on bridge %s after "
+				 "attaching it",
+				 br->name);
 	return 0;
 }
 
@@ -197,14 +206,16 @@ static int write_frontend_mtu(struct hotplug *hp, unsigned mtu)
 	snprintf(val, sizeof(val), "%u", mtu);
 	rc = xs_put(hp->ctx->xs, XBT_NULL, path, val);
 	if (rc == -EACCES || rc == -EPERM) {
-		if (xs_get(hp->ctx->xs, XBT_NULL, path, &old) || strcmp(old, val))
+		if (xs_get(hp->ctx->xs, XBT_NULL, path, &old) ||
+		    strcmp(old, val))
 			ctx_log(hp->ctx, LOG_WARNING, "cannot write %s: %s",
 				path, xs_strerror(rc));
 		free(old);
 		return 0;
 	}
 	if (rc)
-		return hotplug_error(hp, "cannot write %s: %s", path, xs_strerror(rc));
+		return hotplug_error(hp, "cannot write %s: %s", path,
+				     xs_strerror(rc));
 	return 0;
 }
 
@@ -214,7 +225,7 @@ int bridge_online(struct hotplug *hp)
 	struct nl_link link, br;
 	unsigned want, mtu;
 	char extra[32], from[sizeof(hp->xenbus_path) + 8];
-	const char *vars[] = { extra, NULL }, *source;
+	const char *vars[] = {extra, NULL}, *source;
 	const char *name = hotplug_bridge_name(hp, &source);
 	int rc = hotplug_link(hp, &link);
 
@@ -243,7 +254,7 @@ int bridge_offline(struct hotplug *hp)
 {
 	struct nl_link link;
 	char extra[32] = "bridge=", bridge[NAMES_IFNAMSIZ];
-	const char *vars[] = { extra, NULL };
+	const char *vars[] = {extra, NULL};
 	int rc = hotplug_link(hp, &link);
 
 	if (rc == -ENODEV) {
@@ -258,9 +269,9 @@ int bridge_offline(struct hotplug *hp)
 }
 
 const struct hotplug_action bridge_actions[] = {
-	{ "online", bridge_online },
-	{ "add", bridge_online },
-	{ "offline", bridge_offline },
-	{ "remove", bridge_offline },
-	{ NULL, NULL },
+    {"online", bridge_online},
+    {"add", bridge_online},
+    {"offline", bridge_offline},
+    {"remove", bridge_offline},
+    {NULL, NULL},
 };

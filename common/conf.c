@@ -28,16 +28,18 @@ static const struct {
 	const char *name;
 	int level;
 } levels[] = {
-	{ "err", LOG_ERR },   { "warning", LOG_WARNING }, { "notice", LOG_NOTICE },
-	{ "info", LOG_INFO }, { "debug", LOG_DEBUG },
+    {"err", LOG_ERR},	{"warning", LOG_WARNING}, {"notice", LOG_NOTICE},
+    {"info", LOG_INFO}, {"debug", LOG_DEBUG},
 };
 
 static int set_path(char *dst, size_t size, const char *v, char *why,
 		    size_t whylen)
 {
 	if (v[0] != '/' || strlen(v) >= size) {
-		snprintf(why, whylen, "'%s' is not an absolute path shorter "
-			 "than %zu characters", v, size);
+		snprintf(why, whylen,
+			 "'%s' is not an absolute path shorter "
+			 "than %zu characters",
+			 v, size);
 		return -EINVAL;
 	}
 	memcpy(dst, v, strlen(v) + 1);
@@ -96,15 +98,19 @@ static int set_key(struct conf *c, const char *k, const char *v, char *why,
 				c->log_level = levels[i].level;
 				return 0;
 			}
-		snprintf(why, whylen, "'%s' is not one of err, warning, "
-			 "notice, info, debug", v);
+		snprintf(why, whylen,
+			 "'%s' is not one of err, warning, "
+			 "notice, info, debug",
+			 v);
 		return -EINVAL;
 	}
 	if (!strcmp(k, "timeout")) {
 		/* libxl kills a script after 40 s: say why before it does. */
 		if (names_parse_ulong(v, 39, &n) || n == 0) {
-			snprintf(why, whylen, "'%s' is not a number of seconds "
-				 "from 1 to 39", v);
+			snprintf(why, whylen,
+				 "'%s' is not a number of seconds "
+				 "from 1 to 39",
+				 v);
 			return -EINVAL;
 		}
 		c->timeout = (unsigned)n;
@@ -139,7 +145,8 @@ int conf_parse(struct conf *c, const char *text, size_t len, unsigned *line,
 		(*line)++;
 		while (pos < len && text[pos] != '\n') {
 			if (text[pos] == '\0' || n + 1 >= sizeof(buf)) {
-				snprintf(why, whylen, "line too long or binary");
+				snprintf(why, whylen,
+					 "line too long or binary");
 				return -EINVAL;
 			}
 			buf[n++] = text[pos++];
@@ -191,8 +198,8 @@ int conf_load(struct conf *c, const char *path, unsigned *line, char *why,
 		len += (size_t)n;
 	close(fd);
 	if (n < 0 || len == sizeof(buf)) {
-		snprintf(why, whylen, "%s", n < 0 ? strerror(errno)
-						  : "file larger than 16 KiB");
+		snprintf(why, whylen, "%s",
+			 n < 0 ? strerror(errno) : "file larger than 16 KiB");
 		return -EINVAL;
 	}
 	return conf_parse(c, buf, len, line, why, whylen);
@@ -202,8 +209,8 @@ int conf_script_path(const struct conf *c, const char *script, char *out,
 		     size_t len)
 {
 	int n = script[0] == '/'
-			? snprintf(out, len, "%s", script)
-			: snprintf(out, len, "%s/%s", c->script_dir, script);
+		    ? snprintf(out, len, "%s", script)
+		    : snprintf(out, len, "%s/%s", c->script_dir, script);
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }

@@ -9,16 +9,17 @@
 
 #define CONF_DEFAULT_PATH "/etc/xen/vifplug.conf"
 #define CONF_PATH_MAX 256
-#define CONF_DEFAULT_TIMEOUT 30	/* seconds; libxl kills a script at 40 */
+#define CONF_DEFAULT_TIMEOUT 30 /* seconds; libxl kills a script at 40 */
 
 struct conf {
-	char script_dir[CONF_PATH_MAX];	/* hooks live in script_dir/vif-post.d */
-	char log_file[CONF_PATH_MAX];	/* the hotplug log */
-	char lock_dir[CONF_PATH_MAX];	/* one lock file per device */
-	char default_bridge[NAMES_IFNAMSIZ];	/* before "the first bridge" */
-	int log_level;			/* syslog level written to the log */
-	unsigned timeout;		/* seconds before a helper gives up */
-	bool tap_mac_libvirt;		/* qemu-ifup: guest MAC, first byte 0xfe */
+	char
+	    script_dir[CONF_PATH_MAX]; /* hooks live in script_dir/vif-post.d */
+	char log_file[CONF_PATH_MAX];  /* the hotplug log */
+	char lock_dir[CONF_PATH_MAX];  /* one lock file per device */
+	char default_bridge[NAMES_IFNAMSIZ]; /* before "the first bridge" */
+	int log_level;	      /* syslog level written to the log */
+	unsigned timeout;     /* seconds before a helper gives up */
+	bool tap_mac_libvirt; /* qemu-ifup: guest MAC, first byte 0xfe */
 	bool syslog;
 };
 

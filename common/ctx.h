@@ -15,14 +15,14 @@ struct xs_handle;
 
 struct ctx {
 	const char *prog;
-	const char *command;	/* for messages: "online", "list", ... */
-	const char *dev;	/* for messages: the device, NULL or "": "-" */
+	const char *command; /* for messages: "online", "list", ... */
+	const char *dev;     /* for messages: the device, NULL or "": "-" */
 	struct conf conf;
 	struct nl *nl;
 	struct xs_handle *xs;
 	const char *xs_transport;
-	bool shared;		/* handles lent by vifplugd: never closed here */
-	char error[768];	/* the cause of the last failure */
+	bool shared;	 /* handles lent by vifplugd: never closed here */
+	char error[768]; /* the cause of the last failure */
 };
 
 /* prog and command, defaults for conf, no handles. */
@@ -32,10 +32,10 @@ void ctx_close(struct ctx *c);
 
 /* Records the cause ("what failed: why") and returns -1. */
 int ctx_error(struct ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* One message, with the prefix every message has: "PROG CMD DEV: ". */
 void ctx_log(const struct ctx *c, int level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* "PROG CMD DEV: CAUSE" for the recorded cause, escaped (esc_text). */
 void ctx_sentence(const struct ctx *c, char *buf, size_t len);
 /* An rtnetlink error with the kernel's own words when it gave some;

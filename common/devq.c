@@ -18,7 +18,7 @@ struct devq_dev {
 struct devq {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	struct devq_dev **bucket;	/* devices with jobs queued or running */
+	struct devq_dev **bucket; /* devices with jobs queued or running */
 	size_t nbuckets, ndev, pending;
 	struct devq_dev *ready_head, *ready_tail;
 	bool stopping;

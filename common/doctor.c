@@ -25,14 +25,15 @@ const char *doctor_level_name(enum doctor_level l)
 	return l == DOCTOR_OK ? "ok" : l == DOCTOR_INFO ? "info" : "problem";
 }
 
-static struct doctor_finding *add(struct doctor_report *r, enum doctor_level level,
-			       const char *check, const char *subject,
-			       const char *fix, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+static struct doctor_finding *
+add(struct doctor_report *r, enum doctor_level level, const char *check,
+    const char *subject, const char *fix, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
-static struct doctor_finding *add(struct doctor_report *r, enum doctor_level level,
-			       const char *check, const char *subject,
-			       const char *fix, const char *fmt, ...)
+static struct doctor_finding *add(struct doctor_report *r,
+				  enum doctor_level level, const char *check,
+				  const char *subject, const char *fix,
+				  const char *fmt, ...)
 {
 	struct doctor_finding *f;
 	va_list ap;
@@ -130,10 +131,9 @@ static void check_netback(const struct doctor_env *env, unsigned domid,
 
 /* ---- who runs the scripts: udev rules, vifplugd, libxl --------------- */
 
-static const char *const rules_dirs[] = { "/etc/udev/rules.d",
-					  "/run/udev/rules.d",
-					  "/lib/udev/rules.d",
-					  "/usr/lib/udev/rules.d", NULL };
+static const char *const rules_dirs[] = {
+    "/etc/udev/rules.d", "/run/udev/rules.d", "/lib/udev/rules.d",
+    "/usr/lib/udev/rules.d", NULL};
 
 /* The rules files that run something for xen-backend vif events. */
 static int check_rules_file(const struct doctor_env *env, const char *dir,
@@ -174,7 +174,7 @@ static int check_rules_file(const struct doctor_env *env, const char *dir,
 		end = run + strcspn(run, "\" ");
 		snprintf(target, sizeof(target), "%.*s", (int)(end - run), run);
 		if (target[0] != '/')
-			continue;	/* udev's own builtins and relative */
+			continue; /* udev's own builtins and relative */
 		rooted(env, target, rt, sizeof(rt));
 		if (stat(rt, &st))
 			add(r, DOCTOR_PROBLEM, "udev", subject,
@@ -182,8 +182,7 @@ static int check_rules_file(const struct doctor_env *env, const char *dir,
 			    "%s line %d runs %s, which does not exist", path,
 			    lineno, target);
 		else if (!S_ISREG(st.st_mode) || access(rt, X_OK))
-			add(r, DOCTOR_PROBLEM, "udev", subject,
-			    "chmod 0755 it",
+			add(r, DOCTOR_PROBLEM, "udev", subject, "chmod 0755 it",
 			    "%s line %d runs %s, which is not executable", path,
 			    lineno, target);
 	}
@@ -211,7 +210,8 @@ static int check_rules(const struct doctor_env *env, struct doctor_report *r)
 
 			if (l > 6 && !strcmp(nm + l - 6, ".rules") &&
 			    (strstr(nm, "vifplug") || strstr(nm, "xen")))
-				n += check_rules_file(env, rules_dirs[i], nm, r);
+				n +=
+				    check_rules_file(env, rules_dirs[i], nm, r);
 			free(names[j]);
 		}
 		if (k >= 0)
@@ -243,7 +243,8 @@ static long find_vifplugd(const struct doctor_env *env)
 
 		if (e->d_name[0] < '1' || e->d_name[0] > '9')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/comm", env->proc, e->d_name);
+		snprintf(path, sizeof(path), "%s/%s/comm", env->proc,
+			 e->d_name);
 		f = fopen(path, "re");
 		if (!f)
 			continue;
@@ -300,8 +301,8 @@ static void check_handlers(struct ctx *c, const struct doctor_env *env,
 
 /* ---- every backend vif ----------------------------------------------- */
 
-static void check_script(struct ctx *c, const char *subject,
-			 const char *script, struct doctor_report *r)
+static void check_script(struct ctx *c, const char *subject, const char *script,
+			 struct doctor_report *r)
 {
 	char path[CONF_PATH_MAX + 300];
 	struct stat st;
@@ -331,10 +332,10 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 
 	snprintf(base, sizeof(base), "backend/vif/%u/%u", d, n);
 	snprintf(subject, sizeof(subject), "%s", base);
-#define READ(key, buf)                                                  \
-	do {                                                            \
-		snprintf(path, sizeof(path), "%s/" key, base);          \
-		xs_read_buf(c->xs, path, buf, sizeof(buf));            \
+#define READ(key, buf)                                                         \
+	do {                                                                   \
+		snprintf(path, sizeof(path), "%s/" key, base);                 \
+		xs_read_buf(c->xs, path, buf, sizeof(buf));                    \
 	} while (0)
 	READ("script", script);
 	READ("bridge", bridge);
@@ -371,25 +372,28 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 		add(r, DOCTOR_PROBLEM, "vif", subject,
 		    "xl network-detach the NIC, or restart the guest",
 		    "%s: hotplug-status is connected but the link does not "
-		    "exist", dev);
+		    "exist",
+		    dev);
 	else if (!strcmp(status, "connected") && !link.master)
 		add(r, DOCTOR_PROBLEM, "vif", subject,
 		    "run vif-bridge online for it again, or start vifplugd, "
 		    "which puts ports back",
 		    "%s: hotplug-status is connected but it is on no bridge "
-		    "(its bridge was re-created?)", dev);
+		    "(its bridge was re-created?)",
+		    dev);
 	else if (!strcmp(status, "connected") && has_br &&
 		 link.master != br.index)
 		add(r, DOCTOR_PROBLEM, "vif", subject,
 		    "run vif-bridge online for it again",
 		    "%s: it is not on its bridge %s", dev, bridge);
 	else if (!strcmp(status, "connected"))
-		add(r, DOCTOR_OK, "vif", subject, NULL, "%s: connected and attached",
-		    dev);
+		add(r, DOCTOR_OK, "vif", subject, NULL,
+		    "%s: connected and attached", dev);
 	else if (!status[0])
 		add(r, DOCTOR_INFO, "vif", subject, NULL,
 		    "%s: no hotplug-status yet (the script has not run, or "
-		    "the NIC is being set up)", dev);
+		    "the NIC is being set up)",
+		    dev);
 	else if (error[0])
 		add(r, DOCTOR_PROBLEM, "vif", subject, NULL,
 		    "%s: hotplug-status is %s: %s", dev, status, error);
@@ -412,7 +416,7 @@ static int check_vif_cb(unsigned d, unsigned n, void *arg)
 
 static void check_vifs(struct ctx *c, struct doctor_report *r)
 {
-	struct vif_walk w = { c, r, 0 };
+	struct vif_walk w = {c, r, 0};
 
 	xs_backends_foreach(c->xs, "backend/vif", check_vif_cb, &w);
 	if (!w.count)
@@ -466,8 +470,10 @@ static void check_log(struct ctx *c, struct doctor_report *r)
 	else
 		ok = access(dirname(dir), W_OK | X_OK) == 0;
 	if (ok)
-		add(r, DOCTOR_OK, "log", "-", NULL, "the hotplug log %s is "
-		    "writable", file);
+		add(r, DOCTOR_OK, "log", "-", NULL,
+		    "the hotplug log %s is "
+		    "writable",
+		    file);
 	else
 		add(r, DOCTOR_PROBLEM, "log", "-",
 		    "create its directory, or set log_file in vifplug.conf",
@@ -485,7 +491,7 @@ int doctor_run(struct ctx *c, const struct doctor_env *env,
 	check_netback(env, domid, r);
 	check_handlers(c, env, r);
 	if (c->xs) {
-		struct rec_walk w = { c, r };
+		struct rec_walk w = {c, r};
 
 		check_vifs(c, r);
 		emu_records_foreach(c->xs, check_record, &w);

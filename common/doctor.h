@@ -11,24 +11,24 @@ enum doctor_level { DOCTOR_OK, DOCTOR_INFO, DOCTOR_PROBLEM };
 
 struct doctor_finding {
 	enum doctor_level level;
-	char check[24];		/* xenstore, netback, udev, vifplugd, ... */
-	char subject[64];	/* what it is about: a path, a link, "-" */
+	char check[24];	  /* xenstore, netback, udev, vifplugd, ... */
+	char subject[64]; /* what it is about: a path, a link, "-" */
 	char text[384];
-	char fix[256];		/* "" when there is nothing to do */
+	char fix[256]; /* "" when there is nothing to do */
 };
 
 struct doctor_report {
 	struct doctor_finding *v;
 	size_t n, cap;
 	int problems;
-	int cannot;		/* xenstore unreachable: the rest unchecked */
+	int cannot; /* xenstore unreachable: the rest unchecked */
 };
 
 /* Where the files looked at live: "/" on a host; tests point it at a
  * tree of their own (sys/module, lib/udev/rules.d, etc/udev/rules.d). */
 struct doctor_env {
 	const char *root;
-	const char *proc;	/* /proc, for a running vifplugd */
+	const char *proc; /* /proc, for a running vifplugd */
 };
 
 /* Runs every check; c carries conf, nl and xs (NULL: unreachable, with

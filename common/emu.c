@@ -22,8 +22,8 @@ static long domid_by(struct ctx *c, const char *key, const char *want)
 	unsigned n;
 	long found = -1;
 
-	if (!c->xs || !*want || xs_list(c->xs, XBT_NULL, "/local/domain",
-					 &doms, &n))
+	if (!c->xs || !*want ||
+	    xs_list(c->xs, XBT_NULL, "/local/domain", &doms, &n))
 		return -1;
 	for (unsigned i = 0; i < n && found < 0; i++) {
 		unsigned d;
@@ -57,7 +57,8 @@ static long backend_by_mac(struct ctx *c, long domid, const char *mac)
 
 		if (names_parse_ulong(devs[i], 0xffffff, &id))
 			continue;
-		snprintf(path, sizeof(path), "backend/vif/%ld/%lu/mac", domid, id);
+		snprintf(path, sizeof(path), "backend/vif/%ld/%lu/mac", domid,
+			 id);
 		if (xs_get(c->xs, XBT_NULL, path, &v) == 0) {
 			if (!strcasecmp(v, mac))
 				found = (long)id;
@@ -87,8 +88,10 @@ int emu_resolve(struct ctx *c, const char *ifname, struct emu *e)
 	if (owner_uid(e->pid, &e->uid) || e->uid != 0) {
 		/* Anyone may put anything in their own argv: only root's
 		 * word names a guest (the records may still, see vifctl). */
-		ctx_log(c, LOG_INFO, "held by pid %d of uid %ld, not "
-			"root: its command line is not trusted", (int)e->pid, e->uid);
+		ctx_log(c, LOG_INFO,
+			"held by pid %d of uid %ld, not "
+			"root: its command line is not trusted",
+			(int)e->pid, e->uid);
 		return 0;
 	}
 	e->trusted = true;
@@ -130,7 +133,8 @@ int emu_resolve(struct ctx *c, const char *ifname, struct emu *e)
 	if (e->domid >= 0 && !e->name[0]) {
 		char path[64];
 
-		snprintf(path, sizeof(path), "/local/domain/%ld/name", e->domid);
+		snprintf(path, sizeof(path), "/local/domain/%ld/name",
+			 e->domid);
 		xs_read_buf(c->xs, path, e->name, sizeof(e->name));
 	}
 	if (e->domid >= 0)
@@ -143,12 +147,12 @@ int emu_resolve(struct ctx *c, const char *ifname, struct emu *e)
 /* The backend's bridge and mtu keys, when the tap has a backend vif. */
 static int read_backend(struct hotplug *hp, const struct emu *e)
 {
-	static const char *const keys[] = { "bridge", "mtu", NULL };
+	static const char *const keys[] = {"bridge", "mtu", NULL};
 
 	if (!hp->ctx->xs || e->domid < 0 || e->devid < 0)
 		return 0;
-	snprintf(hp->xenbus_path, sizeof(hp->xenbus_path), "backend/vif/%ld/%ld",
-		 e->domid, e->devid);
+	snprintf(hp->xenbus_path, sizeof(hp->xenbus_path),
+		 "backend/vif/%ld/%ld", e->domid, e->devid);
 	return hotplug_read_store(hp, hp->xenbus_path, keys);
 }
 
@@ -243,8 +247,10 @@ static void label_link(struct ctx *c, const struct nl_link *link,
 			 e->name[0] ? e->name : "-", e->domid, e->devid,
 			 e->mac[0] ? e->mac : "-");
 	else if (e->trusted)
-		snprintf(alias, sizeof(alias), "qemu guest %s (pid %d) nic %ld "
-			 "%s", e->name[0] ? e->name : "-", (int)e->pid, e->nic,
+		snprintf(alias, sizeof(alias),
+			 "qemu guest %s (pid %d) nic %ld "
+			 "%s",
+			 e->name[0] ? e->name : "-", (int)e->pid, e->nic,
 			 e->mac[0] ? e->mac : "-");
 	else
 		return;
@@ -267,8 +273,7 @@ static void label_link(struct ctx *c, const struct nl_link *link,
 			ctx_nl_strerror(c, rc));
 }
 
-void emu_tap_mac(const struct conf *c, const char *guest_mac,
-		 uint8_t mac[6])
+void emu_tap_mac(const struct conf *c, const char *guest_mac, uint8_t mac[6])
 {
 	/* libvirt's rule: the guest's MAC with 0xfe first, unique per tap
 	 * (a MAC that does not parse may have left part of itself in mac) */
@@ -283,7 +288,7 @@ int emu_up(struct hotplug *hp)
 {
 	struct ctx *c = hp->ctx;
 	struct nl_link link, br;
-	struct records r = { .hp = hp, .add = true };
+	struct records r = {.hp = hp, .add = true};
 	struct emu e;
 	uint8_t mac[6];
 	unsigned want, mtu;
@@ -296,7 +301,8 @@ int emu_up(struct hotplug *hp)
 	if (rc || hotplug_check_addrs(hp, &link, 0) ||
 	    emu_resolve(c, hp->dev, &e) || read_backend(hp, &e))
 		return -1;
-	name = hp->qemu_bridge ? hp->qemu_bridge : hotplug_bridge_name(hp, &source);
+	name = hp->qemu_bridge ? hp->qemu_bridge
+			       : hotplug_bridge_name(hp, &source);
 	snprintf(from, sizeof(from), "%s/mtu", hp->xenbus_path);
 	if (bridge_pick(c, name, source, &br) || hotplug_mtu(hp, &want))
 		return -1;
@@ -311,13 +317,16 @@ int emu_up(struct hotplug *hp)
 		r.bridge = br.name;
 		rc = xs_txn_run(c->xs, write_records, &r);
 		if (rc)
-			return hotplug_error(hp, "cannot write its records under "
-					"backend/vif-ioemu/%ld: %s", e.domid,
-					xs_strerror(rc));
+			return hotplug_error(hp,
+					     "cannot write its records under "
+					     "backend/vif-ioemu/%ld: %s",
+					     e.domid, xs_strerror(rc));
 	}
-	ctx_log(c, LOG_INFO, "on bridge %s, mtu %u, domain %ld (%s) nic %ld, "
-		"qemu pid %d", br.name, mtu, e.domid, e.name[0] ? e.name : "-",
-		e.devid, (int)e.pid);
+	ctx_log(c, LOG_INFO,
+		"on bridge %s, mtu %u, domain %ld (%s) nic %ld, "
+		"qemu pid %d",
+		br.name, mtu, e.domid, e.name[0] ? e.name : "-", e.devid,
+		(int)e.pid);
 	return 0;
 }
 
@@ -355,17 +364,18 @@ int emu_from_records(struct ctx *c, const char *ifname, struct emu *e)
 int emu_down(struct hotplug *hp)
 {
 	struct nl_link link;
-	struct emu e = { .domid = -1, .devid = -1, .nic = -1 };
-	struct records r = { .hp = hp, .e = &e, .add = false };
+	struct emu e = {.domid = -1, .devid = -1, .nic = -1};
+	struct records r = {.hp = hp, .e = &e, .add = false};
 	char bridge[NAMES_IFNAMSIZ];
 	int rc;
 
 	if (emu_from_records(hp->ctx, hp->dev, &e)) {
 		rc = xs_txn_run(hp->ctx->xs, write_records, &r);
 		if (rc)
-			return hotplug_error(hp, "cannot remove its records under "
-					"backend/vif-ioemu/%ld: %s", e.domid,
-					xs_strerror(rc));
+			return hotplug_error(hp,
+					     "cannot remove its records under "
+					     "backend/vif-ioemu/%ld: %s",
+					     e.domid, xs_strerror(rc));
 	}
 	rc = hotplug_link(hp, &link);
 	if (rc == -ENODEV)
@@ -387,7 +397,7 @@ int emu_records_foreach(struct xs_handle *xs,
 	if (!xs || xs_list(xs, XBT_NULL, "backend/vif-ioemu", &doms, &nd))
 		return 0;
 	for (unsigned i = 0; i < nd && !rc; i++) {
-		struct emu_record r = { 0 };
+		struct emu_record r = {0};
 
 		if (names_parse_domid(doms[i], &r.domid))
 			continue;

@@ -12,15 +12,15 @@
 #include "names.h"
 
 struct emu {
-	pid_t pid;		/* the process holding the tap, 0 if none */
+	pid_t pid; /* the process holding the tap, 0 if none */
 	int fd;
-	long uid;		/* its uid (owner_uid), -1 if unknown */
-	bool trusted;		/* root: its argv and environ are believed */
-	long domid;		/* -1: not a Xen domain, or unknown */
-	char name[128];		/* the guest's name */
-	char mac[NAMES_MAC_STRLEN];	/* the guest side's MAC, "" if unknown */
-	long nic;		/* the NIC's position, -1 if unknown */
-	long devid;		/* the backend vif with that MAC, else nic */
+	long uid;	/* its uid (owner_uid), -1 if unknown */
+	bool trusted;	/* root: its argv and environ are believed */
+	long domid;	/* -1: not a Xen domain, or unknown */
+	char name[128]; /* the guest's name */
+	char mac[NAMES_MAC_STRLEN]; /* the guest side's MAC, "" if unknown */
+	long nic;		    /* the NIC's position, -1 if unknown */
+	long devid; /* the backend vif with that MAC, else nic */
 };
 
 /* Who owns tap ifname: owner process, its domain and NIC. Never fails
@@ -35,8 +35,8 @@ int emu_from_records(struct ctx *c, const char *ifname, struct emu *e);
 struct emu_record {
 	unsigned domid;
 	char ifname[NAMES_IFNAMSIZ];
-	char bridge[NAMES_IFNAMSIZ];	/* "" if the record has none */
-	char mac[NAMES_MAC_STRLEN];	/* the guest side's, "" if none */
+	char bridge[NAMES_IFNAMSIZ]; /* "" if the record has none */
+	char mac[NAMES_MAC_STRLEN];  /* the guest side's, "" if none */
 };
 
 /* Calls cb for every record with a valid ifname; a non-zero return from
@@ -48,8 +48,7 @@ int emu_records_foreach(struct xs_handle *xs,
 /* The MAC qemu-ifup gives a tap whose guest side has guest_mac (NULL or
  * "" if unknown): Xen's fe:ff:ff:ff:ff:ff, or with tap_mac = libvirt the
  * guest's with 0xfe first. */
-void emu_tap_mac(const struct conf *c, const char *guest_mac,
-		 uint8_t mac[6]);
+void emu_tap_mac(const struct conf *c, const char *guest_mac, uint8_t mac[6]);
 
 /* qemu-ifup and qemu-ifdown. */
 int emu_up(struct hotplug *hp);

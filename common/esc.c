@@ -25,7 +25,7 @@ static size_t utf8_len(const unsigned char *s, uint32_t *cp)
 	else
 		return 0;
 	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)	/* the NUL stops here too */
+		if ((s[i] & 0xc0) != 0x80) /* the NUL stops here too */
 			return 0;
 		c = (c << 6) | (s[i] & 0x3f);
 	}

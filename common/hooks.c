@@ -30,11 +30,11 @@ static char **hook_env(struct hotplug *hp, const char *const extra[])
 	env = calloc(cap + 1, sizeof(*env));
 	if (!env)
 		return NULL;
-#define ADD(...)                                                          \
-	do {                                                              \
-		if (asprintf(&env[n], __VA_ARGS__) < 0)                   \
-			goto fail;                                        \
-		n++;                                                      \
+#define ADD(...)                                                               \
+	do {                                                                   \
+		if (asprintf(&env[n], __VA_ARGS__) < 0)                        \
+			goto fail;                                             \
+		n++;                                                           \
 	} while (0)
 	ADD("command=%s", hp->command);
 	ADD("type_if=%s", hp->type == HP_VIF ? "vif" : "tap");
@@ -83,16 +83,16 @@ static int run_hook(struct hotplug *hp, const char *path, char **env)
 {
 	/* Xen sources hooks into the script's bash; a shell that sources
 	 * the file gives it the same variables and the same syntax. */
-	const char *shell = access("/bin/bash", X_OK) == 0 ? "/bin/bash"
-							   : "/bin/sh";
-	char *const argv[] = { (char *)shell, "-c", ". \"$0\"", (char *)path,
-			       NULL };
+	const char *shell =
+	    access("/bin/bash", X_OK) == 0 ? "/bin/bash" : "/bin/sh";
+	char *const argv[] = {(char *)shell, "-c", ". \"$0\"", (char *)path,
+			      NULL};
 	int status;
 	pid_t pid = fork();
 
 	if (pid < 0)
 		return hotplug_error(hp, "cannot run hook %s: %s", path,
-				strerror(errno));
+				     strerror(errno));
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
 
@@ -107,29 +107,29 @@ static int run_hook(struct hotplug *hp, const char *path, char **env)
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return hotplug_error(hp, "cannot wait for hook %s: %s",
-					path, strerror(errno));
+					     path, strerror(errno));
 	if (WIFSIGNALED(status))
-		return hotplug_error(hp, "hook %s was killed by signal %d", path,
-				WTERMSIG(status));
+		return hotplug_error(hp, "hook %s was killed by signal %d",
+				     path, WTERMSIG(status));
 	if (WEXITSTATUS(status))
-		return hotplug_error(hp, "hook %s failed with exit status %d", path,
-				WEXITSTATUS(status));
+		return hotplug_error(hp, "hook %s failed with exit status %d",
+				     path, WEXITSTATUS(status));
 	return 0;
 }
 
 int hooks_run(struct hotplug *hp, const char *devtype, const char *hook,
-		 const char *const extra[])
+	      const char *const extra[])
 {
 	char dir[CONF_PATH_MAX + 32], path[CONF_PATH_MAX + 300];
 	struct dirent **names;
 	char **env = NULL;
 	int n, rc = 0;
 
-	snprintf(dir, sizeof(dir), "%s/%s-%s.d", hp->ctx->conf.script_dir, devtype,
-		 hook);
+	snprintf(dir, sizeof(dir), "%s/%s-%s.d", hp->ctx->conf.script_dir,
+		 devtype, hook);
 	n = scandir(dir, &names, hook_filter, alphasort);
 	if (n < 0)
-		return 0;	/* no hook directory: nothing to run */
+		return 0; /* no hook directory: nothing to run */
 	for (int i = 0; i < n; i++) {
 		struct stat st;
 

@@ -23,21 +23,21 @@
 #include "xs.h"
 
 const char *const hotplug_env_keys[] = {
-	"script", "XENBUS_TYPE", "XENBUS_PATH", "XENBUS_BASE_PATH", "netdev",
-	"vif",	  "INTERFACE",	 "type_if",	"bridge",	    "ip",
-	"UDEV_CALL", NULL,
+    "script", "XENBUS_TYPE", "XENBUS_PATH", "XENBUS_BASE_PATH",
+    "netdev", "vif",	     "INTERFACE",   "type_if",
+    "bridge", "ip",	     "UDEV_CALL",   NULL,
 };
 
 /* The keys a device's backend directory may set, overriding env and argv
  * (vif-common.sh and xen-network-common.sh read exactly these). */
-static const char *const store_keys[] = { "bridge", "ip", "vifname", "mtu",
-					  NULL };
+static const char *const store_keys[] = {"bridge", "ip", "vifname", "mtu",
+					 NULL};
 
 static const char *const cmd_names[] = {
-	[HP_ONLINE] = "online",
-	[HP_OFFLINE] = "offline",
-	[HP_ADD] = "add",
-	[HP_REMOVE] = "remove",
+    [HP_ONLINE] = "online",
+    [HP_OFFLINE] = "offline",
+    [HP_ADD] = "add",
+    [HP_REMOVE] = "remove",
 };
 
 /* Set before any blocking call, written by the SIGALRM handler. */
@@ -81,7 +81,8 @@ static void start_watchdog(const char *prog, unsigned timeout)
 	clock_gettime(CLOCK_MONOTONIC, &watchdog_start);
 	snprintf(watchdog_msg, sizeof(watchdog_msg),
 		 "%s - -: gave up after %u s: xenstore or the kernel did not "
-		 "answer\n", prog, timeout);
+		 "answer\n",
+		 prog, timeout);
 	signal(SIGALRM, watchdog);
 	alarm(timeout);
 }
@@ -100,13 +101,13 @@ static void arm_watchdog(struct hotplug *hp)
 		 hp->ctx->prog, hp->command ? hp->command_safe : "-",
 		 hp->dev[0] ? hp->dev : "-", hp->ctx->conf.timeout);
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	left = (long)hp->ctx->conf.timeout -
-	       (now.tv_sec - watchdog_start.tv_sec);
+	left =
+	    (long)hp->ctx->conf.timeout - (now.tv_sec - watchdog_start.tv_sec);
 	alarm(left > 0 ? (unsigned)left : 1);
 }
 
 int hotplug_read_store(struct hotplug *hp, const char *dir,
-		  const char *const keys[])
+		       const char *const keys[])
 {
 	char path[NAMES_XS_ABS_PATH_MAX + 32], **names;
 	unsigned n;
@@ -118,7 +119,7 @@ int hotplug_read_store(struct hotplug *hp, const char *dir,
 		return 0;
 	if (rc)
 		return hotplug_error(hp, "cannot list %s: %s", dir,
-				xs_strerror(rc));
+				     xs_strerror(rc));
 	for (unsigned i = 0; i < n && !rc; i++)
 		for (size_t k = 0; keys[k] && !rc; k++) {
 			char *v;
@@ -132,8 +133,8 @@ int hotplug_read_store(struct hotplug *hp, const char *dir,
 				continue;
 			}
 			if (rc) {
-				rc = hotplug_error(hp, "cannot read %s: %s", path,
-					      xs_strerror(rc));
+				rc = hotplug_error(hp, "cannot read %s: %s",
+						   path, xs_strerror(rc));
 				continue;
 			}
 			if (params_set(&hp->params, keys[k], v, PARAM_STORE))
@@ -156,23 +157,27 @@ static int locate_vif(struct hotplug *hp)
 	if (!vif || !*vif)
 		return hotplug_error(hp, "the variable vif is not set");
 	if (!names_ifname_valid(vif))
-		return hotplug_error(hp, "vif '%s' is not a valid interface name",
-				printable(vif, buf, sizeof(buf)));
+		return hotplug_error(hp,
+				     "vif '%s' is not a valid interface name",
+				     printable(vif, buf, sizeof(buf)));
 	snprintf(hp->kernel_dev, sizeof(hp->kernel_dev), "%s", vif);
 	snprintf(hp->dev, sizeof(hp->dev), "%s", vif);
 	if (!path || !*path)
 		return hotplug_error(hp, "the variable XENBUS_PATH is not set");
 	if (names_parse_backend_path(path, "vif", &hp->domid, &hp->devid))
-		return hotplug_error(hp, "XENBUS_PATH '%s' is not a vif backend "
-				"path (backend/vif/DOMID/DEVID)",
-				printable(path, pbuf, sizeof(pbuf)));
+		return hotplug_error(hp,
+				     "XENBUS_PATH '%s' is not a vif backend "
+				     "path (backend/vif/DOMID/DEVID)",
+				     printable(path, pbuf, sizeof(pbuf)));
 	/* netback names its link vifD.N: another domain's is not this
 	 * backend's to attach (a vifname, as udev passes after a rename,
 	 * has no number to compare) */
 	if (names_parse_vif(vif, &d, &n, &emu) == 0 &&
 	    (emu || d != hp->domid || n != hp->devid))
-		return hotplug_error(hp, "vif %s is not the vif of XENBUS_PATH %s "
-				"(vif%u.%u)", vif, path, hp->domid, hp->devid);
+		return hotplug_error(hp,
+				     "vif %s is not the vif of XENBUS_PATH %s "
+				     "(vif%u.%u)",
+				     vif, path, hp->domid, hp->devid);
 	snprintf(hp->xenbus_path, sizeof(hp->xenbus_path), "%s", path);
 	return 0;
 }
@@ -188,15 +193,17 @@ static int locate_tap(struct hotplug *hp)
 	if (!ifname || !*ifname)
 		return hotplug_error(hp, "the variable INTERFACE is not set");
 	if (!names_ifname_valid(ifname))
-		return hotplug_error(hp, "INTERFACE '%s' is not a valid interface "
-				"name", printable(ifname, buf, sizeof(buf)));
+		return hotplug_error(hp,
+				     "INTERFACE '%s' is not a valid interface "
+				     "name",
+				     printable(ifname, buf, sizeof(buf)));
 	snprintf(hp->kernel_dev, sizeof(hp->kernel_dev), "%s", ifname);
 	snprintf(hp->dev, sizeof(hp->dev), "%s", ifname);
 	if (names_parse_vif(ifname, &hp->domid, &hp->devid, &emu) || !emu)
-		return hotplug_error(hp, "INTERFACE %s is not named vifDOMID.DEVID-emu",
-				ifname);
-	snprintf(hp->xenbus_path, sizeof(hp->xenbus_path),
-		 "backend/vif/%u/%u", hp->domid, hp->devid);
+		return hotplug_error(
+		    hp, "INTERFACE %s is not named vifDOMID.DEVID-emu", ifname);
+	snprintf(hp->xenbus_path, sizeof(hp->xenbus_path), "backend/vif/%u/%u",
+		 hp->domid, hp->devid);
 	return 0;
 }
 
@@ -207,13 +214,15 @@ static int validate_vifname(struct hotplug *hp)
 
 	if (!v || !*v)
 		return 0;
-	snprintf(name, sizeof(name), "%s%s", v, hp->type == HP_TAP ? "-emu"
-								    : "");
+	snprintf(name, sizeof(name), "%s%s", v,
+		 hp->type == HP_TAP ? "-emu" : "");
 	if (!names_ifname_valid(v) || !names_ifname_valid(name))
-		return hotplug_error(hp, "vifname '%s' in %s/vifname is not a "
-				"valid interface name%s",
-				printable(v, buf, sizeof(buf)), hp->xenbus_path,
-				hp->type == HP_TAP ? " once -emu is added" : "");
+		return hotplug_error(
+		    hp,
+		    "vifname '%s' in %s/vifname is not a "
+		    "valid interface name%s",
+		    printable(v, buf, sizeof(buf)), hp->xenbus_path,
+		    hp->type == HP_TAP ? " once -emu is added" : "");
 	memcpy(hp->vifname, name, sizeof(hp->vifname));
 	/* Every later step acts on the renamed link (vif-common.sh). */
 	memcpy(hp->dev, name, sizeof(hp->dev));
@@ -225,8 +234,8 @@ static int validate_vifname(struct hotplug *hp)
 static void name_device_early(struct hotplug *hp)
 {
 	const char *type = params_get_default(&hp->params, "type_if", "vif");
-	const char *dev = params_get(&hp->params,
-				     strcmp(type, "tap") ? "vif" : "INTERFACE");
+	const char *dev =
+	    params_get(&hp->params, strcmp(type, "tap") ? "vif" : "INTERFACE");
 
 	if (dev && names_ifname_valid(dev)) {
 		snprintf(hp->kernel_dev, sizeof(hp->kernel_dev), "%s", dev);
@@ -238,7 +247,7 @@ static void name_device_early(struct hotplug *hp)
  * an offline racing an online would otherwise interleave their steps.
  * Waiting is bounded by the watchdog. */
 /* never blocks at open (a FIFO put there by someone), follows no link */
-#define LOCK_OPEN_FLAGS \
+#define LOCK_OPEN_FLAGS                                                        \
 	(O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
 
 /* The lock file, opened (created if need be); -1 with errno if not. */
@@ -284,7 +293,8 @@ static void lock_device(struct hotplug *hp)
 		errno = EAGAIN;
 	}
 	if (fd < 0) {
-		ctx_log(hp->ctx, LOG_WARNING, "cannot lock %s: %s: going on "
+		ctx_log(hp->ctx, LOG_WARNING,
+			"cannot lock %s: %s: going on "
 			"unlocked",
 			hp->lock_path, strerror(errno));
 		return;
@@ -329,11 +339,13 @@ static int init_qemu(struct hotplug *hp)
 	hp->cmd = strcmp(hp->ctx->prog, "qemu-ifdown") ? HP_ADD : HP_REMOVE;
 	hp->type = HP_TAP;
 	if (!ifname || !*ifname)
-		return hotplug_error(hp, "no interface name given (usage: %s "
-				"IFNAME [BRIDGE])", hp->ctx->prog);
+		return hotplug_error(hp,
+				     "no interface name given (usage: %s "
+				     "IFNAME [BRIDGE])",
+				     hp->ctx->prog);
 	if (!names_ifname_valid(ifname))
 		return hotplug_error(hp, "'%s' is not a valid interface name",
-				printable(ifname, buf, sizeof(buf)));
+				     printable(ifname, buf, sizeof(buf)));
 	snprintf(hp->kernel_dev, sizeof(hp->kernel_dev), "%s", ifname);
 	snprintf(hp->dev, sizeof(hp->dev), "%s", ifname);
 	if (hp->argc > 2 && *hp->argv[2])
@@ -343,13 +355,15 @@ static int init_qemu(struct hotplug *hp)
 	rc = xs_connect(&hp->ctx->xs, &hp->ctx->xs_transport);
 	if (rc) {
 		hp->ctx->xs = NULL;
-		ctx_log(hp->ctx, LOG_INFO, "xenstore is not reachable (%s): "
+		ctx_log(hp->ctx, LOG_INFO,
+			"xenstore is not reachable (%s): "
 			"no domain records",
 			strerror(-rc));
 	}
 	rc = nl_open(&hp->ctx->nl);
 	if (rc)
-		return hotplug_error(hp, "cannot open rtnetlink: %s", strerror(-rc));
+		return hotplug_error(hp, "cannot open rtnetlink: %s",
+				     strerror(-rc));
 	return HP_GO;
 }
 
@@ -368,8 +382,8 @@ static int backend_exists(struct hotplug *hp)
 	return rc == 0 || rc == -EACCES || rc == -EPERM ? 1 : rc;
 }
 
-static int init_event(struct hotplug *hp, int flags, int conf_rc,
-		      unsigned line, const char *why);
+static int init_event(struct hotplug *hp, int flags, int conf_rc, unsigned line,
+		      const char *why);
 static const char *printable(const char *s, char *buf, size_t len);
 
 static void event_start(struct hotplug *hp, struct ctx *ctx, int argc,
@@ -386,7 +400,7 @@ static void event_start(struct hotplug *hp, struct ctx *ctx, int argc,
 }
 
 int hotplug_init(struct hotplug *hp, struct ctx *ctx, const char *prog,
-	    int argc, char **argv, char **envp, int flags)
+		 int argc, char **argv, char **envp, int flags)
 {
 	const char *conf_path;
 	char why[256];
@@ -407,7 +421,7 @@ int hotplug_init(struct hotplug *hp, struct ctx *ctx, const char *prog,
 }
 
 int hotplug_init_shared(struct hotplug *hp, struct ctx *ctx, int argc,
-		   char **argv, char **envp)
+			char **argv, char **envp)
 {
 	event_start(hp, ctx, argc, argv, envp);
 	return init_event(hp, 0, 0, 0, "");
@@ -425,7 +439,7 @@ static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
 	if (params_from_env(&hp->params, envp, hotplug_env_keys) ||
 	    (!(flags & HP_QEMU) &&
 	     params_from_argv(&hp->params, argc, argv, &hp->command, &bad) ==
-		     -ENOMEM))
+		 -ENOMEM))
 		return hotplug_error(hp, "out of memory");
 	set_command(hp, hp->command);
 	name_device_early(hp);
@@ -433,29 +447,34 @@ static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
 	if (rc) {
 		if (line)
 			return hotplug_error(hp, "%s line %u: %s",
-					conf_path ? conf_path
-						  : CONF_DEFAULT_PATH,
-					line, why);
+					     conf_path ? conf_path
+						       : CONF_DEFAULT_PATH,
+					     line, why);
 		return hotplug_error(hp, "cannot read %s: %s",
-				conf_path ? conf_path : CONF_DEFAULT_PATH, why);
+				     conf_path ? conf_path : CONF_DEFAULT_PATH,
+				     why);
 	}
 	if (bad)
-		return hotplug_error(hp, "argument '%s' is not of the form "
-				"name=value", printable(bad, buf, sizeof(buf)));
+		return hotplug_error(hp,
+				     "argument '%s' is not of the form "
+				     "name=value",
+				     printable(bad, buf, sizeof(buf)));
 	if (flags & HP_EXEC_ONLY)
 		return HP_GO;
 	if (flags & HP_QEMU)
 		return init_qemu(hp);
 	if (!hp->command)
-		return hotplug_error(hp, "no command given (online, offline, add "
-				"or remove)");
+		return hotplug_error(hp,
+				     "no command given (online, offline, add "
+				     "or remove)");
 	for (rc = 0; rc < 4; rc++)
 		if (!strcmp(hp->command, cmd_names[rc]))
 			break;
 	if (rc == 4)
-		return hotplug_error(hp, "unknown command '%s' (online, offline, "
-				"add or remove)",
-				printable(hp->command, buf, sizeof(buf)));
+		return hotplug_error(hp,
+				     "unknown command '%s' (online, offline, "
+				     "add or remove)",
+				     printable(hp->command, buf, sizeof(buf)));
 	hp->cmd = (enum hotplug_cmd)rc;
 	/* Older toolstacks pass no type_if: vif (vif-common.sh). */
 	type = params_get_default(&hp->params, "type_if", "vif");
@@ -465,7 +484,7 @@ static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
 		hp->type = HP_TAP;
 	else
 		return hotplug_error(hp, "unknown type_if '%s' (vif or tap)",
-				printable(type, buf, sizeof(buf)));
+				     printable(type, buf, sizeof(buf)));
 	/* online/offline are a vif's, add/remove a tap's; the other pairing
 	 * is an event meant for another script. */
 	if ((hp->cmd == HP_ONLINE || hp->cmd == HP_OFFLINE) !=
@@ -479,11 +498,12 @@ static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
 	rc = hp->ctx->xs ? 0 : xs_connect(&hp->ctx->xs, &hp->ctx->xs_transport);
 	if (rc)
 		return hotplug_error(hp, "cannot connect to xenstore: %s",
-				strerror(-rc));
+				     strerror(-rc));
 	/* udev ran us, but the toolstack runs the scripts itself. */
 	if (params_get(&hp->params, "UDEV_CALL") &&
 	    xs_exists(hp->ctx->xs, "libxl/disable_udev")) {
-		ctx_log(hp->ctx, LOG_INFO, "nothing to do: libxl/disable_udev "
+		ctx_log(hp->ctx, LOG_INFO,
+			"nothing to do: libxl/disable_udev "
 			"is set, the toolstack runs the scripts itself");
 		return HP_SKIP;
 	}
@@ -492,18 +512,19 @@ static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
 	rc = backend_exists(hp);
 	if (rc < 0)
 		return hotplug_error(hp, "cannot read %s: %s", hp->xenbus_path,
-				xs_strerror(rc));
+				     xs_strerror(rc));
 	hp->xenbus_ok = rc;
 	if (!rc && (hp->cmd == HP_ONLINE || hp->cmd == HP_ADD))
 		return hotplug_error(hp, "backend %s does not exist",
-				hp->xenbus_path);
+				     hp->xenbus_path);
 	if (hotplug_read_store(hp, hp->xenbus_path, store_keys) ||
 	    validate_vifname(hp))
 		return -1;
 	arm_watchdog(hp);
 	rc = hp->ctx->nl ? 0 : nl_open(&hp->ctx->nl);
 	if (rc)
-		return hotplug_error(hp, "cannot open rtnetlink: %s", strerror(-rc));
+		return hotplug_error(hp, "cannot open rtnetlink: %s",
+				     strerror(-rc));
 	return HP_GO;
 }
 
@@ -539,9 +560,11 @@ int hotplug_mtu(struct hotplug *hp, unsigned *mtu)
 
 	*mtu = 0;
 	if (v && names_parse_mtu(v, mtu))
-		return hotplug_error(hp, "mtu '%.16s' in %s/mtu is not a number "
-				"from %u to %u", v, hp->xenbus_path,
-				NAMES_MTU_MIN, NAMES_MTU_MAX);
+		return hotplug_error(hp,
+				     "mtu '%.16s' in %s/mtu is not a number "
+				     "from %u to %u",
+				     v, hp->xenbus_path, NAMES_MTU_MIN,
+				     NAMES_MTU_MAX);
 	return 0;
 }
 
@@ -619,7 +642,8 @@ static int hotplug_connected(struct hotplug *hp)
 	snprintf(path, sizeof(path), "%s/hotplug-status", hp->xenbus_path);
 	rc = xs_put(hp->ctx->xs, XBT_NULL, path, "connected");
 	if (rc)
-		return hotplug_error(hp, "cannot write %s: %s", path, xs_strerror(rc));
+		return hotplug_error(hp, "cannot write %s: %s", path,
+				     xs_strerror(rc));
 	return 0;
 }
 
@@ -638,8 +662,8 @@ int hotplug_complete(struct hotplug *hp, int rc)
 	if (rc == HP_GO && hp->cmd == HP_ONLINE && hp->type == HP_VIF)
 		rc = hotplug_connected(hp);
 	alarm(0);
-	hp->keep_lock = rc == HP_GO &&
-			(hp->cmd == HP_ONLINE || hp->cmd == HP_ADD);
+	hp->keep_lock =
+	    rc == HP_GO && (hp->cmd == HP_ONLINE || hp->cmd == HP_ADD);
 	if (rc < 0) {
 		hotplug_report_error(hp);
 		return -1;
@@ -682,39 +706,45 @@ bool hotplug_link_kind_ok(const struct nl_link *l, bool tap_only)
 
 static int check_kind(struct hotplug *hp, const struct nl_link *l)
 {
-	const char *want = hp->type == HP_TAP ? "a tap"
-					      : "a netback vif or a tap";
+	const char *want =
+	    hp->type == HP_TAP ? "a tap" : "a netback vif or a tap";
 
 	if (hotplug_link_kind_ok(l, hp->type == HP_TAP))
 		return 0;
 	if (l->flags & IFF_LOOPBACK)
-		return hotplug_error(hp, "%s is the loopback link, not %s", l->name,
-				want);
+		return hotplug_error(hp, "%s is the loopback link, not %s",
+				     l->name, want);
 	if (!strcmp(l->kind, "bridge"))
-		return hotplug_error(hp, "%s is a bridge, not %s", l->name, want);
+		return hotplug_error(hp, "%s is a bridge, not %s", l->name,
+				     want);
 	if (!strcmp(l->kind, "tun"))
 		return hotplug_error(hp, "%s is a tun device (layer 3), not %s",
-				l->name, want);
+				     l->name, want);
 	if (!l->kind[0])
-		return hotplug_error(hp, "%s is a %s link (an interface of the "
-				"host?), not %s", l->name,
-				l->bus[0] ? l->bus : "physical", want);
-	return hotplug_error(hp, "%s is a %s link, not %s", l->name, l->kind, want);
+		return hotplug_error(hp,
+				     "%s is a %s link (an interface of the "
+				     "host?), not %s",
+				     l->name, l->bus[0] ? l->bus : "physical",
+				     want);
+	return hotplug_error(hp, "%s is a %s link, not %s", l->name, l->kind,
+			     want);
 }
 
 int hotplug_check_addrs(struct hotplug *hp, const struct nl_link *link,
-		   uint32_t own4)
+			uint32_t own4)
 {
 	unsigned n;
 	int rc = nl_addr_foreign(hp->ctx->nl, link->index, own4, &n);
 
 	if (rc)
 		return hotplug_error(hp, "cannot list its addresses: %s",
-				ctx_nl_strerror(hp->ctx, rc));
+				     ctx_nl_strerror(hp->ctx, rc));
 	if (n)
-		return hotplug_error(hp, "%s has %u address%s that vifplug did not "
-				"give it: not a guest's link, left as it is",
-				link->name, n, n == 1 ? "" : "es");
+		return hotplug_error(
+		    hp,
+		    "%s has %u address%s that vifplug did not "
+		    "give it: not a guest's link, left as it is",
+		    link->name, n, n == 1 ? "" : "es");
 	return 0;
 }
 
@@ -748,7 +778,7 @@ static int label_renamed(struct hotplug *hp, const struct nl_link *link)
 	rc = nl_link_change(hp->ctx->nl, link->index, &c);
 	if (rc)
 		return hotplug_error(hp, "cannot label %s as this vif's: %s",
-				link->name, ctx_nl_strerror(hp->ctx, rc));
+				     link->name, ctx_nl_strerror(hp->ctx, rc));
 	return 0;
 }
 
@@ -761,24 +791,26 @@ static int link_for_teardown(struct hotplug *hp, struct nl_link *link)
 
 	if (rc && rc != -ENODEV)
 		return hotplug_error(hp, "cannot look up link %s: %s", hp->dev,
-				ctx_nl_strerror(hp->ctx, rc));
+				     ctx_nl_strerror(hp->ctx, rc));
 	if (rc == 0 && provably_ours(hp, link))
 		return check_kind(hp, link);
 	if (rc == 0)
-		ctx_log(hp->ctx, LOG_WARNING, "the link named %s is not this "
-			"vif's (its alias is '%s'): left alone", hp->dev, link->alias);
+		ctx_log(hp->ctx, LOG_WARNING,
+			"the link named %s is not this "
+			"vif's (its alias is '%s'): left alone",
+			hp->dev, link->alias);
 	memcpy(hp->dev, hp->kernel_dev, sizeof(hp->dev));
 	rc = nl_link_get(hp->ctx->nl, hp->dev, 0, link);
 	if (rc && rc != -ENODEV)
 		return hotplug_error(hp, "cannot look up link %s: %s", hp->dev,
-				ctx_nl_strerror(hp->ctx, rc));
+				     ctx_nl_strerror(hp->ctx, rc));
 	return rc ? rc : check_kind(hp, link);
 }
 
 int hotplug_link(struct hotplug *hp, struct nl_link *link)
 {
-	bool renaming = hp->vifname[0] &&
-			(hp->cmd == HP_ONLINE || hp->cmd == HP_ADD);
+	bool renaming =
+	    hp->vifname[0] && (hp->cmd == HP_ONLINE || hp->cmd == HP_ADD);
 	struct nl_link old;
 	int rc;
 
@@ -787,50 +819,57 @@ int hotplug_link(struct hotplug *hp, struct nl_link *link)
 	rc = nl_link_get(hp->ctx->nl, hp->dev, 0, link);
 	if (rc && rc != -ENODEV)
 		return hotplug_error(hp, "cannot look up link %s: %s", hp->dev,
-				ctx_nl_strerror(hp->ctx, rc));
+				     ctx_nl_strerror(hp->ctx, rc));
 	if (!renaming)
 		return rc ? rc : check_kind(hp, link);
 	rc = nl_link_get(hp->ctx->nl, hp->kernel_dev, 0, &old);
 	if (rc && rc != -ENODEV)
 		return hotplug_error(hp, "cannot look up link %s: %s",
-				hp->kernel_dev, ctx_nl_strerror(hp->ctx, rc));
+				     hp->kernel_dev,
+				     ctx_nl_strerror(hp->ctx, rc));
 	if (rc == -ENODEV) {
 		/* Renamed by an earlier run of this same event, which
 		 * labelled it; anything else of that name is not ours. */
 		if (link->index && provably_ours(hp, link))
 			return check_kind(hp, link);
 		if (link->index)
-			return hotplug_error(hp, "link %s does not exist, and the "
-					"link named %s is not this vif's",
-					hp->kernel_dev, hp->vifname);
-		return hotplug_error(hp, "link %s does not exist", hp->kernel_dev);
+			return hotplug_error(hp,
+					     "link %s does not exist, and the "
+					     "link named %s is not this vif's",
+					     hp->kernel_dev, hp->vifname);
+		return hotplug_error(hp, "link %s does not exist",
+				     hp->kernel_dev);
 	}
 	if (link->index)
-		return hotplug_error(hp, "cannot rename %s to %s: a link named %s "
-				"already exists", hp->kernel_dev, hp->vifname,
-				hp->vifname);
+		return hotplug_error(hp,
+				     "cannot rename %s to %s: a link named %s "
+				     "already exists",
+				     hp->kernel_dev, hp->vifname, hp->vifname);
 	if (check_kind(hp, &old))
 		return -1;
 	/* The kernel renames only a link that is down. */
 	if (old.flags & IFF_UP) {
 		rc = nl_link_set_up(hp->ctx->nl, old.index, false);
 		if (rc)
-			return hotplug_error(hp, "cannot set %s down to rename it: "
-					"%s", hp->kernel_dev,
-					ctx_nl_strerror(hp->ctx, rc));
+			return hotplug_error(hp,
+					     "cannot set %s down to rename it: "
+					     "%s",
+					     hp->kernel_dev,
+					     ctx_nl_strerror(hp->ctx, rc));
 	}
 	rc = nl_link_set_name(hp->ctx->nl, old.index, hp->vifname);
 	if (rc)
 		return hotplug_error(hp, "cannot rename %s to %s: %s",
-				hp->kernel_dev, hp->vifname,
-				ctx_nl_strerror(hp->ctx, rc));
+				     hp->kernel_dev, hp->vifname,
+				     ctx_nl_strerror(hp->ctx, rc));
 	ctx_log(hp->ctx, LOG_INFO, "renamed from %s", hp->kernel_dev);
 	rc = nl_link_get(hp->ctx->nl, 0, old.index, link);
 	if (rc == -ENODEV)
-		return hotplug_error(hp, "the link went away while it was being "
-				"set up");
+		return hotplug_error(hp,
+				     "the link went away while it was being "
+				     "set up");
 	if (rc)
-		return hotplug_error(hp, "cannot look up link %s: %s", hp->vifname,
-				ctx_nl_strerror(hp->ctx, rc));
+		return hotplug_error(hp, "cannot look up link %s: %s",
+				     hp->vifname, ctx_nl_strerror(hp->ctx, rc));
 	return label_renamed(hp, link);
 }

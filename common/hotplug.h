@@ -17,36 +17,37 @@ enum hotplug_type { HP_VIF, HP_TAP };
 
 /* hotplug_init() returns one of these, or -1 with hp->error set. */
 #define HP_GO 0
-#define HP_SKIP 1	/* nothing for this helper to do: exit 0, touch nothing */
+#define HP_SKIP 1 /* nothing for this helper to do: exit 0, touch nothing */
 
 /* hotplug_init() flags */
-#define HP_EXEC_ONLY 1	/* vif-setup: no checks beyond what a report needs */
-#define HP_QEMU 2	/* qemu-ifup/down: argv is IFNAME [BRIDGE], no libxl
-			 * environment, and xenstore may be absent */
+#define HP_EXEC_ONLY 1 /* vif-setup: no checks beyond what a report needs */
+#define HP_QEMU                                                                \
+	2 /* qemu-ifup/down: argv is IFNAME [BRIDGE], no libxl                 \
+	   * environment, and xenstore may be absent */
 
 /* One event: what it is about and its merged parameters. The process's
  * handles and the error sentence are its context's (ctx.h). */
 struct hotplug {
 	struct ctx *ctx;
-	const char *command;		/* as given */
-	char command_safe[32];		/* as messages show it */
+	const char *command;   /* as given */
+	char command_safe[32]; /* as messages show it */
 	enum hotplug_cmd cmd;
 	enum hotplug_type type;
-	char dev[NAMES_IFNAMSIZ];	/* the link acted on, vifname applied */
-	char kernel_dev[NAMES_IFNAMSIZ];/* the name netback or QEMU gave it */
-	char vifname[NAMES_IFNAMSIZ];	/* xenstore's vifname ("-emu" added) */
+	char dev[NAMES_IFNAMSIZ]; /* the link acted on, vifname applied */
+	char kernel_dev[NAMES_IFNAMSIZ]; /* the name netback or QEMU gave it */
+	char vifname[NAMES_IFNAMSIZ];	 /* xenstore's vifname ("-emu" added) */
 	char xenbus_path[NAMES_XS_ABS_PATH_MAX + 1];
-	bool xenbus_ok;			/* hotplug-error may be written */
-	unsigned domid, devid;		/* of the guest's NIC */
-	struct params params;		/* env < argv < xenstore */
+	bool xenbus_ok;	       /* hotplug-error may be written */
+	unsigned domid, devid; /* of the guest's NIC */
+	struct params params;  /* env < argv < xenstore */
 	int argc;
 	char **argv;
 	char **envp;
-	int lock_fd;			/* the device's lock, when locked */
+	int lock_fd; /* the device's lock, when locked */
 	bool locked;
-	bool keep_lock;			/* online/add done: the lock file stays */
+	bool keep_lock; /* online/add done: the lock file stays */
 	char lock_path[CONF_PATH_MAX + NAMES_IFNAMSIZ + 2];
-	const char *qemu_bridge;	/* qemu-ifup's BRIDGE argument */
+	const char *qemu_bridge; /* qemu-ifup's BRIDGE argument */
 };
 
 struct hotplug_action {
@@ -61,11 +62,11 @@ extern const char *const hotplug_env_keys[];
  * xenstore into hp, with ctx (filled here) as its context; arms the
  * watchdog and takes the device's lock. */
 int hotplug_init(struct hotplug *hp, struct ctx *ctx, const char *prog,
-	    int argc, char **argv, char **envp, int flags);
+		 int argc, char **argv, char **envp, int flags);
 /* The same in vifplugd: ctx carries the daemon's configuration and a
  * worker's handles (ctx->shared); no signals, no alarm. */
 int hotplug_init_shared(struct hotplug *hp, struct ctx *ctx, int argc,
-		   char **argv, char **envp);
+			char **argv, char **envp);
 
 /* The end of an event: hotplug-status = connected for an online vif, or
  * the error reported everywhere. Returns rc (HP_GO, HP_SKIP), or -1 when
@@ -76,25 +77,25 @@ int hotplug_complete(struct hotplug *hp, int rc);
  * become PARAM_STORE parameters; absent or unreadable ones are skipped,
  * as Xen's xenstore_read_default does. 0, or -1 with hp->error. */
 int hotplug_read_store(struct hotplug *hp, const char *dir,
-		  const char *const keys[]);
+		       const char *const keys[]);
 
 /* Runs the action whose command matches; -1 with hp->error if none. */
 int hotplug_dispatch(struct hotplug *hp, const struct hotplug_action *actions);
 
 /* Records the cause ("what failed: why") in the context; returns -1. */
 int hotplug_error(struct hotplug *hp, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Logs the one-sentence error everywhere, writes hotplug-error and
  * hotplug-status = error where XENBUS_PATH is usable; no exit, for
  * callers that go on (vifplugd). */
 void hotplug_report_error(struct hotplug *hp);
 
-/* A helper's end: hotplug_complete(), hotplug_free(), the log closed; returns the
- * exit status (0 or 1) for main() to return. */
+/* A helper's end: hotplug_complete(), hotplug_free(), the log closed; returns
+ * the exit status (0 or 1) for main() to return. */
 int hotplug_finish(struct hotplug *hp, int rc);
 /* hotplug_finish() of a failure with this cause. */
 int hotplug_fail(struct hotplug *hp, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void hotplug_free(struct hotplug *hp);
 
 /* Finds the link of this event, renaming it to xenstore's vifname on
@@ -113,8 +114,7 @@ bool hotplug_link_kind_ok(const struct nl_link *l, bool tap_only);
  * IPv6 link-local ones and own4/32 (vif-route's; 0 for none): a guest's
  * link has none that vifplug did not give it. */
 int hotplug_check_addrs(struct hotplug *hp, const struct nl_link *link,
-		   uint32_t own4);
-
+			uint32_t own4);
 
 /* The bridge for this event and where its name came from (" (from
  * xenstore)"): the bridge parameter (xenstore over argv over env), else

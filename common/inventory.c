@@ -36,10 +36,9 @@ static int vifname_cb(unsigned d, unsigned n, void *arg)
 	return found;
 }
 
-static bool netback_vif(struct ctx *c, const char *name, long *dom,
-			long *dev)
+static bool netback_vif(struct ctx *c, const char *name, long *dom, long *dev)
 {
-	struct vifname_find f = { c, name, 0, 0 };
+	struct vifname_find f = {c, name, 0, 0};
 	unsigned d, n;
 	bool emu;
 
@@ -96,10 +95,11 @@ static bool row_for(struct ctx *c, const struct links *ls,
 		r->kind = "netback vif";
 		r->domid = dom;
 		r->devid = dev;
-		snprintf(path, sizeof(path), "backend/vif/%ld/%ld/mac", dom, dev);
+		snprintf(path, sizeof(path), "backend/vif/%ld/%ld/mac", dom,
+			 dev);
 		xs_read_buf(c->xs, path, r->mac, sizeof(r->mac));
-		snprintf(path, sizeof(path), "backend/vif/%ld/%ld/hotplug-status",
-			 dom, dev);
+		snprintf(path, sizeof(path),
+			 "backend/vif/%ld/%ld/hotplug-status", dom, dev);
 		xs_read_buf(c->xs, path, r->status, sizeof(r->status));
 		snprintf(path, sizeof(path), "/local/domain/%ld/name", dom);
 		xs_read_buf(c->xs, path, r->domain, sizeof(r->domain));
@@ -134,7 +134,7 @@ static int by_name(const void *a, const void *b)
 
 int inventory_collect(struct ctx *c, struct inventory_row **rows, size_t *n)
 {
-	struct links ls = { 0 };
+	struct links ls = {0};
 	int rc;
 
 	/* the whole dump first: no other request may interleave with it */

@@ -11,16 +11,16 @@
 
 struct inventory_row {
 	char name[NAMES_IFNAMSIZ];
-	const char *kind;	/* "netback vif", "emulated tap", "other tap" */
-	long domid;		/* -1 unknown */
+	const char *kind; /* "netback vif", "emulated tap", "other tap" */
+	long domid;	  /* -1 unknown */
 	char domain[128];
-	long devid;		/* -1 unknown */
-	char mac[NAMES_MAC_STRLEN];	/* the guest side's */
+	long devid;		    /* -1 unknown */
+	char mac[NAMES_MAC_STRLEN]; /* the guest side's */
 	char bridge[NAMES_IFNAMSIZ];
 	bool up;
-	char status[16];	/* a vif's hotplug-status, "" if none */
-	pid_t pid;		/* the process holding a tap, 0 if none */
-	long uid;		/* its uid, -1 if unknown (emu_resolve) */
+	char status[16]; /* a vif's hotplug-status, "" if none */
+	pid_t pid;	 /* the process holding a tap, 0 if none */
+	long uid;	 /* its uid, -1 if unknown (emu_resolve) */
 };
 
 /* All rows, sorted by name; free(*rows). c carries xs (may be NULL)

@@ -26,7 +26,7 @@ static void grow(struct linkset *s)
 	struct linkset_entry **b = calloc(n, sizeof(*b));
 
 	if (!b)
-		return;		/* longer chains, still correct */
+		return; /* longer chains, still correct */
 	for (unsigned long i = 0; i < s->nbuckets; i++)
 		while (s->bucket[i]) {
 			struct linkset_entry *e = s->bucket[i];

@@ -46,8 +46,10 @@ int log_open_file(const char *path)
 {
 	struct stat st;
 	/* Never blocks: a FIFO with no reader fails at once (ENXIO). */
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-			    O_NOCTTY | O_NONBLOCK, 0640);
+	int fd = open(path,
+		      O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY |
+			  O_NONBLOCK,
+		      0640);
 
 	if (fd >= 0 && (fstat(fd, &st) || !S_ISREG(st.st_mode))) {
 		/* only a file: a FIFO's reader could stall every writer */

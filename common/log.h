@@ -23,9 +23,9 @@ int log_guard_stdio(void);
 /* Errors and warnings also go to stderr, which libxl and udev capture.
  * The message is escaped (esc_text) on its way to every sink. */
 void log_msg(int level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void log_vmsg(int level, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 
 /* For a signal handler: write msg to stderr and the log file, nothing
  * else; async-signal-safe. */

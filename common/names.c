@@ -71,8 +71,7 @@ int names_parse_mtu(const char *s, unsigned *mtu)
 }
 
 /* "D.N" with both parts domid-sized numbers; end points past N. */
-static int parse_pair(const char *s, unsigned *a, unsigned *b,
-		      const char **end)
+static int parse_pair(const char *s, unsigned *a, unsigned *b, const char **end)
 {
 	char num[8];
 	const char *dot = strchr(s, '.');
@@ -148,8 +147,8 @@ int names_parse_mac(const char *s, uint8_t mac[6])
 
 void names_format_mac(const uint8_t mac[6], char buf[NAMES_MAC_STRLEN])
 {
-	snprintf(buf, NAMES_MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x",
-		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	snprintf(buf, NAMES_MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0],
+		 mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
 int names_parse_ipv4_prefix(const char *s, uint32_t *addr, unsigned *prefixlen)
@@ -190,8 +189,8 @@ bool names_xs_path_valid(const char *path)
 
 	if (len == 0)
 		return false;
-	if (len > (path[0] == '/' ? NAMES_XS_ABS_PATH_MAX
-				  : NAMES_XS_REL_PATH_MAX))
+	if (len >
+	    (path[0] == '/' ? NAMES_XS_ABS_PATH_MAX : NAMES_XS_REL_PATH_MAX))
 		return false;
 	if (strcmp(path, "/") == 0)
 		return true;

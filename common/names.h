@@ -8,11 +8,11 @@
 
 #define NAMES_IFNAMSIZ 16	/* as the kernel's IFNAMSIZ, NUL included */
 #define NAMES_MAC_STRLEN 18	/* "xx:xx:xx:xx:xx:xx" and NUL */
-#define NAMES_DOMID_MAX 0x7fefU	/* DOMID_FIRST_RESERVED - 1 */
+#define NAMES_DOMID_MAX 0x7fefU /* DOMID_FIRST_RESERVED - 1 */
 #define NAMES_MTU_MIN 68U
 #define NAMES_MTU_MAX 65535U
-#define NAMES_XS_ABS_PATH_MAX 3072	/* XENSTORE_ABS_PATH_MAX */
-#define NAMES_XS_REL_PATH_MAX 2048	/* XENSTORE_REL_PATH_MAX */
+#define NAMES_XS_ABS_PATH_MAX 3072 /* XENSTORE_ABS_PATH_MAX */
+#define NAMES_XS_REL_PATH_MAX 2048 /* XENSTORE_REL_PATH_MAX */
 
 /* An interface name the kernel accepts and a log line can carry safely. */
 bool names_ifname_valid(const char *name);

@@ -31,7 +31,7 @@ struct nl {
 int nl_open(struct nl **out)
 {
 	struct nl *nl = calloc(1, sizeof(*nl));
-	struct timeval tv = { .tv_sec = NL_TIMEOUT_SEC };
+	struct timeval tv = {.tv_sec = NL_TIMEOUT_SEC};
 	int one = 1;
 
 	if (!nl)
@@ -54,15 +54,14 @@ int nl_open(struct nl **out)
 	nl->seq = (unsigned)time(NULL);
 	*out = nl;
 	return 0;
-fail:
-	{
-		int err = errno ? errno : EIO;
+fail : {
+	int err = errno ? errno : EIO;
 
-		if (nl->sock)
-			mnl_socket_close(nl->sock);
-		free(nl);
-		return -err;
-	}
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	free(nl);
+	return -err;
+}
 }
 
 void nl_close(struct nl *nl)
@@ -115,7 +114,7 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 		if (mnl_nlmsg_size(off) < nlh->nlmsg_len)
 			mnl_attr_parse_payload((const char *)err + off,
 					       nlh->nlmsg_len -
-						       mnl_nlmsg_size(off),
+						   mnl_nlmsg_size(off),
 					       ack_attr_cb, t->nl);
 	}
 	errno = -err->error;
@@ -148,11 +147,11 @@ static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		   void *cb_data)
 {
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
-		[NLMSG_NOOP] = noop_cb,
-		[NLMSG_ERROR] = error_cb,
-		[NLMSG_DONE] = done_cb,
+	    [NLMSG_NOOP] = noop_cb,
+	    [NLMSG_ERROR] = error_cb,
+	    [NLMSG_DONE] = done_cb,
 	};
-	struct talk t = { nl, cb, cb_data };
+	struct talk t = {nl, cb, cb_data};
 	unsigned seq = ++nl->seq;
 	int rc;
 
@@ -166,8 +165,8 @@ static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {
-		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf,
-						sizeof(nl->buf));
+		ssize_t n =
+		    mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
 		if (n < 0)
 			return errno == EAGAIN ? -ETIMEDOUT : -errno;
 		rc = mnl_cb_run2(nl->buf, (size_t)n, seq, nl->portid, data_cb,
@@ -217,9 +216,9 @@ static int addr_dump(struct nl *nl, uint8_t family, int index, mnl_cb_t cb,
 {
 	char buf[256];
 	struct ifaddrmsg *ifa;
-	struct nlmsghdr *nlh = req_start(buf, sizeof(buf), RTM_GETADDR,
-					 NLM_F_DUMP, sizeof(*ifa),
-					 (void **)&ifa);
+	struct nlmsghdr *nlh =
+	    req_start(buf, sizeof(buf), RTM_GETADDR, NLM_F_DUMP, sizeof(*ifa),
+		      (void **)&ifa);
 
 	ifa->ifa_family = family;
 	ifa->ifa_index = (uint32_t)index;
@@ -230,8 +229,8 @@ static struct nlmsghdr *link_req(char *buf, size_t size, uint16_t type,
 				 uint16_t flags, int index)
 {
 	struct ifinfomsg *ifi;
-	struct nlmsghdr *nlh = req_start(buf, size, type, flags, sizeof(*ifi),
-					 (void **)&ifi);
+	struct nlmsghdr *nlh =
+	    req_start(buf, size, type, flags, sizeof(*ifi), (void **)&ifi);
 
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = index;
@@ -305,11 +304,11 @@ static int link_get_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nl_link_get(struct nl *nl, const char *name, int index,
-		struct nl_link *out)
+int nl_link_get(struct nl *nl, const char *name, int index, struct nl_link *out)
 {
 	char buf[512];
-	struct nlmsghdr *nlh = link_req(buf, sizeof(buf), RTM_GETLINK, 0, index);
+	struct nlmsghdr *nlh =
+	    link_req(buf, sizeof(buf), RTM_GETLINK, 0, index);
 	int rc;
 
 	if (!index &&
@@ -345,7 +344,7 @@ static int link_dump_cb(const struct nlmsghdr *nlh, void *data)
 int nl_link_foreach(struct nl *nl,
 		    int (*cb)(const struct nl_link *l, void *arg), void *arg)
 {
-	struct foreach f = { cb, arg, 0 };
+	struct foreach f = {cb, arg, 0};
 	int rc = dump(nl, RTM_GETLINK, sizeof(struct ifinfomsg), AF_UNSPEC,
 		      link_dump_cb, &f);
 
@@ -355,7 +354,8 @@ int nl_link_foreach(struct nl *nl,
 int nl_link_change(struct nl *nl, int index, const struct nl_link_change *c)
 {
 	char buf[1024];
-	struct nlmsghdr *nlh = link_req(buf, sizeof(buf), RTM_SETLINK, 0, index);
+	struct nlmsghdr *nlh =
+	    link_req(buf, sizeof(buf), RTM_SETLINK, 0, index);
 	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 	size_t size = sizeof(buf);
 
@@ -363,17 +363,16 @@ int nl_link_change(struct nl *nl, int index, const struct nl_link_change *c)
 		ifi->ifi_change = IFF_UP;
 		ifi->ifi_flags = c->up ? IFF_UP : 0;
 	}
-	if ((c->master >= 0 &&
-	     !mnl_attr_put_u32_check(nlh, size, IFLA_MASTER,
-				     (uint32_t)c->master)) ||
+	if ((c->master >= 0 && !mnl_attr_put_u32_check(nlh, size, IFLA_MASTER,
+						       (uint32_t)c->master)) ||
 	    (c->mtu >= 0 &&
 	     !mnl_attr_put_u32_check(nlh, size, IFLA_MTU, (uint32_t)c->mtu)) ||
-	    (c->mac && !mnl_attr_put_check(nlh, size, IFLA_ADDRESS, 6, c->mac)) ||
+	    (c->mac &&
+	     !mnl_attr_put_check(nlh, size, IFLA_ADDRESS, 6, c->mac)) ||
 	    (c->name &&
 	     !mnl_attr_put_strz_check(nlh, size, IFLA_IFNAME, c->name)) ||
-	    (c->alias &&
-	     !mnl_attr_put_check(nlh, size, IFLA_IFALIAS, strlen(c->alias),
-				 c->alias)))
+	    (c->alias && !mnl_attr_put_check(nlh, size, IFLA_IFALIAS,
+					     strlen(c->alias), c->alias)))
 		return -E2BIG;
 	return nl_talk(nl, nlh, NULL, NULL);
 }
@@ -421,13 +420,13 @@ int nl_link_set_name(struct nl *nl, int index, const char *name)
 int nl_link_add_altname(struct nl *nl, int index, const char *altname)
 {
 	char buf[512];
-	struct nlmsghdr *nlh = link_req(buf, sizeof(buf), RTM_NEWLINKPROP, 0,
-					index);
-	struct nlattr *list = mnl_attr_nest_start_check(nlh, sizeof(buf),
-							 IFLA_PROP_LIST);
+	struct nlmsghdr *nlh =
+	    link_req(buf, sizeof(buf), RTM_NEWLINKPROP, 0, index);
+	struct nlattr *list =
+	    mnl_attr_nest_start_check(nlh, sizeof(buf), IFLA_PROP_LIST);
 
-	if (!list || !mnl_attr_put_strz_check(nlh, sizeof(buf),
-					      IFLA_ALT_IFNAME, altname))
+	if (!list || !mnl_attr_put_strz_check(nlh, sizeof(buf), IFLA_ALT_IFNAME,
+					      altname))
 		return -E2BIG;
 	mnl_attr_nest_end(nlh, list);
 	return nl_talk(nl, nlh, NULL, NULL);
@@ -463,7 +462,7 @@ static int addr_dump_cb(const struct nlmsghdr *nlh, void *data)
 
 int nl_addr_flush(struct nl *nl, int index)
 {
-	struct addr_list a = { .index = index };
+	struct addr_list a = {.index = index};
 	int rc = addr_dump(nl, AF_UNSPEC, index, addr_dump_cb, &a);
 
 	if (!rc)
@@ -513,7 +512,7 @@ static int foreign_cb(const struct nlmsghdr *nlh, void *data)
 	if (ifa->ifa_family == AF_INET6 && a &&
 	    mnl_attr_get_payload_len(local) == 16 && a[0] == 0xfe &&
 	    (a[1] & 0xc0) == 0x80)
-		return MNL_CB_OK;	/* the kernel's own link-local */
+		return MNL_CB_OK; /* the kernel's own link-local */
 	if (ifa->ifa_family == AF_INET && a && f->own4 &&
 	    mnl_attr_get_payload_len(local) == 4 && !memcmp(a, &f->own4, 4) &&
 	    ifa->ifa_prefixlen == 32)
@@ -524,7 +523,7 @@ static int foreign_cb(const struct nlmsghdr *nlh, void *data)
 
 int nl_addr_foreign(struct nl *nl, int index, uint32_t own4, unsigned *n)
 {
-	struct foreign f = { .index = index, .own4 = own4 };
+	struct foreign f = {.index = index, .own4 = own4};
 	int rc = addr_dump(nl, AF_UNSPEC, index, foreign_cb, &f);
 
 	*n = f.n;
@@ -533,8 +532,8 @@ int nl_addr_foreign(struct nl *nl, int index, uint32_t own4, unsigned *n)
 
 int nl_addr4_has(struct nl *nl, int index, uint32_t addr, bool *has)
 {
-	struct foreign f = { .index = index, .own4 = 0 };
-	struct foreign g = { .index = index, .own4 = addr };
+	struct foreign f = {.index = index, .own4 = 0};
+	struct foreign g = {.index = index, .own4 = addr};
 	int rc = addr_dump(nl, AF_INET, index, foreign_cb, &f);
 
 	if (!rc)
@@ -575,7 +574,7 @@ static int addr4_cb(const struct nlmsghdr *nlh, void *data)
 
 int nl_addr4_primary(struct nl *nl, int index, uint32_t *addr)
 {
-	struct addr4 a = { .index = index };
+	struct addr4 a = {.index = index};
 	int rc = addr_dump(nl, AF_INET, index, addr4_cb, &a);
 
 	if (rc)
@@ -626,19 +625,21 @@ static struct nlmsghdr *route4_req(char *buf, size_t size, uint16_t type,
 				   unsigned dst_len, int oif, unsigned metric)
 {
 	struct rtmsg *rtm;
-	struct nlmsghdr *nlh = req_start(buf, size, type, flags, sizeof(*rtm),
-					 (void **)&rtm);
+	struct nlmsghdr *nlh =
+	    req_start(buf, size, type, flags, sizeof(*rtm), (void **)&rtm);
 
 	rtm->rtm_family = AF_INET;
 	rtm->rtm_dst_len = (uint8_t)dst_len;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	/* what `ip route add` sends for a route with no gateway */
 	rtm->rtm_protocol = type == RTM_NEWROUTE ? RTPROT_BOOT : 0;
-	rtm->rtm_scope = type == RTM_NEWROUTE ? RT_SCOPE_LINK : RT_SCOPE_NOWHERE;
+	rtm->rtm_scope =
+	    type == RTM_NEWROUTE ? RT_SCOPE_LINK : RT_SCOPE_NOWHERE;
 	rtm->rtm_type = RTN_UNICAST;
 	if (!mnl_attr_put_check(nlh, size, RTA_DST, 4, &dst) ||
 	    !mnl_attr_put_u32_check(nlh, size, RTA_OIF, (uint32_t)oif) ||
-	    (metric && !mnl_attr_put_u32_check(nlh, size, RTA_PRIORITY, metric)))
+	    (metric &&
+	     !mnl_attr_put_u32_check(nlh, size, RTA_PRIORITY, metric)))
 		return NULL;
 	return nlh;
 }
@@ -647,9 +648,9 @@ int nl_route4_add(struct nl *nl, uint32_t dst, unsigned dst_len, int oif,
 		  uint32_t prefsrc, unsigned metric)
 {
 	char buf[256];
-	struct nlmsghdr *nlh = route4_req(buf, sizeof(buf), RTM_NEWROUTE,
-					  NLM_F_CREATE | NLM_F_EXCL, dst,
-					  dst_len, oif, metric);
+	struct nlmsghdr *nlh =
+	    route4_req(buf, sizeof(buf), RTM_NEWROUTE,
+		       NLM_F_CREATE | NLM_F_EXCL, dst, dst_len, oif, metric);
 
 	if (!nlh || (prefsrc && !mnl_attr_put_check(nlh, sizeof(buf),
 						    RTA_PREFSRC, 4, &prefsrc)))
@@ -703,8 +704,8 @@ static int route_find_cb(const struct nlmsghdr *nlh, void *data)
 	struct route_find *f = data;
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_table != RT_TABLE_MAIN ||
-	    rtm->rtm_dst_len != f->dst_len)
+	if (nlh->nlmsg_type != RTM_NEWROUTE ||
+	    rtm->rtm_table != RT_TABLE_MAIN || rtm->rtm_dst_len != f->dst_len)
 		return MNL_CB_OK;
 	f->m_dst = 0;
 	f->m_metric = 0;
@@ -718,8 +719,8 @@ static int route_find_cb(const struct nlmsghdr *nlh, void *data)
 int nl_route4_oif(struct nl *nl, uint32_t dst, unsigned dst_len,
 		  unsigned metric, int *oif)
 {
-	struct route_find f = { .dst = dst, .dst_len = dst_len,
-				.metric = metric };
+	struct route_find f = {
+	    .dst = dst, .dst_len = dst_len, .metric = metric};
 	int rc = dump(nl, RTM_GETROUTE, sizeof(struct rtmsg), AF_INET,
 		      route_find_cb, &f);
 
@@ -730,13 +731,16 @@ int nl_route4_oif(struct nl *nl, uint32_t dst, unsigned dst_len,
 int nl_link_set_proxy_arp(struct nl *nl, int index, bool on)
 {
 	char buf[256];
-	struct nlmsghdr *nlh = link_req(buf, sizeof(buf), RTM_SETLINK, 0, index);
+	struct nlmsghdr *nlh =
+	    link_req(buf, sizeof(buf), RTM_SETLINK, 0, index);
 	struct nlattr *spec, *inet, *conf;
 
 	spec = mnl_attr_nest_start_check(nlh, sizeof(buf), IFLA_AF_SPEC);
-	inet = spec ? mnl_attr_nest_start_check(nlh, sizeof(buf), AF_INET) : NULL;
-	conf = inet ? mnl_attr_nest_start_check(nlh, sizeof(buf),
-						IFLA_INET_CONF) : NULL;
+	inet =
+	    spec ? mnl_attr_nest_start_check(nlh, sizeof(buf), AF_INET) : NULL;
+	conf = inet
+		   ? mnl_attr_nest_start_check(nlh, sizeof(buf), IFLA_INET_CONF)
+		   : NULL;
 	if (!conf || !mnl_attr_put_u32_check(nlh, sizeof(buf),
 					     IPV4_DEVCONF_PROXY_ARP, on))
 		return -E2BIG;
@@ -859,8 +863,8 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	/* The bridge's own AF_BRIDGE notes of a port joining or leaving
 	 * are not the link coming or going. */
-	if (((const struct ifinfomsg *)mnl_nlmsg_get_payload(nlh))->ifi_family !=
-	    AF_UNSPEC)
+	if (((const struct ifinfomsg *)mnl_nlmsg_get_payload(nlh))
+		->ifi_family != AF_UNSPEC)
 		return MNL_CB_OK;
 	link_parse(nlh, &l);
 	w->cb(nlh->nlmsg_type == RTM_DELLINK, &l, w->arg);
@@ -871,7 +875,7 @@ int nl_monitor_read(struct nl_monitor *m,
 		    void (*cb)(bool gone, const struct nl_link *l, void *arg),
 		    void *arg)
 {
-	struct monitor_walk w = { cb, arg };
+	struct monitor_walk w = {cb, arg};
 	ssize_t n;
 
 	for (;;) {

@@ -8,21 +8,20 @@
 
 #include "names.h"
 
-
 struct nl;
 
 struct nl_link {
 	int index;
 	char name[NAMES_IFNAMSIZ];
-	unsigned flags;		/* IFF_* */
+	unsigned flags; /* IFF_* */
 	unsigned mtu;
 	uint8_t mac[6];
 	bool has_mac;
-	int master;		/* ifindex of the master, 0 if none */
-	char kind[16];		/* "bridge", "tun", "veth"; "" if none */
-	unsigned short type;	/* ARPHRD_*: ETHER for a tap, NONE for a tun */
-	char bus[16];		/* the parent device's bus: "xen-backend" for
-				 * netback's vifs, "" if none */
+	int master;	     /* ifindex of the master, 0 if none */
+	char kind[16];	     /* "bridge", "tun", "veth"; "" if none */
+	unsigned short type; /* ARPHRD_*: ETHER for a tap, NONE for a tun */
+	char bus[16];	     /* the parent device's bus: "xen-backend" for
+			      * netback's vifs, "" if none */
 	char alias[128];
 };
 
@@ -44,14 +43,17 @@ int nl_link_foreach(struct nl *nl,
 /* Fields left at their "unset" value (-1, NULL) are not sent, so one
  * request changes only what was asked. */
 struct nl_link_change {
-	int up;			/* 1 up, 0 down, -1 unset */
-	int master;		/* ifindex, 0 for nomaster, -1 unset */
-	int mtu;		/* -1 unset */
+	int up;	    /* 1 up, 0 down, -1 unset */
+	int master; /* ifindex, 0 for nomaster, -1 unset */
+	int mtu;    /* -1 unset */
 	const uint8_t *mac;
 	const char *name;
 	const char *alias;
 };
-#define NL_LINK_CHANGE_INIT { .up = -1, .master = -1, .mtu = -1 }
+#define NL_LINK_CHANGE_INIT                                                    \
+	{                                                                      \
+		.up = -1, .master = -1, .mtu = -1                              \
+	}
 
 int nl_link_change(struct nl *nl, int index, const struct nl_link_change *c);
 int nl_link_set_up(struct nl *nl, int index, bool up);

@@ -78,8 +78,9 @@ int owner_read(pid_t pid, const char *name, char **buf, size_t *len)
 			break;
 		*len += (size_t)n;
 		if (*len == cap) {
-			char *b = cap < PROC_FILE_MAX ? realloc(*buf, cap * 2 + 1)
-						      : NULL;
+			char *b = cap < PROC_FILE_MAX
+				      ? realloc(*buf, cap * 2 + 1)
+				      : NULL;
 			if (!b)
 				break;
 			*buf = b;

@@ -87,8 +87,8 @@ int params_word_is_assignment(const char *word)
 
 	if (!eq || eq == word)
 		return 0;
-	if (!((*word >= 'a' && *word <= 'z') || (*word >= 'A' && *word <= 'Z') ||
-	      *word == '_'))
+	if (!((*word >= 'a' && *word <= 'z') ||
+	      (*word >= 'A' && *word <= 'Z') || *word == '_'))
 		return 0;
 	for (const char *c = word; c < eq; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||

@@ -48,31 +48,31 @@ enum job_kind {
 	JOB_EVENT,	/* a hotplug event: cmd, type_if, env */
 	JOB_CHECK,	/* coldplug of one device: run the event if needed */
 	JOB_LINK_NEW,	/* a link appeared: put it back if it is known */
-	JOB_BRIDGE_NEW,	/* a bridge appeared: queue its ports' reattach */
+	JOB_BRIDGE_NEW, /* a bridge appeared: queue its ports' reattach */
 	JOB_REATTACH,	/* put dev back on bridge */
 };
 
 struct job {
-	struct devq_job q;	/* first: the queue's part, with the key */
+	struct devq_job q; /* first: the queue's part, with the key */
 	enum job_kind kind;
 	char cmd[16];
 	char type_if[8];
 	char bridge[NAMES_IFNAMSIZ];
-	char **env;		/* NULL-terminated, each malloc'd */
+	char **env; /* NULL-terminated, each malloc'd */
 };
 
 struct plugd {
-	struct devq *queue;	/* the jobs, serial per device */
+	struct devq *queue; /* the jobs, serial per device */
 
 	pthread_mutex_t conf_lock;
 	struct conf conf;
 	const char *conf_path;
 
-	struct ports *ports;	/* the ports vifplug put on bridges */
+	struct ports *ports; /* the ports vifplug put on bridges */
 };
 
 static struct plugd pd = {
-	.conf_lock = PTHREAD_MUTEX_INITIALIZER,
+    .conf_lock = PTHREAD_MUTEX_INITIALIZER,
 };
 
 static void job_free(struct job *j)
@@ -141,24 +141,25 @@ static struct xs_handle *worker_xs(struct worker *w)
 static int spawn_script(struct hotplug *hp, const char *script)
 {
 	char path[CONF_PATH_MAX + 300];
-	char *argv[] = { path, (char *)hp->command, NULL, NULL };
+	char *argv[] = {path, (char *)hp->command, NULL, NULL};
 	char type[32];
 	pid_t pid;
 	int status, rc;
 
 	if (conf_script_path(&hp->ctx->conf, script, path, sizeof(path)))
-		return hotplug_error(hp, "script %.64s...: the path is too long",
-				script);
+		return hotplug_error(
+		    hp, "script %.64s...: the path is too long", script);
 	snprintf(type, sizeof(type), "type_if=%s",
 		 hp->type == HP_TAP ? "tap" : "vif");
 	argv[2] = type;
 	rc = posix_spawn(&pid, path, NULL, NULL, argv, hp->envp);
 	if (rc)
-		return hotplug_error(hp, "cannot run %s: %s", path, strerror(rc));
+		return hotplug_error(hp, "cannot run %s: %s", path,
+				     strerror(rc));
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return hotplug_error(hp, "cannot wait for %s: %s", path,
-					strerror(errno));
+					     strerror(errno));
 	/* The script wrote its own hotplug-status or hotplug-error. */
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		ctx_log(hp->ctx, LOG_ERR, "%s failed (status %d)", path,
@@ -200,7 +201,7 @@ void plugd_handle(struct ctx *ctx, const char *cmd, const char *type_if,
 		  char **env, struct plugd_result *res)
 {
 	char type[16];
-	char *argv[] = { PROG, (char *)cmd, type, NULL };
+	char *argv[] = {PROG, (char *)cmd, type, NULL};
 	struct hotplug hp;
 	int rc;
 
@@ -245,18 +246,21 @@ static void reattach(struct worker *w, const char *dev, const char *bridge,
 	c->dev = dev;
 	c->error[0] = '\0';
 	if (nl_link_get(c->nl, dev, 0, &link))
-		return;		/* gone again: nothing to put back */
+		return; /* gone again: nothing to put back */
 	if (nl_link_get(c->nl, bridge, 0, &br) || strcmp(br.kind, "bridge"))
-		return;		/* not back yet: its own NEWLINK will come */
+		return; /* not back yet: its own NEWLINK will come */
 	if (link.master == br.index) {
 		ports_learn(pd.ports, dev, bridge, link.mtu, false);
 		return;
 	}
 	if (!hotplug_link_kind_ok(&link, false))
-		ctx_error(c, "%s is a %s link now, not a netback vif or a tap: "
-			  "left alone", dev, link.kind[0] ? link.kind : "physical");
+		ctx_error(c,
+			  "%s is a %s link now, not a netback vif or a tap: "
+			  "left alone",
+			  dev, link.kind[0] ? link.kind : "physical");
 	else if (!(mac && bridge_port_prepare(c, &link, mac)) &&
-		 !bridge_port_mtu(c, &link, &br, mtu, "its earlier MTU", &mtu) &&
+		 !bridge_port_mtu(c, &link, &br, mtu, "its earlier MTU",
+				  &mtu) &&
 		 !bridge_port_attach(c, &link, &br)) {
 		ctx_log(c, LOG_INFO, "back on bridge %s, mtu %u", bridge, mtu);
 		ports_learn(pd.ports, dev, bridge, mtu, false);
@@ -293,7 +297,7 @@ static int record_by_dev(const struct emu_record *r, void *arg)
 
 static void run_link_new(struct worker *w, struct job *j)
 {
-	struct record_find f = { .dev = j->q.key };
+	struct record_find f = {.dev = j->q.key};
 	bool recorded = emu_records_foreach(worker_xs(w), record_by_dev, &f);
 	uint8_t mac[6];
 	struct port p;
@@ -306,8 +310,10 @@ static void run_link_new(struct worker *w, struct job *j)
 	else if (recorded && f.found.bridge[0])
 		reattach(w, j->q.key, f.found.bridge, 0, mac);
 	else
-		log_msg(LOG_DEBUG, "%s link %s: appeared, not one vifplug "
-			"put on a bridge: left alone", PROG, j->q.key);
+		log_msg(LOG_DEBUG,
+			"%s link %s: appeared, not one vifplug "
+			"put on a bridge: left alone",
+			PROG, j->q.key);
 }
 
 /* A record's tap, back on its bridge if that is arg (NULL: any). */
@@ -327,12 +333,14 @@ static void queue_reattach(const struct port *pt, void *arg)
 
 static void run_bridge_new(struct worker *w, struct job *j)
 {
-	size_t n = ports_foreach_on(pd.ports, j->bridge, queue_reattach,
-				    j->bridge);
+	size_t n =
+	    ports_foreach_on(pd.ports, j->bridge, queue_reattach, j->bridge);
 
 	emu_records_foreach(worker_xs(w), record_reattach, j->bridge);
-	log_msg(LOG_INFO, "%s: bridge %s appeared: putting its ports back "
-		"(%zu known, and those in the records)", PROG, j->bridge, n);
+	log_msg(LOG_INFO,
+		"%s: bridge %s appeared: putting its ports back "
+		"(%zu known, and those in the records)",
+		PROG, j->bridge, n);
 }
 
 static void run_reattach(struct worker *w, struct job *j)
@@ -343,7 +351,8 @@ static void run_reattach(struct worker *w, struct job *j)
 	/* Taken offline after this job was queued. */
 	if (ports_gone(pd.ports, j->q.key))
 		return;
-	if (ports_lookup(pd.ports, j->q.key, &p) && !strcmp(p.bridge, j->bridge))
+	if (ports_lookup(pd.ports, j->q.key, &p) &&
+	    !strcmp(p.bridge, j->bridge))
 		mtu = p.mtu;
 	reattach(w, j->q.key, j->bridge, mtu, NULL);
 }
@@ -397,7 +406,7 @@ static void run_check(struct worker *w, struct job *j)
 		if (!strncmp(j->env[i], "XENBUS_PATH=", 12))
 			xp = j->env[i] + 12;
 	if (nl_link_get(w->ctx.nl, j->q.key, 0, &l))
-		return;		/* no link: nothing to make consistent */
+		return; /* no link: nothing to make consistent */
 	if (xp && !strcmp(j->type_if, "vif")) {
 		snprintf(path, sizeof(path), "%s/hotplug-status", xp);
 		xs_read_buf(worker_xs(w), path, status, sizeof(status));
@@ -411,8 +420,8 @@ static void run_check(struct worker *w, struct job *j)
 			PROG, j->q.key);
 		return;
 	}
-	log_msg(LOG_INFO, "%s coldplug %s: not attached%s: running %s",
-		PROG, j->q.key, strcmp(status, "connected") ? " or connected" : "",
+	log_msg(LOG_INFO, "%s coldplug %s: not attached%s: running %s", PROG,
+		j->q.key, strcmp(status, "connected") ? " or connected" : "",
 		j->cmd);
 	run_event(w, j);
 }
@@ -424,8 +433,8 @@ static int coldplug_backend(unsigned d, unsigned n, void *arg)
 	struct xs_handle *xs = arg;
 	char path[128], vifname[NAMES_IFNAMSIZ] = "", script[256] = "";
 	char xp[64], vif[32], emu[40], sc[300], dev[NAMES_IFNAMSIZ];
-	const char *kv[] = { xp, vif, sc, "XENBUS_TYPE=vif",
-			     "XENBUS_BASE_PATH=backend", emu };
+	const char *kv[] = {
+	    xp, vif, sc, "XENBUS_TYPE=vif", "XENBUS_BASE_PATH=backend", emu};
 
 	snprintf(path, sizeof(path), "backend/vif/%u/%u/vifname", d, n);
 	xs_read_buf(xs, path, vifname, sizeof(vifname));
@@ -460,9 +469,10 @@ static void coldplug_udev(void)
 	    udev_enumerate_add_match_sysname(e, "vif-*") ||
 	    udev_enumerate_scan_devices(e))
 		goto out;
-	udev_list_entry_foreach(it, udev_enumerate_get_list_entry(e)) {
+	udev_list_entry_foreach(it, udev_enumerate_get_list_entry(e))
+	{
 		struct udev_device *dev = udev_device_new_from_syspath(
-			u, udev_list_entry_get_name(it));
+		    u, udev_list_entry_get_name(it));
 		struct udev_list_entry *p;
 		const char *kv[UEVENT_MAX_PROPS];
 		char *owned[UEVENT_MAX_PROPS];
@@ -471,7 +481,9 @@ static void coldplug_udev(void)
 
 		if (!dev)
 			continue;
-		udev_list_entry_foreach(p, udev_device_get_properties_list_entry(dev)) {
+		udev_list_entry_foreach(
+		    p, udev_device_get_properties_list_entry(dev))
+		{
 			if (n == UEVENT_MAX_PROPS ||
 			    asprintf(&owned[n], "%s=%s",
 				     udev_list_entry_get_name(p),
@@ -503,8 +515,10 @@ static void coldplug(void)
 
 	coldplug_udev();
 	if (xs_connect(&xs, &transport)) {
-		log_msg(LOG_WARNING, "%s: coldplug: xenstore is not reachable: "
-			"only udev's devices are checked", PROG);
+		log_msg(LOG_WARNING,
+			"%s: coldplug: xenstore is not reachable: "
+			"only udev's devices are checked",
+			PROG);
 	} else {
 		xs_backends_foreach(xs, "backend/vif", coldplug_backend, xs);
 		emu_records_foreach(xs, record_reattach, NULL);
@@ -556,7 +570,8 @@ static struct linkset seen;
 
 static struct linkset_entry *seen_add(const struct nl_link *l)
 {
-	return linkset_add(&seen, l->index, l->name, !strcmp(l->kind, "bridge"));
+	return linkset_add(&seen, l->index, l->name,
+			   !strcmp(l->kind, "bridge"));
 }
 
 static int seen_dump_cb(const struct nl_link *l, void *arg)
@@ -600,10 +615,12 @@ static void on_link(bool gone, const struct nl_link *l, void *arg)
 		memcpy(s->name, l->name, NAMES_IFNAMSIZ);
 		/* Attached by hand or by a helper: remember it too. */
 		if (l->master && (l->flags & IFF_UP) && ours(l->name)) {
-			struct linkset_entry *m = linkset_find(&seen, l->master);
+			struct linkset_entry *m =
+			    linkset_find(&seen, l->master);
 
 			if (m && m->bridge)
-				ports_learn(pd.ports, l->name, m->name, l->mtu, true);
+				ports_learn(pd.ports, l->name, m->name, l->mtu,
+					    true);
 		}
 		return;
 	}
@@ -616,16 +633,17 @@ static void on_link(bool gone, const struct nl_link *l, void *arg)
 		if (j)
 			snprintf(j->bridge, sizeof(j->bridge), "%s", l->name);
 		enqueue(j);
-	} else if (!l->master && (ours(l->name) || ports_lookup(pd.ports, l->name, &p) ||
-				  !strcmp(l->kind, "tun"))) {
+	} else if (!l->master &&
+		   (ours(l->name) || ports_lookup(pd.ports, l->name, &p) ||
+		    !strcmp(l->kind, "tun"))) {
 		enqueue(job_new(JOB_LINK_NEW, l->name));
 	}
 }
 
 static int uevent_open(bool kernel)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
-				  .nl_groups = kernel ? 1 : 2 };
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK,
+				 .nl_groups = kernel ? 1 : 2};
 	/* udevd's own monitor size: a storm of a thousand guests' events
 	 * arrives faster than any worker runs them; memory is only
 	 * charged for what is queued. */
@@ -646,7 +664,7 @@ static int uevent_open(bool kernel)
 	return fd;
 }
 
-static struct uevent ev;	/* the main thread's, too big for a stack */
+static struct uevent ev; /* the main thread's, too big for a stack */
 
 /* Reads every queued uevent; only root's (udevd's, or the kernel's when
  * kernel is set) are believed, as libudev does. */
@@ -654,11 +672,13 @@ static void on_uevents(int fd, bool kernel)
 {
 	char buf[UEVENT_BUF], ctl[CMSG_SPACE(sizeof(struct ucred))];
 	struct sockaddr_nl from;
-	struct iovec iov = { buf, sizeof(buf) };
-	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
-			     .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = ctl,
-			     .msg_controllen = sizeof(ctl) };
+	struct iovec iov = {buf, sizeof(buf)};
+	struct msghdr mh = {.msg_name = &from,
+			    .msg_namelen = sizeof(from),
+			    .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = ctl,
+			    .msg_controllen = sizeof(ctl)};
 	struct uevent_action pe;
 
 	for (;;) {
@@ -671,9 +691,11 @@ static void on_uevents(int fd, bool kernel)
 		n = recvmsg(fd, &mh, MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
-				log_msg(LOG_WARNING, "%s: uevents were lost "
+				log_msg(LOG_WARNING,
+					"%s: uevents were lost "
 					"(receive buffer full): checking every "
-					"device as at start", PROG);
+					"device as at start",
+					PROG);
 				/* what the lost events would have done */
 				coldplug();
 			}
@@ -694,9 +716,10 @@ static void on_uevents(int fd, bool kernel)
 			continue;
 		}
 		if (!uevent_action(&ev, &pe)) {
-			log_msg(LOG_DEBUG, "%s: uevent %s %s: not a vif's nor a "
-				"vif*-emu tap's, ignored", PROG, ev.action,
-				ev.devpath);
+			log_msg(LOG_DEBUG,
+				"%s: uevent %s %s: not a vif's nor a "
+				"vif*-emu tap's, ignored",
+				PROG, ev.action, ev.devpath);
 			continue;
 		}
 		log_msg(LOG_DEBUG, "%s: %s %s %s", PROG, pe.cmd, pe.type_if,
@@ -705,7 +728,6 @@ static void on_uevents(int fd, bool kernel)
 			    ev.n);
 	}
 }
-
 
 static int load_conf(struct conf *c, const char *path)
 {
@@ -728,8 +750,10 @@ static void reload(void)
 
 	/* A broken file keeps the configuration that works. */
 	if (load_conf(&c, pd.conf_path)) {
-		log_msg(LOG_ERR, "%s: SIGHUP: keeping the configuration in "
-			"use", PROG);
+		log_msg(LOG_ERR,
+			"%s: SIGHUP: keeping the configuration in "
+			"use",
+			PROG);
 		return;
 	}
 	pthread_mutex_lock(&pd.conf_lock);
@@ -748,7 +772,7 @@ struct daemon {
 	struct worker *w;
 	unsigned nw, started;
 	struct nl_monitor *mon;
-	struct nl *nl;		/* the main thread's own, for dumps */
+	struct nl *nl; /* the main thread's own, for dumps */
 	int ufd, sfd;
 };
 
@@ -758,7 +782,7 @@ static int start_workers(struct daemon *d)
 		struct worker *w = &d->w[d->started];
 
 		ctx_init(&w->ctx, PROG, NULL);
-		w->ctx.shared = true;	/* closed by stop(), not per event */
+		w->ctx.shared = true; /* closed by stop(), not per event */
 		if (nl_open(&w->ctx.nl))
 			break;
 		if (pthread_create(&w->thread, NULL, worker_main, w)) {
@@ -837,9 +861,9 @@ static int start(struct daemon *d)
 static int loop(struct daemon *d)
 {
 	struct pollfd pfd[3] = {
-		{ .fd = d->sfd, .events = POLLIN },
-		{ .fd = d->ufd, .events = POLLIN },
-		{ .fd = nl_monitor_fd(d->mon), .events = POLLIN },
+	    {.fd = d->sfd, .events = POLLIN},
+	    {.fd = d->ufd, .events = POLLIN},
+	    {.fd = nl_monitor_fd(d->mon), .events = POLLIN},
 	};
 
 	for (;;) {
@@ -867,8 +891,10 @@ static int loop(struct daemon *d)
 			sdnotify("READY=1");
 			continue;
 		}
-		log_msg(LOG_INFO, "%s: signal %u: stopping after the queued "
-			"events", PROG, si.ssi_signo);
+		log_msg(LOG_INFO,
+			"%s: signal %u: stopping after the queued "
+			"events",
+			PROG, si.ssi_signo);
 		sdnotify("STOPPING=1");
 		return 0;
 	}
@@ -903,7 +929,7 @@ static void stop(struct daemon *d, int status)
 
 int plugd_run(const struct plugd_opts *o)
 {
-	struct daemon d = { .o = o, .ufd = -1, .sfd = -1 };
+	struct daemon d = {.o = o, .ufd = -1, .sfd = -1};
 	int status = 1;
 
 	d.nw = o->workers ? o->workers : PLUGD_WORKERS;

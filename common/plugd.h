@@ -10,10 +10,10 @@
 #include "uevent.h"
 
 struct plugd_opts {
-	unsigned workers;	/* threads handling events; 0: the default */
-	bool kernel_events;	/* the kernel's uevents instead of udevd's */
-	bool coldplug;		/* make what exists consistent at start */
-	const char *conf_path;	/* vifplug.conf */
+	unsigned workers;      /* threads handling events; 0: the default */
+	bool kernel_events;    /* the kernel's uevents instead of udevd's */
+	bool coldplug;	       /* make what exists consistent at start */
+	const char *conf_path; /* vifplug.conf */
 };
 
 #define PLUGD_WORKERS 4
@@ -27,9 +27,9 @@ int plugd_run(const struct plugd_opts *o);
  * configuration and connections (ctx->shared; ctx->xs is connected here
  * when it is NULL, and kept), then hotplug-status or the error written. */
 struct plugd_result {
-	int rc;			/* HP_GO, HP_SKIP, or -1: failed, reported */
+	int rc; /* HP_GO, HP_SKIP, or -1: failed, reported */
 	enum hotplug_cmd cmd;
-	bool bridged;		/* vif-bridge's code ran and succeeded */
+	bool bridged; /* vif-bridge's code ran and succeeded */
 	char dev[NAMES_IFNAMSIZ];
 };
 void plugd_handle(struct ctx *ctx, const char *cmd, const char *type_if,

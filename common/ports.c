@@ -77,7 +77,7 @@ static void grow(struct ports *p)
 	struct entry **b = calloc(n, sizeof(*b));
 
 	if (!b)
-		return;		/* longer chains, still correct */
+		return; /* longer chains, still correct */
 	for (size_t i = 0; i < p->nbuckets; i++)
 		while (p->bucket[i]) {
 			struct entry *e = p->bucket[i];
@@ -177,8 +177,7 @@ bool ports_gone(struct ports *p, const char *dev)
 }
 
 size_t ports_foreach_on(struct ports *p, const char *bridge,
-			void (*cb)(const struct port *pt, void *arg),
-			void *arg)
+			void (*cb)(const struct port *pt, void *arg), void *arg)
 {
 	size_t n = 0;
 

@@ -13,8 +13,8 @@
 struct port {
 	char dev[NAMES_IFNAMSIZ];
 	char bridge[NAMES_IFNAMSIZ];
-	unsigned mtu;		/* 0: as online would choose */
-	bool gone;		/* taken offline: not to be put back */
+	unsigned mtu; /* 0: as online would choose */
+	bool gone;    /* taken offline: not to be put back */
 };
 
 struct ports;

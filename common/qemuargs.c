@@ -43,13 +43,14 @@ static int json_opts(const char *s, struct qemu_kv *kv, int max)
 					return -1;
 			} else if (field) {
 				/* numbers and booleans as their text */
-				while (*s && strchr("-+.0123456789truefalsn", *s)) {
+				while (*s &&
+				       strchr("-+.0123456789truefalsn", *s)) {
 					if (len + 1 >= cap)
 						return -1;
 					dst[len++] = *s++;
 				}
 				if (!len)
-					return -1;	/* nested values: not ours */
+					return -1; /* nested values: not ours */
 			} else
 				return -1;
 			dst[len] = '\0';
@@ -132,7 +133,7 @@ static void copy(char *dst, size_t cap, const char *src)
 	size_t len = src ? strlen(src) : 0;
 
 	if (len >= cap)
-		len = 0;	/* too long to be what we look for */
+		len = 0; /* too long to be what we look for */
 	memcpy(dst, src ? src : "", len);
 	dst[len] = '\0';
 }
@@ -140,11 +141,11 @@ static void copy(char *dst, size_t cap, const char *src)
 /* The two halves of a NIC as the command line gives them: backends
  * (-netdev, -net tap) and guest devices (-device, -net nic). */
 struct half {
-	char key[64];		/* netdev id, or "vlanN" */
+	char key[64]; /* netdev id, or "vlanN" */
 	char ifname[NAMES_IFNAMSIZ], mac[NAMES_MAC_STRLEN], model[32];
 	char bridge[NAMES_IFNAMSIZ];
 	int fd;
-	int tap;		/* a backend of type tap */
+	int tap; /* a backend of type tap */
 	unsigned order;
 };
 
@@ -164,8 +165,8 @@ static int to_fd(const char *v)
 	return *end || fd < 0 || fd > 65535 ? -1 : (int)fd;
 }
 
-static void add_back(struct halves *h, const char *key, const struct qemu_kv *kv,
-		     int n)
+static void add_back(struct halves *h, const char *key,
+		     const struct qemu_kv *kv, int n)
 {
 	const char *type = kv_get(kv, n, "type");
 	struct half *b;
@@ -221,7 +222,8 @@ static void option(struct qemu_info *qi, struct halves *h, const char *opt,
 	} else if (!strcmp(opt, "name")) {
 		n = qemuargs_opts(val, "guest", kv, MAX_KV);
 		if (n > 0)
-			copy(qi->name, sizeof(qi->name), kv_get(kv, n, "guest"));
+			copy(qi->name, sizeof(qi->name),
+			     kv_get(kv, n, "guest"));
 	} else if (!strcmp(opt, "uuid")) {
 		copy(qi->uuid, sizeof(qi->uuid), val);
 	} else if (!strcmp(opt, "netdev")) {
@@ -231,7 +233,8 @@ static void option(struct qemu_info *qi, struct halves *h, const char *opt,
 	} else if (!strcmp(opt, "device")) {
 		n = qemuargs_opts(val, "driver", kv, MAX_KV);
 		if (n > 0 && kv_get(kv, n, "netdev"))
-			add_front(h, kv_get(kv, n, "netdev"), kv_get(kv, n, "mac"),
+			add_front(h, kv_get(kv, n, "netdev"),
+				  kv_get(kv, n, "mac"),
 				  kv_get(kv, n, "driver"));
 	} else if (!strcmp(opt, "net")) {
 		const char *type;
@@ -277,7 +280,7 @@ int qemuargs_parse(const char *argv, size_t len, struct qemu_info *qi)
 		char word[4096];
 
 		if (alen >= sizeof(word))
-			alen = 0;	/* no option of ours is that long */
+			alen = 0; /* no option of ours is that long */
 		memcpy(word, a, alen);
 		word[alen] = '\0';
 		if (opt[0])
@@ -301,10 +304,11 @@ int qemuargs_parse(const char *argv, size_t len, struct qemu_info *qi)
 		memcpy(nic->bridge, h->back[b].bridge, sizeof(nic->bridge));
 		memcpy(nic->netdev, h->back[b].key, sizeof(nic->netdev));
 		nic->fd = h->back[b].fd;
-		nic->index = h->nfront + b;	/* no device: after them all */
+		nic->index = h->nfront + b; /* no device: after them all */
 		for (unsigned f = 0; f < h->nfront; f++)
 			if (!strcmp(h->front[f].key, h->back[b].key)) {
-				memcpy(nic->mac, h->front[f].mac, sizeof(nic->mac));
+				memcpy(nic->mac, h->front[f].mac,
+				       sizeof(nic->mac));
 				memcpy(nic->model, h->front[f].model,
 				       sizeof(nic->model));
 				nic->index = h->front[f].order;
@@ -319,7 +323,8 @@ const struct qemu_nic *qemuargs_by_ifname(const struct qemu_info *qi,
 					  const char *ifname)
 {
 	for (unsigned i = 0; i < qi->nnics; i++)
-		if (qi->nics[i].ifname[0] && !strcmp(qi->nics[i].ifname, ifname))
+		if (qi->nics[i].ifname[0] &&
+		    !strcmp(qi->nics[i].ifname, ifname))
 			return &qi->nics[i];
 	return NULL;
 }

@@ -10,20 +10,22 @@
 #define QEMU_MAX_NICS 32
 
 struct qemu_nic {
-	char ifname[NAMES_IFNAMSIZ];	/* the tap's ifname=, "" when passed as fd= */
-	int fd;			/* fd=, or -1 */
-	char mac[NAMES_MAC_STRLEN];	/* the guest side's mac= / macaddr=, "" if none */
-	char model[32];		/* the device driver or model= */
-	char bridge[NAMES_IFNAMSIZ];	/* br= / bridge= (qemu-dm), "" if none */
-	char netdev[64];	/* -netdev id=, or "vlanN" for -net */
-	unsigned index;		/* position among the guest's NICs */
+	char ifname[NAMES_IFNAMSIZ]; /* the tap's ifname=, "" when passed as fd=
+				      */
+	int fd;			     /* fd=, or -1 */
+	char mac[NAMES_MAC_STRLEN];  /* the guest side's mac= / macaddr=, "" if
+					none */
+	char model[32];		     /* the device driver or model= */
+	char bridge[NAMES_IFNAMSIZ]; /* br= / bridge= (qemu-dm), "" if none */
+	char netdev[64];	     /* -netdev id=, or "vlanN" for -net */
+	unsigned index;		     /* position among the guest's NICs */
 };
 
 struct qemu_info {
-	long domid;		/* -xen-domid or qemu-dm's -d; -1 if absent */
-	char name[128];		/* -name [guest=]X or -domain-name X */
+	long domid;	/* -xen-domid or qemu-dm's -d; -1 if absent */
+	char name[128]; /* -name [guest=]X or -domain-name X */
 	char uuid[40];
-	struct qemu_nic nics[QEMU_MAX_NICS];	/* tap NICs only */
+	struct qemu_nic nics[QEMU_MAX_NICS]; /* tap NICs only */
 	unsigned nnics;
 };
 

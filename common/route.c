@@ -38,14 +38,15 @@ static int parse_ips(struct hotplug *hp, struct guest_ips *g)
 		    (memcpy(word, list, n), word[n] = '\0',
 		     names_parse_ipv4_prefix(word, &g->addr[g->n],
 					     &g->len[g->n])))
-			return hotplug_error(hp, "ip '%.*s'%s is not an IPv4 address "
-					"or network (of at most %d)",
-					(int)(n < 40 ? n : 40), list,
-					params_source(&hp->params, "ip") ==
-							PARAM_STORE
-						? " in xenstore"
-						: "",
-					ROUTE_MAX_IPS);
+			return hotplug_error(
+			    hp,
+			    "ip '%.*s'%s is not an IPv4 address "
+			    "or network (of at most %d)",
+			    (int)(n < 40 ? n : 40), list,
+			    params_source(&hp->params, "ip") == PARAM_STORE
+				? " in xenstore"
+				: "",
+			    ROUTE_MAX_IPS);
 		g->n++;
 		list += n;
 	}
@@ -59,18 +60,24 @@ static int host_ip(struct ctx *c, const char *netdev, uint32_t *addr)
 	int rc;
 
 	if (!names_ifname_valid(netdev))
-		return ctx_error(c, "netdev '%.32s' is not a valid interface "
-				 "name", netdev);
+		return ctx_error(c,
+				 "netdev '%.32s' is not a valid interface "
+				 "name",
+				 netdev);
 	rc = nl_link_get(c->nl, netdev, 0, &nd);
 	if (rc == -ENODEV)
-		return ctx_error(c, "netdev %s does not exist (name the "
-				 "host's interface with netdev=IF)", netdev);
+		return ctx_error(c,
+				 "netdev %s does not exist (name the "
+				 "host's interface with netdev=IF)",
+				 netdev);
 	if (rc == 0)
 		rc = nl_addr4_primary(c->nl, nd.index, addr);
 	if (rc == -EADDRNOTAVAIL)
-		return ctx_error(c, "netdev %s has no IPv4 address (bring it "
+		return ctx_error(c,
+				 "netdev %s has no IPv4 address (bring it "
 				 "up, or name another interface with "
-				 "netdev=IF)", netdev);
+				 "netdev=IF)",
+				 netdev);
 	if (rc)
 		return ctx_error(c, "cannot read the address of netdev %s: %s",
 				 netdev, ctx_nl_strerror(c, rc));
@@ -83,8 +90,10 @@ static int host_ip(struct ctx *c, const char *netdev, uint32_t *addr)
 static uint32_t classful_broadcast(uint32_t addr)
 {
 	uint32_t h = ntohl(addr);
-	unsigned len = h < 0x80000000u ? 8 : h < 0xc0000000u ? 16
-		       : h < 0xe0000000u ? 24 : 32;
+	unsigned len = h < 0x80000000u	 ? 8
+		       : h < 0xc0000000u ? 16
+		       : h < 0xe0000000u ? 24
+					 : 32;
 
 	return len == 32 ? addr : htonl(h | (0xffffffffu >> len));
 }
@@ -100,8 +109,8 @@ static const char *ntoa(uint32_t a, char buf[INET_ADDRSTRLEN])
 }
 
 /* 1 when the route was added, 0 when this link already had it. */
-static int add_route(struct ctx *c, const struct nl_link *link,
-		     uint32_t dst, unsigned len, uint32_t src, unsigned metric)
+static int add_route(struct ctx *c, const struct nl_link *link, uint32_t dst,
+		     unsigned len, uint32_t src, unsigned metric)
 {
 	char a[INET_ADDRSTRLEN];
 	struct nl_link other;
@@ -117,19 +126,20 @@ static int add_route(struct ctx *c, const struct nl_link *link,
 		if (!rc && oif == link->index)
 			return 0;
 		if (!rc && oif && !nl_link_get(c->nl, NULL, oif, &other))
-				return ctx_error(c, "a route to %s/%u metric %u "
-					 "already goes via %s", ntoa(dst, a),
-					 len, metric, other.name);
+			return ctx_error(c,
+					 "a route to %s/%u metric %u "
+					 "already goes via %s",
+					 ntoa(dst, a), len, metric, other.name);
 		rc = -EEXIST;
 	}
 	return ctx_error(c, "cannot add the route to %s/%u: %s", ntoa(dst, a),
-			len, ctx_nl_strerror(c, rc));
+			 len, ctx_nl_strerror(c, rc));
 }
 
 /* What a failed online changed, to take back: a half-routed guest is
  * worse than none (the error already says why). */
 struct route_undo {
-	bool fresh;		/* down, without the address, before */
+	bool fresh; /* down, without the address, before */
 	uint32_t addr;
 	unsigned metric;
 	bool added[ROUTE_MAX_IPS];
@@ -160,15 +170,15 @@ static int configure(struct ctx *c, const struct nl_link *link,
 			  classful_broadcast(u->addr));
 	if (rc)
 		return ctx_error(c, "cannot give it address %s/32: %s",
-				ntoa(u->addr, a), ctx_nl_strerror(c, rc));
+				 ntoa(u->addr, a), ctx_nl_strerror(c, rc));
 	rc = nl_link_set_up(c->nl, link->index, true);
 	if (rc)
 		return ctx_error(c, "cannot set the link up: %s",
-				ctx_nl_strerror(c, rc));
+				 ctx_nl_strerror(c, rc));
 	rc = nl_link_set_proxy_arp(c->nl, link->index, true);
 	if (rc)
 		return ctx_error(c, "cannot turn proxy_arp on: %s",
-				ctx_nl_strerror(c, rc));
+				 ctx_nl_strerror(c, rc));
 	for (unsigned i = 0; i < g->n; i++) {
 		rc = add_route(c, link, g->addr[i], g->len[i], u->addr,
 			       u->metric);
@@ -184,10 +194,10 @@ int route_online(struct hotplug *hp)
 	struct ctx *c = hp->ctx;
 	struct nl_link link;
 	struct guest_ips g;
-	struct route_undo u = { .metric = metric(hp) };
+	struct route_undo u = {.metric = metric(hp)};
 	const char *netdev = params_get_default(&hp->params, "netdev", "eth0");
 	char a[INET_ADDRSTRLEN], v_ip[48], v_metric[16];
-	const char *vars[] = { v_ip, v_metric, NULL };
+	const char *vars[] = {v_ip, v_metric, NULL};
 	bool had = false;
 	int rc = hotplug_link(hp, &link);
 
@@ -199,7 +209,7 @@ int route_online(struct hotplug *hp)
 	rc = nl_addr4_has(c->nl, link.index, u.addr, &had);
 	if (rc)
 		return hotplug_error(hp, "cannot list its addresses: %s",
-				ctx_nl_strerror(c, rc));
+				     ctx_nl_strerror(c, rc));
 	u.fresh = !had && !(link.flags & IFF_UP);
 	if (configure(c, &link, &g, &u)) {
 		undo(c, &link, &g, &u);
@@ -217,7 +227,7 @@ int route_offline(struct hotplug *hp)
 	struct nl_link link;
 	struct guest_ips g;
 	char a[INET_ADDRSTRLEN], v_metric[16];
-	const char *vars[] = { v_metric, NULL };
+	const char *vars[] = {v_metric, NULL};
 	int rc = hotplug_link(hp, &link);
 
 	snprintf(v_metric, sizeof(v_metric), "metric=%u", metric(hp));
@@ -234,7 +244,8 @@ int route_offline(struct hotplug *hp)
 		rc = nl_route4_del(hp->ctx->nl, g.addr[i], g.len[i], link.index,
 				   metric(hp));
 		if (rc && rc != -ESRCH && rc != -ENOENT)
-			ctx_log(hp->ctx, LOG_WARNING, "cannot remove the route "
+			ctx_log(hp->ctx, LOG_WARNING,
+				"cannot remove the route "
 				"to %s/%u: %s",
 				ntoa(g.addr[i], a), g.len[i],
 				ctx_nl_strerror(hp->ctx, rc));
@@ -243,9 +254,9 @@ int route_offline(struct hotplug *hp)
 }
 
 const struct hotplug_action route_actions[] = {
-	{ "online", route_online },
-	{ "add", route_online },
-	{ "offline", route_offline },
-	{ "remove", route_offline },
-	{ NULL, NULL },
+    {"online", route_online},
+    {"add", route_online},
+    {"offline", route_offline},
+    {"remove", route_offline},
+    {NULL, NULL},
 };

@@ -34,7 +34,7 @@ static int split(struct uevent *ev, size_t len)
 		size_t l = strnlen(ev->buf + off, len - off);
 
 		if (l == len - off)
-			return -EINVAL;	/* unterminated */
+			return -EINVAL; /* unterminated */
 		if (l) {
 			if (ev->n == UEVENT_MAX_PROPS ||
 			    !valid_prop(ev->buf + off, l))
@@ -139,10 +139,12 @@ int uevent_action(const struct uevent *ev, struct uevent_action *pe)
 
 	memset(pe, 0, sizeof(*pe));
 	/* SUBSYSTEM=="xen-backend", KERNEL=="vif-*", online/offline */
-	if (!strcmp(ev->subsystem, "xen-backend") && !strncmp(name, "vif-", 4)) {
+	if (!strcmp(ev->subsystem, "xen-backend") &&
+	    !strncmp(name, "vif-", 4)) {
 		const char *vif = uevent_get(ev, "vif");
 
-		if (strcmp(ev->action, "online") && strcmp(ev->action, "offline"))
+		if (strcmp(ev->action, "online") &&
+		    strcmp(ev->action, "offline"))
 			return 0;
 		pe->cmd = !strcmp(ev->action, "online") ? "online" : "offline";
 		pe->type_if = "vif";

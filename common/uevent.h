@@ -29,7 +29,7 @@ struct uevent_udev_header {
 struct uevent {
 	const char *action, *devpath, *subsystem;
 	size_t n;
-	const char *props[UEVENT_MAX_PROPS];	/* "KEY=VALUE" */
+	const char *props[UEVENT_MAX_PROPS]; /* "KEY=VALUE" */
 	char buf[UEVENT_BUF];
 };
 
@@ -49,8 +49,8 @@ const char *uevent_sysname(const struct uevent *ev);
  * and type_if filled in, 0 for an event that is not ours. */
 struct uevent_action {
 	char dev[64];
-	const char *cmd;	/* online, offline, add, remove */
-	const char *type_if;	/* vif or tap */
+	const char *cmd;     /* online, offline, add, remove */
+	const char *type_if; /* vif or tap */
 };
 int uevent_action(const struct uevent *ev, struct uevent_action *pe);
 

@@ -49,14 +49,13 @@ bool xs_timed_out(const struct xs_handle *h)
  * is done (the xenbus device cannot be bounded this way anyway). */
 static void bound_socket(struct xs_handle *h)
 {
-	struct timeval tv = { .tv_sec = xs_timeout };
+	struct timeval tv = {.tv_sec = xs_timeout};
 	int fd = *(const int *)(const void *)h, type;
 	socklen_t len = sizeof(type);
 	struct sockaddr_un sa;
 	socklen_t salen = sizeof(sa);
 
-	if (fd < 0 ||
-	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
+	if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
 	    type != SOCK_STREAM ||
 	    getpeername(fd, (struct sockaddr *)&sa, &salen) < 0 ||
 	    sa.sun_family != AF_UNIX)
@@ -96,8 +95,8 @@ int xs_connect(struct xs_handle **h, const char **transport)
 		if (!path)
 			path = xs_daemon_socket();
 		*transport = (stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
-				     ? "socket"
-				     : "xenbus device";
+				 ? "socket"
+				 : "xenbus device";
 	}
 	return 0;
 }
@@ -126,8 +125,7 @@ int xs_get(struct xs_handle *h, uint32_t t, const char *path, char **val)
 	return 0;
 }
 
-int xs_read_buf(struct xs_handle *h, const char *path, char *buf,
-		size_t len)
+int xs_read_buf(struct xs_handle *h, const char *path, char *buf, size_t len)
 {
 	char *v;
 	int rc = h ? xs_get(h, XBT_NULL, path, &v) : -ENOTCONN;
@@ -142,8 +140,7 @@ int xs_read_buf(struct xs_handle *h, const char *path, char *buf,
 	return rc;
 }
 
-int xs_put(struct xs_handle *h, uint32_t t, const char *path,
-	   const char *val)
+int xs_put(struct xs_handle *h, uint32_t t, const char *path, const char *val)
 {
 	if (!xs_write(h, t, path, val, (unsigned)strlen(val)))
 		return xs_err(h);
@@ -163,15 +160,15 @@ bool xs_exists(struct xs_handle *h, const char *path)
 	char *v = xs_read(h, XBT_NULL, path, &len);
 
 	if (!v) {
-		xs_err(h);	/* a timeout is remembered for what follows */
+		xs_err(h); /* a timeout is remembered for what follows */
 		return false;
 	}
 	free(v);
 	return true;
 }
 
-int xs_list(struct xs_handle *h, uint32_t t, const char *path,
-	    char ***names, unsigned *n)
+int xs_list(struct xs_handle *h, uint32_t t, const char *path, char ***names,
+	    unsigned *n)
 {
 	*names = xs_directory(h, t, path, n);
 	if (!*names) {
@@ -207,8 +204,7 @@ int xs_backends_foreach(struct xs_handle *h, const char *dir,
 }
 
 int xs_txn_run(struct xs_handle *h,
-	       int (*fn)(struct xs_handle *h, uint32_t t, void *arg),
-	       void *arg)
+	       int (*fn)(struct xs_handle *h, uint32_t t, void *arg), void *arg)
 {
 	for (int i = 0; i < XS_TXN_TRIES; i++) {
 		xs_transaction_t t = xs_transaction_start(h);

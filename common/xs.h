@@ -30,17 +30,15 @@ int xs_get(struct xs_handle *h, uint32_t t, const char *path, char **val);
 /* Read-with-default, as Xen's xenstore_read_default: buf (len bytes) gets
  * the value; when the node is absent, unreadable, too long for buf or h is
  * NULL, buf keeps what it held (the default) and -errno says why. */
-int xs_read_buf(struct xs_handle *h, const char *path, char *buf,
-		size_t len);
+int xs_read_buf(struct xs_handle *h, const char *path, char *buf, size_t len);
 
-int xs_put(struct xs_handle *h, uint32_t t, const char *path,
-	   const char *val);
+int xs_put(struct xs_handle *h, uint32_t t, const char *path, const char *val);
 /* Removing what is already gone is not an error. */
 int xs_remove(struct xs_handle *h, uint32_t t, const char *path);
 bool xs_exists(struct xs_handle *h, const char *path);
 /* *names is one malloc'd block: free(*names). */
-int xs_list(struct xs_handle *h, uint32_t t, const char *path,
-	    char ***names, unsigned *n);
+int xs_list(struct xs_handle *h, uint32_t t, const char *path, char ***names,
+	    unsigned *n);
 
 /* Calls cb for every DOMID/DEVID under dir (e.g. "backend/vif") whose
  * two names are domain ids; a non-zero return from cb stops the walk and

@@ -7,7 +7,8 @@ int main(int argc, char **argv, char **envp)
 {
 	struct ctx ctx;
 	struct hotplug hp;
-	int rc = hotplug_init(&hp, &ctx, "qemu-ifup", argc, argv, envp, HP_QEMU);
+	int rc =
+	    hotplug_init(&hp, &ctx, "qemu-ifup", argc, argv, envp, HP_QEMU);
 
 	if (rc == HP_GO)
 		rc = emu_up(&hp);

@@ -35,7 +35,7 @@ int main(int argc, char **argv, char **envp)
 	char dir[PATH_MAX], target[PATH_MAX + 32];
 	const char *base;
 	int rc = hotplug_init(&hp, &ctx, "vif-setup", argc, argv, envp,
-			 HP_EXEC_ONLY);
+			      HP_EXEC_ONLY);
 
 	if (rc < 0)
 		return hotplug_finish(&hp, rc);
@@ -46,13 +46,13 @@ int main(int argc, char **argv, char **envp)
 		snprintf(target, sizeof(target), "%s/vif-bridge", dir);
 	} else if (conf_script_path(&ctx.conf, script, target,
 				    sizeof(target))) {
-		return hotplug_fail(&hp, "script %.64s...: the path is too long",
-			       script);
+		return hotplug_fail(
+		    &hp, "script %.64s...: the path is too long", script);
 	}
 	base = strrchr(target, '/') + 1;
 	if (!strcmp(base, "vif-setup"))
 		return hotplug_fail(&hp, "script %s would run vif-setup again",
-			       target);
+				    target);
 	/* exec keeps our pid, so libxl's 40 s kill still reaches it; the
 	 * watchdog alarm is cleared so the script's own timing applies. */
 	alarm(0);
@@ -63,7 +63,8 @@ int main(int argc, char **argv, char **envp)
 	 * script itself would have. */
 	hotplug_free(&hp);
 	ctx_close(&ctx);
-	if (hotplug_init(&hp, &ctx, "vif-setup", argc, argv, envp, 0) == HP_SKIP)
+	if (hotplug_init(&hp, &ctx, "vif-setup", argc, argv, envp, 0) ==
+	    HP_SKIP)
 		return hotplug_finish(&hp, HP_SKIP);
 	return hotplug_fail(&hp, "cannot run %s: %s", target, strerror(rc));
 }

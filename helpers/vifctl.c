@@ -50,8 +50,8 @@ static void print_json(const struct inventory_row *r, size_t n)
 		json_str(r[i].mac);
 		printf(",\"bridge\":");
 		json_str(r[i].bridge);
-		printf(",\"state\":\"%s\",\"hotplug_status\":", r[i].up ? "up"
-									  : "down");
+		printf(",\"state\":\"%s\",\"hotplug_status\":",
+		       r[i].up ? "up" : "down");
 		json_str(r[i].status);
 		if (r[i].pid)
 			printf(",\"pid\":%d", (int)r[i].pid);
@@ -96,7 +96,8 @@ static void print_table(const struct inventory_row *r, size_t n)
 		esc_text(cut, domain, sizeof(domain));
 		printf("%-15s %-12s %5s %-16s %5s %-17s %-15s %-14s %s\n",
 		       esc_text(r[i].name, name, sizeof(name)), r[i].kind, dom,
-		       domain, dev, esc_text(or_dash(r[i].mac), mac, sizeof(mac)),
+		       domain, dev,
+		       esc_text(or_dash(r[i].mac), mac, sizeof(mac)),
 		       esc_text(or_dash(r[i].bridge), bridge, sizeof(bridge)),
 		       esc_text(st, est, sizeof(est)), pid);
 	}
@@ -156,7 +157,7 @@ static void print_findings(const struct doctor_report *r, bool json)
 static int doctor(int argc, char **argv)
 {
 	const char *conf_path = getenv("VIFPLUG_CONF");
-	struct doctor_env env = { .root = "/", .proc = "/proc" };
+	struct doctor_env env = {.root = "/", .proc = "/proc"};
 	struct doctor_report r;
 	struct ctx c;
 	char why[256], xs_error[128] = "";
@@ -188,7 +189,8 @@ static int doctor(int argc, char **argv)
 	}
 	rc = nl_open(&c.nl);
 	if (rc) {
-		ctx_log(&c, LOG_ERR, "cannot open rtnetlink: %s", strerror(-rc));
+		ctx_log(&c, LOG_ERR, "cannot open rtnetlink: %s",
+			strerror(-rc));
 		return EXIT_CANNOT;
 	}
 	rc = xs_connect(&c.xs, &c.xs_transport);
@@ -244,7 +246,8 @@ int main(int argc, char **argv)
 	c.dev = what ? esc_text(what, safe_what, sizeof(safe_what)) : NULL;
 	rc = nl_open(&c.nl);
 	if (rc) {
-		ctx_log(&c, LOG_ERR, "cannot open rtnetlink: %s", strerror(-rc));
+		ctx_log(&c, LOG_ERR, "cannot open rtnetlink: %s",
+			strerror(-rc));
 		return EXIT_CANNOT;
 	}
 	/* without xenstore (a KVM host) the links and /proc still answer */
@@ -263,7 +266,8 @@ int main(int argc, char **argv)
 	else if (n || !what)
 		print_table(rows, n);
 	if (what && !n)
-		ctx_log(&c, LOG_ERR, "no vif or tap of that name, and no domain "
+		ctx_log(&c, LOG_ERR,
+			"no vif or tap of that name, and no domain "
 			"of that id or name has one");
 	free(rows);
 	ctx_close(&c);

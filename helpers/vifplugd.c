@@ -18,19 +18,19 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "kernel-events", no_argument, NULL, 'k' },
-		{ "no-coldplug", no_argument, NULL, 'n' },
-		{ "workers", required_argument, NULL, 'w' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"kernel-events", no_argument, NULL, 'k'},
+	    {"no-coldplug", no_argument, NULL, 'n'},
+	    {"workers", required_argument, NULL, 'w'},
+	    {"config", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	/* before anything opens a descriptor */
 	log_guard_stdio();
 	const char *env_conf = getenv("VIFPLUG_CONF");
 	struct plugd_opts o = {
-		.coldplug = true,
-		.conf_path = env_conf ? env_conf : CONF_DEFAULT_PATH,
+	    .coldplug = true,
+	    .conf_path = env_conf ? env_conf : CONF_DEFAULT_PATH,
 	};
 	unsigned long n;
 	int c;
@@ -45,8 +45,10 @@ int main(int argc, char **argv)
 			break;
 		case 'w':
 			if (names_parse_ulong(optarg, 64, &n) || !n) {
-				fprintf(stderr, "vifplugd: --workers %s: not a "
-					"number from 1 to 64\n", optarg);
+				fprintf(stderr,
+					"vifplugd: --workers %s: not a "
+					"number from 1 to 64\n",
+					optarg);
 				return 2;
 			}
 			o.workers = (unsigned)n;

@@ -10,7 +10,9 @@ pkgs=(gcc make pkg-config libc6-dev libxen-dev libmnl-dev libudev-dev
 	# make fuzz: clang's libFuzzer
 	clang libclang-rt-14-dev
 	# make deb, and CI's check of the package
-	dpkg-dev debhelper lintian man-db)
+	dpkg-dev debhelper lintian man-db
+	# tests/90-docs.bats: the sources follow .clang-format
+	clang-format)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

@@ -25,3 +25,11 @@ teardown() { :; }
 	grep -q '^\./demo' "$BATS_TEST_DIRNAME/../README.md"
 	grep -q '^make check' "$BATS_TEST_DIRNAME/../README.md"
 }
+
+@test "the C sources follow .clang-format" {
+	command -v clang-format >/dev/null || fail "clang-format is not installed (scripts/deps.sh installs it)"
+	cd "$BATS_TEST_DIRNAME/.."
+	run clang-format --dry-run --Werror $(find common helpers bench tests -name '*.[ch]')
+	assert_success
+	assert_output ""
+}

@@ -11,14 +11,14 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* the variables the helpers take from the environment (hotplug_env_keys) */
-static const char *const keys[] = { "script", "XENBUS_PATH", "vif",
-				    "INTERFACE", "type_if", "bridge", "ip",
-				    "UDEV_CALL", NULL };
+static const char *const keys[] = {"script",	"XENBUS_PATH", "vif",
+				   "INTERFACE", "type_if",     "bridge",
+				   "ip",	"UDEV_CALL",   NULL};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = malloc(size + 1), *words[64];
-	struct params p = { 0 };
+	struct params p = {0};
 	const char *cmd, *bad;
 	size_t n = 0, half;
 

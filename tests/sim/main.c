@@ -31,9 +31,8 @@ static void on_signal(int sig)
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: xenstored-sim [--seed FILE] [--dump FILE] "
-		"[--domain-socket DOMID:PATH]... SOCKET\n");
+	fprintf(stderr, "usage: xenstored-sim [--seed FILE] [--dump FILE] "
+			"[--domain-socket DOMID:PATH]... SOCKET\n");
 	exit(2);
 }
 
@@ -41,12 +40,12 @@ static void usage(void)
  * appears only once it accepts connections. */
 static int listen_on(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char tmp[sizeof(sa.sun_path)];
 	int fd;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid()) >=
-		    (int)sizeof(tmp) ||
+		(int)sizeof(tmp) ||
 	    strlen(path) >= sizeof(sa.sun_path)) {
 		fprintf(stderr, "xenstored-sim: socket path too long: %s\n",
 			path);
@@ -78,11 +77,11 @@ static void flush_out(struct conn *c)
 
 int main(int argc, char **argv)
 {
-	struct listener ls[MAX_LISTEN] = { { -1, 0, NULL } };
+	struct listener ls[MAX_LISTEN] = {{-1, 0, NULL}};
 	const char *seed = NULL, *dump = NULL;
 	unsigned nls = 0;
 	struct sim s;
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = {.sa_handler = on_signal};
 	int i;
 
 	if (sim_init(&s)) {
@@ -101,14 +100,14 @@ int main(int argc, char **argv)
 			if (!colon || end != colon || d == 0 || d > 0x7fef ||
 			    nls + 1 >= MAX_LISTEN)
 				usage();
-			ls[++nls] = (struct listener){ -1, (unsigned)d,
-						       colon + 1 };
+			ls[++nls] =
+			    (struct listener){-1, (unsigned)d, colon + 1};
 			if (sim_add_domain(&s, (unsigned)d))
 				return 1;
 		} else if (argv[i][0] == '-' || ls[0].path)
 			usage();
 		else
-			ls[0] = (struct listener){ -1, 0, argv[i] };
+			ls[0] = (struct listener){-1, 0, argv[i]};
 	}
 	if (!ls[0].path)
 		usage();
@@ -141,13 +140,13 @@ int main(int argc, char **argv)
 		if (!pfd || !cv)
 			return 1;
 		for (np = 0; np <= nls; np++)
-			pfd[np] = (struct pollfd){ ls[np].fd, POLLIN, 0 };
+			pfd[np] = (struct pollfd){ls[np].fd, POLLIN, 0};
 		nc = 0;
 		for (struct conn *c = s.conns; c; c = c->next) {
 			cv[nc++] = c;
 			pfd[np++] = (struct pollfd){
-				c->fd, (short)(POLLIN | (c->outlen ? POLLOUT : 0)),
-				0 };
+			    c->fd, (short)(POLLIN | (c->outlen ? POLLOUT : 0)),
+			    0};
 		}
 		if (poll(pfd, np, -1) < 0) {
 			free(pfd);
@@ -163,7 +162,8 @@ int main(int argc, char **argv)
 			if (!(pfd[k].revents & POLLIN))
 				continue;
 			while ((fd = accept4(ls[k].fd, NULL, NULL,
-					     SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0)
+					     SOCK_CLOEXEC | SOCK_NONBLOCK)) >=
+			       0)
 				if (!sim_conn_new(&s, fd, ls[k].domid))
 					close(fd);
 		}

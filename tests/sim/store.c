@@ -8,8 +8,8 @@
 #include <string.h>
 
 struct watch {
-	char *path;	/* as registered, relative or not */
-	char *abs;	/* canonical */
+	char *path; /* as registered, relative or not */
+	char *abs;  /* canonical */
 	char *token;
 	struct watch *next;
 };
@@ -51,12 +51,12 @@ struct ctx {
 };
 
 static const char *const errnames[] = {
-	[EINVAL] = "EINVAL", [EACCES] = "EACCES", [EEXIST] = "EEXIST",
-	[EISDIR] = "EISDIR", [ENOENT] = "ENOENT", [ENOMEM] = "ENOMEM",
-	[ENOSPC] = "ENOSPC", [EIO] = "EIO",	  [ENOTEMPTY] = "ENOTEMPTY",
-	[ENOSYS] = "ENOSYS", [EROFS] = "EROFS",	  [EBUSY] = "EBUSY",
-	[EAGAIN] = "EAGAIN", [EISCONN] = "EISCONN", [E2BIG] = "E2BIG",
-	[EPERM] = "EPERM",
+    [EINVAL] = "EINVAL", [EACCES] = "EACCES",	[EEXIST] = "EEXIST",
+    [EISDIR] = "EISDIR", [ENOENT] = "ENOENT",	[ENOMEM] = "ENOMEM",
+    [ENOSPC] = "ENOSPC", [EIO] = "EIO",		[ENOTEMPTY] = "ENOTEMPTY",
+    [ENOSYS] = "ENOSYS", [EROFS] = "EROFS",	[EBUSY] = "EBUSY",
+    [EAGAIN] = "EAGAIN", [EISCONN] = "EISCONN", [E2BIG] = "E2BIG",
+    [EPERM] = "EPERM",
 };
 
 static void out_append(struct conn *c, const void *p, size_t len)
@@ -66,7 +66,7 @@ static void out_append(struct conn *c, const void *p, size_t len)
 		char *o = realloc(c->out, cap);
 
 		if (!o)
-			return;	/* the peer sees a stall, as with a full ring */
+			return; /* the peer sees a stall, as with a full ring */
 		c->out = o;
 		c->outcap = cap;
 	}
@@ -77,7 +77,7 @@ static void out_append(struct conn *c, const void *p, size_t len)
 static void send_msg(struct conn *c, uint32_t type, uint32_t req_id,
 		     uint32_t tx_id, const void *body, size_t len)
 {
-	struct xsd_sockmsg h = { type, req_id, tx_id, (uint32_t)len };
+	struct xsd_sockmsg h = {type, req_id, tx_id, (uint32_t)len};
 
 	out_append(c, &h, sizeof(h));
 	out_append(c, body, len);
@@ -85,11 +85,11 @@ static void send_msg(struct conn *c, uint32_t type, uint32_t req_id,
 
 static void send_error(struct conn *c, const struct xsd_sockmsg *req, int err)
 {
-	const char *name = (err > 0 && (size_t)err < sizeof(errnames) /
-						       sizeof(errnames[0]) &&
-			    errnames[err])
-				   ? errnames[err]
-				   : "EINVAL";
+	const char *name =
+	    (err > 0 && (size_t)err < sizeof(errnames) / sizeof(errnames[0]) &&
+	     errnames[err])
+		? errnames[err]
+		: "EINVAL";
 
 	send_msg(c, XS_ERROR, req->req_id, req->tx_id, name, strlen(name) + 1);
 }
@@ -118,8 +118,8 @@ static bool valid_chars(const char *p)
 /* xenstored's rules for a node name: its alphabet, no "//", no trailing
  * '/', and the XENSTORE_*_PATH_MAX limits; relative paths are the
  * connection's domain's. */
-static int canon(const struct conn *c, const char *in, char *out,
-		 size_t outlen, bool special_ok)
+static int canon(const struct conn *c, const char *in, char *out, size_t outlen,
+		 bool special_ok)
 {
 	size_t len = strlen(in);
 
@@ -154,9 +154,9 @@ static void send_event(struct conn *c, const struct watch *w, const char *path)
 	int n;
 
 	/* A relative watch hears relative paths. */
-	dlen = (size_t)snprintf(dom, sizeof(dom), "/local/domain/%u/", c->domid);
-	if (w->path[0] != '/' && w->path[0] != '@' &&
-	    !strncmp(path, dom, dlen))
+	dlen =
+	    (size_t)snprintf(dom, sizeof(dom), "/local/domain/%u/", c->domid);
+	if (w->path[0] != '/' && w->path[0] != '@' && !strncmp(path, dom, dlen))
 		path += dlen;
 	n = snprintf(body, sizeof(body), "%s%c%s", path, 0, w->token);
 	send_msg(c, XS_WATCH_EVENT, 0, 0, body, (size_t)n + 1);
@@ -407,7 +407,7 @@ static struct node *readable(struct ctx *x, const char *path, int *err)
 
 static int txn_commit(struct sim *s, struct conn *c, struct txn *t)
 {
-	struct ctx x = { s, c, NULL, s->root };
+	struct ctx x = {s, c, NULL, s->root};
 
 	for (size_t i = 0; i < t->nacc; i++) {
 		struct node *n = tree_lookup(s->root, t->acc[i].path);
@@ -444,8 +444,8 @@ static int args(const char *p, size_t len, const char **v, int n)
 	size_t off = 0;
 
 	for (int i = 0; i < n; i++) {
-		const char *nul = off < len ? memchr(p + off, 0, len - off)
-					    : NULL;
+		const char *nul =
+		    off < len ? memchr(p + off, 0, len - off) : NULL;
 		if (!nul)
 			return -EINVAL;
 		v[i] = p + off;
@@ -508,7 +508,8 @@ static void do_directory(struct ctx *x, const struct xsd_sockmsg *h,
 			return;
 		}
 		len = (size_t)snprintf(body, sizeof(body), "%llu",
-				       (unsigned long long)n->gen) + 1;
+				       (unsigned long long)n->gen) +
+		      1;
 		for (unsigned i = 0; i < n->nkids; i++) {
 			size_t k = strlen(n->kids[i]->name) + 1;
 
@@ -540,7 +541,8 @@ static void do_perms(struct ctx *x, const struct xsd_sockmsg *h,
 	}
 	for (unsigned i = 0; i < n->nperms && len + 16 < sizeof(body); i++)
 		len += (size_t)snprintf(body + len, sizeof(body) - len, "%c%u",
-					n->perms[i].p, n->perms[i].id) + 1;
+					n->perms[i].p, n->perms[i].id) +
+		       1;
 	send_msg(x->c, h->type, h->req_id, h->tx_id, body, len);
 }
 
@@ -675,8 +677,8 @@ static void do_domain(struct sim *s, struct conn *c,
 		send_error(c, h, EINVAL);
 		return;
 	}
-	if (h->type != XS_GET_DOMAIN_PATH && h->type != XS_IS_DOMAIN_INTRODUCED &&
-	    c->domid != 0) {
+	if (h->type != XS_GET_DOMAIN_PATH &&
+	    h->type != XS_IS_DOMAIN_INTRODUCED && c->domid != 0) {
 		send_error(c, h, EACCES);
 		return;
 	}
@@ -730,7 +732,7 @@ void sim_handle(struct sim *s, struct conn *c, const struct xsd_sockmsg *h,
 		const char *p)
 {
 	char path[XENSTORE_ABS_PATH_MAX + 64];
-	struct ctx x = { s, c, NULL, s->root };
+	struct ctx x = {s, c, NULL, s->root};
 	const char *v[2];
 	size_t len = h->len;
 	struct node *n;
@@ -797,7 +799,8 @@ void sim_handle(struct sim *s, struct conn *c, const struct xsd_sockmsg *h,
 	case XS_WRITE: {
 		size_t plen = strlen(p) + 1;
 
-		rc = op_write(&x, path, p + plen, (unsigned)(len - plen), false);
+		rc =
+		    op_write(&x, path, p + plen, (unsigned)(len - plen), false);
 		break;
 	}
 	case XS_DIRECTORY_PART:
@@ -905,7 +908,8 @@ static int put(struct node *root, const char *path, const char *value,
 {
 	struct node *n = tree_create(root, path, 0);
 
-	if (!n || (value && tree_set_value(n, value, (unsigned)strlen(value))) ||
+	if (!n ||
+	    (value && tree_set_value(n, value, (unsigned)strlen(value))) ||
 	    (np && tree_set_perms(n, p, np)))
 		return -ENOMEM;
 	return 0;
@@ -913,7 +917,7 @@ static int put(struct node *root, const char *path, const char *value,
 
 int sim_init(struct sim *s)
 {
-	static const struct perm none0 = { 0, 'n' };
+	static const struct perm none0 = {0, 'n'};
 
 	memset(s, 0, sizeof(*s));
 	s->root = tree_new_root();
@@ -931,8 +935,8 @@ int sim_init(struct sim *s)
 int sim_add_domain(struct sim *s, unsigned domid)
 {
 	char path[64], id[16];
-	struct perm ro[2] = { { 0, 'n' }, { domid, 'r' } };
-	struct perm own[1] = { { domid, 'n' } };
+	struct perm ro[2] = {{0, 'n'}, {domid, 'r'}};
+	struct perm own[1] = {{domid, 'n'}};
 
 	s->introduced[domid / 8] |= (unsigned char)(1u << domid % 8);
 	snprintf(id, sizeof(id), "%u", domid);

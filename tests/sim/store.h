@@ -15,10 +15,10 @@ struct txn;
 
 struct conn {
 	int fd;
-	unsigned domid;		/* 0 for the dom0 socket */
+	unsigned domid; /* 0 for the dom0 socket */
 	unsigned char in[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX];
 	size_t inlen;
-	char *out;		/* replies and events not yet written */
+	char *out; /* replies and events not yet written */
 	size_t outlen, outcap;
 	struct watch *watches;
 	struct txn *txns;
@@ -43,8 +43,7 @@ void sim_conn_free(struct sim *s, struct conn *c);
 
 /* Feeds bytes read from c; every complete message is handled. -1 when
  * the peer broke the protocol and must be disconnected. */
-int sim_conn_input(struct sim *s, struct conn *c, const void *buf,
-		   size_t len);
+int sim_conn_input(struct sim *s, struct conn *c, const void *buf, size_t len);
 
 /* Handles one whole message (hdr->len bytes of payload follow). */
 void sim_handle(struct sim *s, struct conn *c, const struct xsd_sockmsg *hdr,

@@ -23,7 +23,7 @@ static struct node *node_new(const char *name, size_t nlen)
 		free(n);
 		return NULL;
 	}
-	n->perms[0] = (struct perm){ 0, 'n' };
+	n->perms[0] = (struct perm){0, 'n'};
 	n->nperms = 1;
 	n->gen = ++tree_gen;
 	return n;
@@ -88,8 +88,7 @@ static struct node *kid(const struct node *n, const char *name, size_t len)
 }
 
 /* Walks path; *rest gets what was left unmatched. */
-static struct node *walk(struct node *root, const char *path,
-			 const char **rest)
+static struct node *walk(struct node *root, const char *path, const char **rest)
 {
 	struct node *n = root;
 
@@ -141,8 +140,7 @@ static int add_kid(struct node *p, struct node *k)
 	return 0;
 }
 
-struct node *tree_create(struct node *root, const char *path,
-			 unsigned creator)
+struct node *tree_create(struct node *root, const char *path, unsigned creator)
 {
 	const char *rest;
 	struct node *n = walk(root, path, &rest);
@@ -272,7 +270,8 @@ void tree_path(const struct node *n, char *buf, size_t len)
 	}
 	buf[0] = '\0';
 	while (depth-- && off < len) {
-		int w = snprintf(buf + off, len - off, "/%s", chain[depth]->name);
+		int w =
+		    snprintf(buf + off, len - off, "/%s", chain[depth]->name);
 		if (w < 0)
 			break;
 		off += (size_t)w;

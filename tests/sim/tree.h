@@ -12,18 +12,18 @@
 
 struct perm {
 	unsigned id;
-	char p;		/* 'n', 'r', 'w' or 'b', as on the wire */
+	char p; /* 'n', 'r', 'w' or 'b', as on the wire */
 };
 
 struct node {
 	char *name;
 	char *value;
 	unsigned len;
-	struct perm *perms;	/* perms[0]: owner, and everyone else's */
+	struct perm *perms; /* perms[0]: owner, and everyone else's */
 	unsigned nperms;
-	uint64_t gen;		/* changes when the node or its children do */
+	uint64_t gen; /* changes when the node or its children do */
 	struct node *parent;
-	struct node **kids;	/* in creation order, as xenstored lists */
+	struct node **kids; /* in creation order, as xenstored lists */
 	unsigned nkids, capkids;
 };
 
@@ -41,8 +41,7 @@ struct node *tree_nearest(struct node *root, const char *path);
 
 /* Creates path and any missing ancestors; each new node inherits its
  * parent's permissions, and an unprivileged creator owns it. NULL on ENOMEM. */
-struct node *tree_create(struct node *root, const char *path,
-			 unsigned creator);
+struct node *tree_create(struct node *root, const char *path, unsigned creator);
 int tree_set_value(struct node *n, const char *v, unsigned len);
 int tree_set_perms(struct node *n, const struct perm *p, unsigned np);
 void tree_remove(struct node *n);

@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (argc > 2 && !strcmp(argv[2], "--"))
-		argc = 2;	/* the words are only there to be read */
+		argc = 2; /* the words are only there to be read */
 	if (argc > 2 && fd != 3) {
 		if (dup2(fd, 3) < 0) {
 			perror("tap-holder: dup2");

@@ -17,9 +17,9 @@
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_nl dst = { .nl_family = AF_NETLINK, .nl_groups = 2 };
-	struct sockaddr_nl src = { .nl_family = AF_NETLINK };
-	struct uevent_udev_header h = { .prefix = UEVENT_UDEV_PREFIX };
+	struct sockaddr_nl dst = {.nl_family = AF_NETLINK, .nl_groups = 2};
+	struct sockaddr_nl src = {.nl_family = AF_NETLINK};
+	struct uevent_udev_header h = {.prefix = UEVENT_UDEV_PREFIX};
 	char props[UEVENT_BUF], msg[UEVENT_BUF + sizeof(h)];
 	size_t len = 0, mlen;
 	int kernel = 0, fd, i;
@@ -32,20 +32,21 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	if (argc < 4) {
-		fprintf(stderr, "usage: uevent-send [--kernel] ACTION SUBSYSTEM "
-				"DEVPATH [KEY=VALUE...]\n");
+		fprintf(stderr,
+			"usage: uevent-send [--kernel] ACTION SUBSYSTEM "
+			"DEVPATH [KEY=VALUE...]\n");
 		return 2;
 	}
 	seqnum = (unsigned long long)getpid();
-#define PUT(...)                                                          \
-	do {                                                              \
-		int n_ = snprintf(props + len, sizeof(props) - len,       \
-				  __VA_ARGS__);                           \
-		if (n_ < 0 || (size_t)n_ + 1 > sizeof(props) - len) {     \
-			fprintf(stderr, "uevent-send: too long\n");       \
-			return 2;                                         \
-		}                                                         \
-		len += (size_t)n_ + 1;                                    \
+#define PUT(...)                                                               \
+	do {                                                                   \
+		int n_ =                                                       \
+		    snprintf(props + len, sizeof(props) - len, __VA_ARGS__);   \
+		if (n_ < 0 || (size_t)n_ + 1 > sizeof(props) - len) {          \
+			fprintf(stderr, "uevent-send: too long\n");            \
+			return 2;                                              \
+		}                                                              \
+		len += (size_t)n_ + 1;                                         \
 	} while (0)
 	PUT("ACTION=%s", argv[1]);
 	PUT("DEVPATH=%s", argv[3]);
@@ -55,7 +56,8 @@ int main(int argc, char **argv)
 		PUT("%s", argv[i]);
 	if (kernel) {
 		mlen = (size_t)snprintf(msg, sizeof(msg), "%s@%s", argv[1],
-					argv[3]) + 1;
+					argv[3]) +
+		       1;
 		if (mlen + len > sizeof(msg))
 			return 2;
 		memcpy(msg + mlen, props, len);
@@ -73,7 +75,8 @@ int main(int argc, char **argv)
 	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
 		    NETLINK_KOBJECT_UEVENT);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&src, sizeof(src)) < 0 ||
-	    sendto(fd, msg, mlen, 0, (struct sockaddr *)&dst, sizeof(dst)) < 0) {
+	    sendto(fd, msg, mlen, 0, (struct sockaddr *)&dst, sizeof(dst)) <
+		0) {
 		fprintf(stderr, "uevent-send: %s\n", strerror(errno));
 		return 1;
 	}

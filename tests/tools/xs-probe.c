@@ -18,13 +18,20 @@ static int usage(void)
 static const char *errname(int e)
 {
 	switch (e) {
-	case ENOENT: return "ENOENT";
-	case EACCES: return "EACCES";
-	case EINVAL: return "EINVAL";
-	case EAGAIN: return "EAGAIN";
-	case EPERM: return "EPERM";
-	case E2BIG: return "E2BIG";
-	case EEXIST: return "EEXIST";
+	case ENOENT:
+		return "ENOENT";
+	case EACCES:
+		return "EACCES";
+	case EINVAL:
+		return "EINVAL";
+	case EAGAIN:
+		return "EAGAIN";
+	case EPERM:
+		return "EPERM";
+	case E2BIG:
+		return "E2BIG";
+	case EEXIST:
+		return "EEXIST";
 	}
 	return strerror(e);
 }

@@ -28,12 +28,12 @@ struct tjob {
 struct world {
 	struct devq *q;
 	pthread_mutex_t lock;
-	int next_seq[NDEV];	/* what each device's next job must be */
-	int running[NDEV];	/* workers inside a job of the device now */
+	int next_seq[NDEV]; /* what each device's next job must be */
+	int running[NDEV];  /* workers inside a job of the device now */
 	int done, out_of_order, overlap;
 	int max_parallel, parallel;
 	useconds_t work;
-	bool meet;		/* the first jobs wait until WORKERS run at once */
+	bool meet; /* the first jobs wait until WORKERS run at once */
 	bool met, gave_up;
 	pthread_cond_t cond;
 };
@@ -116,7 +116,7 @@ static void run(struct world *w, useconds_t work, bool stop_early, bool meet)
 			usleep(1000);
 	}
 	if (stop_early)
-		devq_stop(w->q);	/* while most is still queued */
+		devq_stop(w->q); /* while most is still queued */
 	else {
 		while (devq_pending(w->q))
 			usleep(1000);
@@ -195,10 +195,10 @@ static void jobs_left_are_freed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(one_device_in_order_never_twice),
-		cmocka_unit_test(different_devices_in_parallel),
-		cmocka_unit_test(stop_drains_the_queue),
-		cmocka_unit_test(jobs_left_are_freed),
+	    cmocka_unit_test(one_device_in_order_never_twice),
+	    cmocka_unit_test(different_devices_in_parallel),
+	    cmocka_unit_test(stop_drains_the_queue),
+	    cmocka_unit_test(jobs_left_are_freed),
 	};
 
 	/* a queue that loses or strands a job hangs its workers: that is a

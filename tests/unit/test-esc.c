@@ -21,9 +21,9 @@ static void text_keeps_printable_and_utf8(void **state)
 {
 	(void)state;
 	assert_string_equal(text("vif7.0"), "vif7.0");
-	assert_string_equal(text("tap\xc3\xa9"), "tap\xc3\xa9");	/* é */
+	assert_string_equal(text("tap\xc3\xa9"), "tap\xc3\xa9"); /* é */
 	assert_string_equal(text("a\\b"), "a\\b");
-	assert_string_equal(text("\xe2\x82\xac"), "\xe2\x82\xac");	/* € */
+	assert_string_equal(text("\xe2\x82\xac"), "\xe2\x82\xac"); /* € */
 }
 
 static void text_escapes_controls_and_bad_bytes(void **state)
@@ -33,7 +33,9 @@ static void text_escapes_controls_and_bad_bytes(void **state)
 	assert_string_equal(text("\033[2J"), "\\x1b[2J");
 	assert_string_equal(text("x\x7f"), "x\\x7f");
 	/* C1 CSI, valid UTF-8 but a terminal control */
-	assert_string_equal(text("\xc2\x9b" "2J"), "\\xc2\\x9b2J");
+	assert_string_equal(text("\xc2\x9b"
+				 "2J"),
+			    "\\xc2\\x9b2J");
 	/* invalid: a lone continuation, an overlong '/', a surrogate,
 	 * a truncated sequence, beyond U+10FFFF */
 	assert_string_equal(text("\x80"), "\\x80");
@@ -81,10 +83,10 @@ static void json_strings(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(text_keeps_printable_and_utf8),
-		cmocka_unit_test(text_escapes_controls_and_bad_bytes),
-		cmocka_unit_test(text_never_cuts_an_escape),
-		cmocka_unit_test(json_strings),
+	    cmocka_unit_test(text_keeps_printable_and_utf8),
+	    cmocka_unit_test(text_escapes_controls_and_bad_bytes),
+	    cmocka_unit_test(text_never_cuts_an_escape),
+	    cmocka_unit_test(json_strings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,8 +15,8 @@ static void ifnames(void **state)
 	assert_true(names_ifname_valid("vif7.0"));
 	assert_true(names_ifname_valid("vif7.0-emu"));
 	assert_true(names_ifname_valid("br-lan"));
-	assert_true(names_ifname_valid("abcdefghijklmno"));	/* 15 */
-	assert_false(names_ifname_valid("abcdefghijklmnop"));	/* 16 */
+	assert_true(names_ifname_valid("abcdefghijklmno"));   /* 15 */
+	assert_false(names_ifname_valid("abcdefghijklmnop")); /* 16 */
 	assert_false(names_ifname_valid(""));
 	assert_false(names_ifname_valid("."));
 	assert_false(names_ifname_valid(".."));
@@ -73,10 +73,12 @@ static void numbers(void **state)
 	assert_int_equal(names_parse_domid("32751", &v), 0);
 	assert_int_equal(names_parse_domid("32752", &v), -ERANGE);
 	assert_int_equal(names_parse_domid("007", &v), -EINVAL);
-	assert_int_equal(names_parse_ulong("18446744073709551615",
-					   (unsigned long)-1, &l), 0);
-	assert_int_equal(names_parse_ulong("18446744073709551616",
-					   (unsigned long)-1, &l), -ERANGE);
+	assert_int_equal(
+	    names_parse_ulong("18446744073709551615", (unsigned long)-1, &l),
+	    0);
+	assert_int_equal(
+	    names_parse_ulong("18446744073709551616", (unsigned long)-1, &l),
+	    -ERANGE);
 }
 
 static void macs(void **state)
@@ -126,28 +128,33 @@ static void backend_paths(void **state)
 	unsigned d, n;
 
 	(void)state;
-	assert_int_equal(names_parse_backend_path("backend/vif/7/0", "vif", &d,
-						  &n), 0);
+	assert_int_equal(
+	    names_parse_backend_path("backend/vif/7/0", "vif", &d, &n), 0);
 	assert_int_equal(d, 7);
 	assert_int_equal(n, 0);
 	assert_int_equal(names_parse_backend_path(
-				 "/local/domain/5/backend/vif/12/3", "vif", &d,
-				 &n), 0);
+			     "/local/domain/5/backend/vif/12/3", "vif", &d, &n),
+			 0);
 	assert_int_equal(d, 12);
 	assert_int_equal(n, 3);
-	assert_int_equal(names_parse_backend_path("backend/vbd/7/0", "vif", &d,
-						  &n), -EINVAL);
-	assert_int_equal(names_parse_backend_path("backend/vif/7", "vif", &d,
-						  &n), -EINVAL);
-	assert_int_equal(names_parse_backend_path("backend/vif/7/0/x", "vif",
-						  &d, &n), -EINVAL);
-	assert_int_equal(names_parse_backend_path("backend/vif/../0", "vif", &d,
-						  &n), -EINVAL);
+	assert_int_equal(
+	    names_parse_backend_path("backend/vbd/7/0", "vif", &d, &n),
+	    -EINVAL);
+	assert_int_equal(
+	    names_parse_backend_path("backend/vif/7", "vif", &d, &n), -EINVAL);
+	assert_int_equal(
+	    names_parse_backend_path("backend/vif/7/0/x", "vif", &d, &n),
+	    -EINVAL);
+	assert_int_equal(
+	    names_parse_backend_path("backend/vif/../0", "vif", &d, &n),
+	    -EINVAL);
 	assert_int_equal(names_parse_backend_path("/local/domain/x/backend/vif/"
-						  "7/0", "vif", &d, &n),
+						  "7/0",
+						  "vif", &d, &n),
 			 -EINVAL);
-	assert_int_equal(names_parse_backend_path("/backend/vif/7/0", "vif", &d,
-						  &n), -EINVAL);
+	assert_int_equal(
+	    names_parse_backend_path("/backend/vif/7/0", "vif", &d, &n),
+	    -EINVAL);
 }
 
 static void xs_ifnames(void **state)
@@ -170,10 +177,10 @@ static void xs_ifnames(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(ifnames),   cmocka_unit_test(vif_names),
-		cmocka_unit_test(numbers),   cmocka_unit_test(macs),
-		cmocka_unit_test(xs_paths),  cmocka_unit_test(backend_paths),
-		cmocka_unit_test(xs_ifnames),
+	    cmocka_unit_test(ifnames),	  cmocka_unit_test(vif_names),
+	    cmocka_unit_test(numbers),	  cmocka_unit_test(macs),
+	    cmocka_unit_test(xs_paths),	  cmocka_unit_test(backend_paths),
+	    cmocka_unit_test(xs_ifnames),
 	};
 
 	return cmocka_run_group_tests_name("names", tests, NULL, NULL);

@@ -12,16 +12,15 @@
 #include "conf.h"
 #include "params.h"
 
-static const char *const keys[] = { "bridge", "vif", "XENBUS_PATH", "ip",
-				    NULL };
+static const char *const keys[] = {"bridge", "vif", "XENBUS_PATH", "ip", NULL};
 
 static void precedence(void **state)
 {
-	struct params p = { 0 };
-	char *envp[] = { "bridge=br-env", "vif=vif7.0", "HOME=/root",
-			 "ip=192.0.2.1", NULL };
-	char *argv[] = { "vif-bridge", "online", "type_if=vif",
-			 "bridge=br-arg", NULL };
+	struct params p = {0};
+	char *envp[] = {"bridge=br-env", "vif=vif7.0", "HOME=/root",
+			"ip=192.0.2.1", NULL};
+	char *argv[] = {"vif-bridge", "online", "type_if=vif", "bridge=br-arg",
+			NULL};
 	const char *cmd = NULL, *bad = NULL;
 
 	(void)state;
@@ -50,14 +49,14 @@ static void precedence(void **state)
 
 static void argv_rules(void **state)
 {
-	struct params p = { 0 };
+	struct params p = {0};
 	const char *cmd = NULL, *bad = NULL;
 	/* findCommand: the first word without '=', wherever it stands; a
 	 * later assignment of the same key wins */
-	char *a1[] = { "x", "bridge=a", "add", "bridge=b", "remove", NULL };
-	char *a2[] = { "x", "online", "=oops", NULL };
-	char *a3[] = { "x", "online", "foo-bar=1", NULL };
-	char *a4[] = { "x", "online", "ip=", NULL };
+	char *a1[] = {"x", "bridge=a", "add", "bridge=b", "remove", NULL};
+	char *a2[] = {"x", "online", "=oops", NULL};
+	char *a3[] = {"x", "online", "foo-bar=1", NULL};
+	char *a4[] = {"x", "online", "ip=", NULL};
 
 	(void)state;
 	assert_int_equal(params_from_argv(&p, 5, a1, &cmd, &bad), 0);
@@ -90,36 +89,39 @@ static void conf_file(void **state)
 	conf_defaults(&c);
 	assert_string_equal(c.log_file, "/var/log/xen/xen-hotplug.log");
 	assert_int_equal(c.timeout, 30);
-	assert_int_equal(conf_parse(&c, good, sizeof(good) - 1, &line, why,
-				    sizeof(why)), 0);
+	assert_int_equal(
+	    conf_parse(&c, good, sizeof(good) - 1, &line, why, sizeof(why)), 0);
 	assert_string_equal(c.log_file, "/tmp/x.log");
 	assert_string_equal(c.default_bridge, "xenbr1");
 	assert_int_equal(c.log_level, LOG_DEBUG);
 	assert_int_equal(c.timeout, 12);
 	assert_false(c.syslog);
 	conf_defaults(&c);
-	assert_int_equal(conf_parse(&c, "a=b\nnope\n", 9, &line, why,
-				    sizeof(why)), -EINVAL);
+	assert_int_equal(
+	    conf_parse(&c, "a=b\nnope\n", 9, &line, why, sizeof(why)), -EINVAL);
 	assert_int_equal(line, 1);
 	assert_string_equal(why, "unknown key 'a'");
-	assert_int_equal(conf_parse(&c, "\ntimeout=40\n", 12, &line, why,
-				    sizeof(why)), -EINVAL);
+	assert_int_equal(
+	    conf_parse(&c, "\ntimeout=40\n", 12, &line, why, sizeof(why)),
+	    -EINVAL);
 	assert_int_equal(line, 2);
-	assert_int_equal(conf_parse(&c, "log_file=rel\n", 13, &line, why,
-				    sizeof(why)), -EINVAL);
-	assert_int_equal(conf_parse(&c, "default_bridge=a b\n", 19, &line, why,
-				    sizeof(why)), -EINVAL);
-	assert_int_equal(conf_parse(&c, "novalue\n", 8, &line, why,
-				    sizeof(why)), -EINVAL);
+	assert_int_equal(
+	    conf_parse(&c, "log_file=rel\n", 13, &line, why, sizeof(why)),
+	    -EINVAL);
+	assert_int_equal(
+	    conf_parse(&c, "default_bridge=a b\n", 19, &line, why, sizeof(why)),
+	    -EINVAL);
+	assert_int_equal(
+	    conf_parse(&c, "novalue\n", 8, &line, why, sizeof(why)), -EINVAL);
 	assert_string_equal(why, "'novalue' is not key=value");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(precedence),
-		cmocka_unit_test(argv_rules),
-		cmocka_unit_test(conf_file),
+	    cmocka_unit_test(precedence),
+	    cmocka_unit_test(argv_rules),
+	    cmocka_unit_test(conf_file),
 	};
 
 	return cmocka_run_group_tests_name("params", tests, NULL, NULL);

@@ -17,17 +17,17 @@
 static void libxl_upstream(void **state)
 {
 	static const char cl[] =
-		"/usr/lib/xen/bin/qemu-system-i386\0-xen-domid\0007\0"
-		"-chardev\0socket,id=libxl-cmd,path=/var/run/xen/qmp-libxl-7,"
-		"server=on,wait=off\0-no-shutdown\0-mon\0"
-		"chardev=libxl-cmd,mode=control\0-nodefaults\0-no-user-config\0"
-		"-name\0guest7\0-vnc\0127.0.0.1:0,to=99\0-display\0none\0"
-		"-device\0rtl8139,id=nic0,netdev=net0,mac=00:16:3e:00:00:70\0"
-		"-netdev\0type=tap,id=net0,ifname=vif7.0-emu,script=no,"
-		"downscript=no\0"
-		"-device\0e1000,id=nic1,netdev=net1,mac=00:16:3e:00:00:71\0"
-		"-netdev\0type=tap,id=net1,ifname=vif7.1-emu,br=xenbr1,"
-		"script=no,downscript=no\0-machine\0xenfv\0-m\0001024\0";
+	    "/usr/lib/xen/bin/qemu-system-i386\0-xen-domid\0007\0"
+	    "-chardev\0socket,id=libxl-cmd,path=/var/run/xen/qmp-libxl-7,"
+	    "server=on,wait=off\0-no-shutdown\0-mon\0"
+	    "chardev=libxl-cmd,mode=control\0-nodefaults\0-no-user-config\0"
+	    "-name\0guest7\0-vnc\0127.0.0.1:0,to=99\0-display\0none\0"
+	    "-device\0rtl8139,id=nic0,netdev=net0,mac=00:16:3e:00:00:70\0"
+	    "-netdev\0type=tap,id=net0,ifname=vif7.0-emu,script=no,"
+	    "downscript=no\0"
+	    "-device\0e1000,id=nic1,netdev=net1,mac=00:16:3e:00:00:71\0"
+	    "-netdev\0type=tap,id=net1,ifname=vif7.1-emu,br=xenbr1,"
+	    "script=no,downscript=no\0-machine\0xenfv\0-m\0001024\0";
 	struct qemu_info qi;
 	const struct qemu_nic *n;
 
@@ -54,14 +54,14 @@ static void libxl_upstream(void **state)
 static void xend_qemu_dm(void **state)
 {
 	static const char cl[] =
-		"/usr/lib/xen/bin/qemu-dm\0-d\0007\0-domain-name\0g\0"
-		"-videoram\0004\0-vnc\0127.0.0.1:0\0-vncunused\0"
-		"-net\0nic,vlan=1,macaddr=00:16:3e:00:00:71,model=rtl8139\0"
-		"-net\0tap,vlan=1,ifname=tap7.0,bridge=xenbr0,script=no,"
-		"downscript=no\0"
-		"-net\0nic,vlan=2,macaddr=00:16:3e:00:00:72,model=e1000\0"
-		"-net\0tap,vlan=2,ifname=tap7.1,bridge=xenbr1\0"
-		"-M\0xenfv\0";
+	    "/usr/lib/xen/bin/qemu-dm\0-d\0007\0-domain-name\0g\0"
+	    "-videoram\0004\0-vnc\0127.0.0.1:0\0-vncunused\0"
+	    "-net\0nic,vlan=1,macaddr=00:16:3e:00:00:71,model=rtl8139\0"
+	    "-net\0tap,vlan=1,ifname=tap7.0,bridge=xenbr0,script=no,"
+	    "downscript=no\0"
+	    "-net\0nic,vlan=2,macaddr=00:16:3e:00:00:72,model=e1000\0"
+	    "-net\0tap,vlan=2,ifname=tap7.1,bridge=xenbr1\0"
+	    "-M\0xenfv\0";
 	struct qemu_info qi;
 	const struct qemu_nic *n;
 
@@ -85,12 +85,13 @@ static void xend_qemu_dm(void **state)
 static void libvirt_fd(void **state)
 {
 	static const char cl[] =
-		"/usr/bin/qemu-system-x86_64\0-name\0guest=web,debug-threads=on\0"
-		"-S\0-uuid\0c7a5fdbd-cdaf-9455-926a-d65c16db1809\0"
-		"-netdev\0tap,fd=25,id=hostnet0,vhost=on,vhostfd=26\0"
-		"-device\0virtio-net-pci,netdev=hostnet0,id=net0,"
-		"mac=52:54:00:12:34:56,bus=pci.0,addr=0x3\0"
-		"-netdev\0user,id=u0\0-device\0e1000,netdev=u0,mac=52:54:00:00:00:01\0";
+	    "/usr/bin/qemu-system-x86_64\0-name\0guest=web,debug-threads=on\0"
+	    "-S\0-uuid\0c7a5fdbd-cdaf-9455-926a-d65c16db1809\0"
+	    "-netdev\0tap,fd=25,id=hostnet0,vhost=on,vhostfd=26\0"
+	    "-device\0virtio-net-pci,netdev=hostnet0,id=net0,"
+	    "mac=52:54:00:12:34:56,bus=pci.0,addr=0x3\0"
+	    "-netdev\0user,id=u0\0-device\0e1000,netdev=u0,mac=52:54:00:00:00:"
+	    "01\0";
 	struct qemu_info qi;
 	const struct qemu_nic *n;
 
@@ -112,12 +113,12 @@ static void libvirt_fd(void **state)
 static void libvirt_json(void **state)
 {
 	static const char cl[] =
-		"qemu-system-x86_64\0-name\0guest=db,debug-threads=on\0"
-		"-netdev\0{\"type\":\"tap\",\"fd\":\"27\",\"vhost\":true,"
-		"\"vhostfd\":\"28\",\"id\":\"hostnet0\"}\0"
-		"-device\0{\"driver\":\"virtio-net-pci\",\"netdev\":\"hostnet0\","
-		"\"id\":\"net0\",\"mac\":\"52:54:00:aa:bb:cc\",\"bus\":\"pci.0\","
-		"\"addr\":\"0x3\"}\0";
+	    "qemu-system-x86_64\0-name\0guest=db,debug-threads=on\0"
+	    "-netdev\0{\"type\":\"tap\",\"fd\":\"27\",\"vhost\":true,"
+	    "\"vhostfd\":\"28\",\"id\":\"hostnet0\"}\0"
+	    "-device\0{\"driver\":\"virtio-net-pci\",\"netdev\":\"hostnet0\","
+	    "\"id\":\"net0\",\"mac\":\"52:54:00:aa:bb:cc\",\"bus\":\"pci.0\","
+	    "\"addr\":\"0x3\"}\0";
 	struct qemu_info qi;
 	const struct qemu_nic *n;
 
@@ -133,9 +134,9 @@ static void libvirt_json(void **state)
 static void commas_and_nic(void **state)
 {
 	static const char cl[] =
-		"qemu\0-name\0guest=a,,b,debug-threads=on\0"
-		"-nic\0tap,ifname=tap9,mac=52:54:00:00:00:09,model=e1000,"
-		"script=/etc/qemu,,ifup\0";
+	    "qemu\0-name\0guest=a,,b,debug-threads=on\0"
+	    "-nic\0tap,ifname=tap9,mac=52:54:00:00:00:09,model=e1000,"
+	    "script=/etc/qemu,,ifup\0";
 	struct qemu_kv kv[8];
 	struct qemu_info qi;
 	const struct qemu_nic *n;
@@ -164,9 +165,9 @@ static void device_order_sets_index(void **state)
 {
 	/* the guest sees NICs in -device order, whatever the -netdev order */
 	static const char cl[] =
-		"qemu\0-netdev\0tap,id=b,ifname=tb\0-netdev\0tap,id=a,ifname=ta\0"
-		"-device\0e1000,netdev=a,mac=52:54:00:00:00:0a\0"
-		"-device\0e1000,netdev=b,mac=52:54:00:00:00:0b\0";
+	    "qemu\0-netdev\0tap,id=b,ifname=tb\0-netdev\0tap,id=a,ifname=ta\0"
+	    "-device\0e1000,netdev=a,mac=52:54:00:00:00:0a\0"
+	    "-device\0e1000,netdev=b,mac=52:54:00:00:00:0b\0";
 	struct qemu_info qi;
 
 	(void)state;
@@ -233,14 +234,14 @@ static void long_bare_flag(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(libxl_upstream),
-		cmocka_unit_test(xend_qemu_dm),
-		cmocka_unit_test(libvirt_fd),
-		cmocka_unit_test(libvirt_json),
-		cmocka_unit_test(commas_and_nic),
-		cmocka_unit_test(device_order_sets_index),
-		cmocka_unit_test(hostile),
-		cmocka_unit_test(long_bare_flag),
+	    cmocka_unit_test(libxl_upstream),
+	    cmocka_unit_test(xend_qemu_dm),
+	    cmocka_unit_test(libvirt_fd),
+	    cmocka_unit_test(libvirt_json),
+	    cmocka_unit_test(commas_and_nic),
+	    cmocka_unit_test(device_order_sets_index),
+	    cmocka_unit_test(hostile),
+	    cmocka_unit_test(long_bare_flag),
 	};
 
 	return cmocka_run_group_tests_name("qemuargs", tests, NULL, NULL);

@@ -17,7 +17,7 @@ static struct uevent ev;
 /* A udevd message with props given as one string with '|' for NUL. */
 static size_t udev_msg(char *out, const char *props, uint32_t magic)
 {
-	struct uevent_udev_header h = { .prefix = UEVENT_UDEV_PREFIX };
+	struct uevent_udev_header h = {.prefix = UEVENT_UDEV_PREFIX};
 	size_t len = strlen(props) + 1;
 
 	h.magic = htonl(magic);
@@ -35,10 +35,11 @@ static size_t udev_msg(char *out, const char *props, uint32_t magic)
 static void udev_vif_online(void **state)
 {
 	char m[1024];
-	size_t n = udev_msg(m, "ACTION=online|DEVPATH=/devices/vif-7-0|"
-			       "SUBSYSTEM=xen-backend|SEQNUM=9|"
-			       "XENBUS_PATH=backend/vif/7/0|vif=vif7.0|"
-			       "script=/etc/xen/scripts/vif-bridge",
+	size_t n = udev_msg(m,
+			    "ACTION=online|DEVPATH=/devices/vif-7-0|"
+			    "SUBSYSTEM=xen-backend|SEQNUM=9|"
+			    "XENBUS_PATH=backend/vif/7/0|vif=vif7.0|"
+			    "script=/etc/xen/scripts/vif-bridge",
 			    UEVENT_UDEV_MAGIC);
 	struct uevent_action a;
 
@@ -57,10 +58,11 @@ static void udev_vif_online(void **state)
 
 static void kernel_tap_add(void **state)
 {
-	static const char m[] = "add@/devices/virtual/net/vif7.0-emu\0"
-				"ACTION=add\0DEVPATH=/devices/virtual/net/"
-				"vif7.0-emu\0SUBSYSTEM=net\0INTERFACE=vif7.0-emu"
-				"\0IFINDEX=5\0SEQNUM=12";
+	static const char m[] =
+	    "add@/devices/virtual/net/vif7.0-emu\0"
+	    "ACTION=add\0DEVPATH=/devices/virtual/net/"
+	    "vif7.0-emu\0SUBSYSTEM=net\0INTERFACE=vif7.0-emu"
+	    "\0IFINDEX=5\0SEQNUM=12";
 	struct uevent_action a;
 
 	(void)state;
@@ -76,16 +78,16 @@ static void not_ours(void **state)
 	char m[1024];
 	struct uevent_action a;
 	static const char *const cases[] = {
-		/* a vif's net add is netback's, handled by online */
-		"ACTION=add|DEVPATH=/devices/virtual/net/vif7.0|SUBSYSTEM=net|"
-		"INTERFACE=vif7.0",
-		"ACTION=add|DEVPATH=/devices/virtual/net/tap0|SUBSYSTEM=net|"
-		"INTERFACE=tap0",
-		"ACTION=change|DEVPATH=/devices/vif-7-0|SUBSYSTEM=xen-backend",
-		"ACTION=online|DEVPATH=/devices/vbd-7-51712|"
-		"SUBSYSTEM=xen-backend",
-		"ACTION=move|DEVPATH=/devices/virtual/net/vif7.0-emu|"
-		"SUBSYSTEM=net|INTERFACE=vif7.0-emu",
+	    /* a vif's net add is netback's, handled by online */
+	    "ACTION=add|DEVPATH=/devices/virtual/net/vif7.0|SUBSYSTEM=net|"
+	    "INTERFACE=vif7.0",
+	    "ACTION=add|DEVPATH=/devices/virtual/net/tap0|SUBSYSTEM=net|"
+	    "INTERFACE=tap0",
+	    "ACTION=change|DEVPATH=/devices/vif-7-0|SUBSYSTEM=xen-backend",
+	    "ACTION=online|DEVPATH=/devices/vbd-7-51712|"
+	    "SUBSYSTEM=xen-backend",
+	    "ACTION=move|DEVPATH=/devices/virtual/net/vif7.0-emu|"
+	    "SUBSYSTEM=net|INTERFACE=vif7.0-emu",
 	};
 
 	(void)state;
@@ -102,13 +104,13 @@ static void malformed(void **state)
 	char m[1024];
 	size_t n;
 	static const char *const cases[] = {
-		"ACTION=online|SUBSYSTEM=xen-backend",		/* no DEVPATH */
-		"ACTION=online|DEVPATH=relative|SUBSYSTEM=x",
-		"ACTION=online|DEVPATH=/d|SUBSYSTEM=x|NOEQUALS",
-		"ACTION=online|DEVPATH=/d|SUBSYSTEM=x|=value",
-		"ACTION=online|DEVPATH=/d|SUBSYSTEM=x|BAD KEY=1",
-		"ACTION=online|DEVPATH=/d|SUBSYSTEM=x|K=line\nbreak",
-		"ACTION=|DEVPATH=/d|SUBSYSTEM=x",
+	    "ACTION=online|SUBSYSTEM=xen-backend", /* no DEVPATH */
+	    "ACTION=online|DEVPATH=relative|SUBSYSTEM=x",
+	    "ACTION=online|DEVPATH=/d|SUBSYSTEM=x|NOEQUALS",
+	    "ACTION=online|DEVPATH=/d|SUBSYSTEM=x|=value",
+	    "ACTION=online|DEVPATH=/d|SUBSYSTEM=x|BAD KEY=1",
+	    "ACTION=online|DEVPATH=/d|SUBSYSTEM=x|K=line\nbreak",
+	    "ACTION=|DEVPATH=/d|SUBSYSTEM=x",
 	};
 
 	(void)state;
@@ -154,12 +156,9 @@ static void hash_is_udevs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(udev_vif_online),
-		cmocka_unit_test(kernel_tap_add),
-		cmocka_unit_test(not_ours),
-		cmocka_unit_test(malformed),
-		cmocka_unit_test(too_many_props),
-		cmocka_unit_test(hash_is_udevs),
+	    cmocka_unit_test(udev_vif_online), cmocka_unit_test(kernel_tap_add),
+	    cmocka_unit_test(not_ours),	       cmocka_unit_test(malformed),
+	    cmocka_unit_test(too_many_props),  cmocka_unit_test(hash_is_udevs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
