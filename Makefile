@@ -43,7 +43,8 @@ SIM_SRC := $(wildcard tests/sim/*.c)
 SIM_OBJ := $(SIM_SRC:%.c=$(OBJ)/%.o)
 SIM := $(BUILD)/xenstored-sim
 
-TOOLS := $(BUILD)/xs-probe $(BUILD)/syslog-sink $(BUILD)/tap-holder $(BUILD)/uevent-send
+TOOLS := $(BUILD)/xs-probe $(BUILD)/syslog-sink $(BUILD)/tap-holder $(BUILD)/uevent-send \
+	$(BUILD)/private-paths
 
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
@@ -93,6 +94,9 @@ $(BUILD)/uevent-send: $(OBJ)/tests/tools/uevent-send.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) -o $@
 
 $(BUILD)/tap-holder: $(OBJ)/tests/tools/tap-holder.o
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
+
+$(BUILD)/private-paths: $(OBJ)/tests/tools/private-paths.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
 
 $(BUILD)/test-%: $(OBJ)/tests/unit/test-%.o $(LIB)

@@ -6,6 +6,7 @@
  * socket and xenstore connection, lent to the same hotplug code the
  * helpers run (hotplug_init_shared). */
 #include "plugd.h"
+#include "coldplug.h"
 #include "devq.h"
 #include "linkset.h"
 #include "sdnotify.h"
@@ -309,11 +310,13 @@ static void run_link_new(struct worker *w, struct job *j)
 		reattach(w, p.dev, p.bridge, p.mtu, mac);
 	else if (recorded && f.found.bridge[0])
 		reattach(w, j->q.key, f.found.bridge, 0, mac);
-	else
-		log_msg(LOG_DEBUG,
-			"%s link %s: appeared, not one vifplug "
-			"put on a bridge: left alone",
-			PROG, j->q.key);
+	else {
+		w->ctx.command = "link";
+		w->ctx.dev = j->q.key;
+		ctx_log(
+		    &w->ctx, LOG_DEBUG,
+		    "appeared, not one vifplug put on a bridge: left alone");
+	}
 }
 
 /* A record's tap, back on its bridge if that is arg (NULL: any). */
@@ -402,6 +405,8 @@ static void run_check(struct worker *w, struct job *j)
 	char status[32] = "", path[160];
 	const char *xp = NULL;
 
+	w->ctx.command = "coldplug";
+	w->ctx.dev = j->q.key;
 	for (size_t i = 0; j->env[i]; i++)
 		if (!strncmp(j->env[i], "XENBUS_PATH=", 12))
 			xp = j->env[i] + 12;
@@ -416,120 +421,34 @@ static void run_check(struct worker *w, struct job *j)
 	    !nl_link_get(w->ctx.nl, NULL, l.master, &br) &&
 	    !strcmp(br.kind, "bridge")) {
 		ports_learn(pd.ports, l.name, br.name, l.mtu, false);
-		log_msg(LOG_DEBUG, "%s coldplug %s: consistent, left alone",
-			PROG, j->q.key);
+		ctx_log(&w->ctx, LOG_DEBUG, "consistent, left alone");
 		return;
 	}
-	log_msg(LOG_INFO, "%s coldplug %s: not attached%s: running %s", PROG,
-		j->q.key, strcmp(status, "connected") ? " or connected" : "",
-		j->cmd);
+	ctx_log(&w->ctx, LOG_INFO, "not attached%s: running %s",
+		strcmp(status, "connected") ? " or connected" : "", j->cmd);
 	run_event(w, j);
 }
 
-/* backend/vif/d/n's vif and its emulated tap, with the variables netback
- * and the kernel would have given their events. */
-static int coldplug_backend(unsigned d, unsigned n, void *arg)
+/* coldplug's sink: a check queued per device, a reattach per record */
+static void queue_check(const char *dev, const char *cmd, const char *type,
+			const char *const kv[], size_t n)
 {
-	struct xs_handle *xs = arg;
-	char path[128], vifname[NAMES_IFNAMSIZ] = "", script[256] = "";
-	char xp[64], vif[32], emu[40], sc[300], dev[NAMES_IFNAMSIZ];
-	const char *kv[] = {
-	    xp, vif, sc, "XENBUS_TYPE=vif", "XENBUS_BASE_PATH=backend", emu};
-
-	snprintf(path, sizeof(path), "backend/vif/%u/%u/vifname", d, n);
-	xs_read_buf(xs, path, vifname, sizeof(vifname));
-	snprintf(path, sizeof(path), "backend/vif/%u/%u/script", d, n);
-	xs_read_buf(xs, path, script, sizeof(script));
-	snprintf(xp, sizeof(xp), "XENBUS_PATH=backend/vif/%u/%u", d, n);
-	snprintf(vif, sizeof(vif), "vif=vif%u.%u", d, n);
-	snprintf(emu, sizeof(emu), "INTERFACE=vif%u.%u-emu", d, n);
-	snprintf(sc, sizeof(sc), "script=%s", script);
-
-	if (vifname[0] && names_ifname_valid(vifname))
-		snprintf(dev, sizeof(dev), "%s", vifname);
-	else
-		snprintf(dev, sizeof(dev), "vif%u.%u", d, n);
-	queue_event(JOB_CHECK, dev, "online", "vif", kv, 5);
-	/* the tap's event also has INTERFACE, the last of kv */
-	snprintf(dev, sizeof(dev), "vif%u.%u-emu", d, n);
-	if (vifname[0] && strlen(vifname) + 4 < sizeof(dev))
-		snprintf(dev, sizeof(dev), "%s-emu", vifname);
-	queue_event(JOB_CHECK, dev, "add", "tap", kv, 6);
-	return 0;
+	queue_event(JOB_CHECK, dev, cmd, type, kv, n);
 }
 
-/* The xen-backend devices udev knows (a driver domain's netback). */
-static void coldplug_udev(void)
-{
-	struct udev *u = udev_new();
-	struct udev_enumerate *e = u ? udev_enumerate_new(u) : NULL;
-	struct udev_list_entry *it;
-
-	if (!e || udev_enumerate_add_match_subsystem(e, "xen-backend") ||
-	    udev_enumerate_add_match_sysname(e, "vif-*") ||
-	    udev_enumerate_scan_devices(e))
-		goto out;
-	udev_list_entry_foreach(it, udev_enumerate_get_list_entry(e))
-	{
-		struct udev_device *dev = udev_device_new_from_syspath(
-		    u, udev_list_entry_get_name(it));
-		struct udev_list_entry *p;
-		const char *kv[UEVENT_MAX_PROPS];
-		char *owned[UEVENT_MAX_PROPS];
-		size_t n = 0;
-		const char *vif;
-
-		if (!dev)
-			continue;
-		udev_list_entry_foreach(
-		    p, udev_device_get_properties_list_entry(dev))
-		{
-			if (n == UEVENT_MAX_PROPS ||
-			    asprintf(&owned[n], "%s=%s",
-				     udev_list_entry_get_name(p),
-				     udev_list_entry_get_value(p)) < 0)
-				break;
-			kv[n] = owned[n];
-			n++;
-		}
-		vif = udev_device_get_property_value(dev, "vif");
-		if (vif && names_ifname_valid(vif))
-			queue_event(JOB_CHECK, vif, "online", "vif", kv, n);
-		while (n--)
-			free(owned[n]);
-		udev_device_unref(dev);
-	}
-out:
-	if (e)
-		udev_enumerate_unref(e);
-	if (u)
-		udev_unref(u);
-}
-
-/* On the main thread, before the first uevent is read: every device's
- * check is queued ahead of its later events. */
 static void coldplug(void)
 {
-	struct xs_handle *xs;
-	const char *transport;
+	static const struct coldplug_sink sink = {queue_check, record_reattach};
 
-	coldplug_udev();
-	if (xs_connect(&xs, &transport)) {
-		log_msg(LOG_WARNING,
-			"%s: coldplug: xenstore is not reachable: "
-			"only udev's devices are checked",
-			PROG);
-	} else {
-		xs_backends_foreach(xs, "backend/vif", coldplug_backend, xs);
-		emu_records_foreach(xs, record_reattach, NULL);
-		xs_disconnect(xs);
-	}
-	log_msg(LOG_INFO, "%s: coldplug queued", PROG);
+	coldplug_queue(PROG, &sink);
 }
 
 static void run_job(struct worker *w, struct job *j)
 {
 	worker_conf(w);
+	/* each job names itself in its own messages */
+	w->ctx.command = NULL;
+	w->ctx.dev = NULL;
 	switch (j->kind) {
 	case JOB_EVENT:
 		run_event(w, j);

@@ -171,7 +171,7 @@ VG_OPTS="-q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=
 
 # PRIVATE: every helper runs with private /run and /var/log (a fallback
 # to the default log or lock path never reaches the host's).
-PRIVATE=$(cd "$BATS_TEST_DIRNAME" && pwd)/tools/private-paths
+PRIVATE=$BUILD/private-paths
 helper_cmd() {
 	local prog=$1
 	shift
