@@ -110,6 +110,11 @@ RSS_ROUTE=$(rss in_ns env script=vif-route XENBUS_PATH=backend/vif/7/0 vif=vif7.
 	"$B/vifbench" exec 5 "$B/vif-route" online type_if=vif)
 in_ns env XENBUS_PATH=backend/vif/7/0 vif=vif7.0 netdev=eth0 "$B/vif-route" offline type_if=vif
 xenstore-rm $be/7/0/ip
+# vif-route leaves the vif with its address to netback, which removes the
+# link; netback's new vif7.0 for the cycles below has none (vif-bridge
+# refuses a link with addresses it did not give it)
+ip -n "$NS" link del vif7.0
+ip -n "$NS" tuntap add dev vif7.0 mode tap
 
 # storms: vif100.0 ... on xenbr0 and xenbr1 (a Linux bridge takes at most
 # 1023 ports), backends dom 100..
