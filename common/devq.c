@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
+
 struct devq_dev {
 	struct devq_dev *hnext, *rnext;
 	char key[DEVQ_KEY_MAX];
@@ -26,11 +28,7 @@ struct devq {
 
 static size_t hash(const char *s, size_t nbuckets)
 {
-	uint32_t h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h & (nbuckets - 1);
+	return names_hash(s) & (nbuckets - 1);
 }
 
 struct devq *devq_new(void)

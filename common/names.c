@@ -256,3 +256,12 @@ int names_parse_backend_path(const char *path, const char *type,
 	*devid = (unsigned)v;
 	return 0;
 }
+
+uint32_t names_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}

@@ -49,4 +49,8 @@ void names_xs_ifname(const char *ifname, char out[NAMES_XS_IFNAME_MAX]);
 int names_parse_backend_path(const char *path, const char *type,
 			     unsigned *domid, unsigned *devid);
 
+/* FNV-1a of a name, for the hash tables that key on interface names
+ * (names differ mostly in their last characters). */
+uint32_t names_hash(const char *s);
+
 #endif

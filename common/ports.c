@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
+
 struct entry {
 	struct entry *next;
 	struct port port;
@@ -18,14 +20,9 @@ struct ports {
 	size_t nbuckets, n;
 };
 
-/* FNV-1a: names differ mostly in their last characters. */
 static size_t hash(const char *s, size_t nbuckets)
 {
-	uint32_t h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h & (nbuckets - 1);
+	return names_hash(s) & (nbuckets - 1);
 }
 
 struct ports *ports_new(void)
