@@ -36,6 +36,9 @@ static char **hook_env(struct hotplug *hp, const char *const extra[])
 			goto fail;                                             \
 		n++;                                                           \
 	} while (0)
+	/* A fixed PATH: udev and vifplugd pass none, and bash's default
+	 * ends in ".", where a hook's bare command names would resolve. */
+	ADD("PATH=%s", HOOKS_PATH);
 	ADD("command=%s", hp->command);
 	ADD("type_if=%s", hp->type == HP_VIF ? "vif" : "tap");
 	ADD("dev=%s", hp->dev);
@@ -51,7 +54,7 @@ static char **hook_env(struct hotplug *hp, const char *const extra[])
 		const char *k = hp->params.v[i].key;
 
 		if (strcmp(k, "XENBUS_PATH") && strcmp(k, "type_if") &&
-		    strcmp(k, "vifname"))
+		    strcmp(k, "vifname") && strcmp(k, "PATH"))
 			ADD("%s=%s", k, hp->params.v[i].value);
 	}
 	for (size_t i = 0; hp->envp && hp->envp[i]; i++) {

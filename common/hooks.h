@@ -4,6 +4,9 @@
 
 #include "hotplug.h"
 
+/* Every hook's PATH, whatever the caller's was (or its lack of one). */
+#define HOOKS_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
+
 /* Runs the executable *.hook files of script_dir/DEVTYPE-HOOK.d in name
  * order with the event's variables, as Xen's call_hooks does. extra is a
  * NULL-terminated list of "key=value" to export as well. */

@@ -354,11 +354,13 @@ static int init_qemu(struct hotplug *hp)
 	lock_device(hp);
 	rc = xs_connect(&hp->ctx->xs, &hp->ctx->xs_transport);
 	if (rc) {
+		char tried[160];
+
 		hp->ctx->xs = NULL;
 		ctx_log(hp->ctx, LOG_INFO,
-			"xenstore is not reachable (%s): "
-			"no domain records",
-			strerror(-rc));
+			"xenstore is not reachable (%s, tried %s): no domain "
+			"records",
+			strerror(-rc), xs_tried(tried, sizeof(tried)));
 	}
 	rc = nl_open(&hp->ctx->nl);
 	if (rc)
@@ -432,7 +434,7 @@ static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
 {
 	const char *conf_path = getenv("VIFPLUG_CONF");
 	const char *bad = NULL, *type;
-	char buf[64];
+	char buf[64], tried[160];
 	char **argv = hp->argv, **envp = hp->envp;
 	int argc = hp->argc;
 
@@ -497,7 +499,8 @@ static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
 	lock_device(hp);
 	rc = hp->ctx->xs ? 0 : xs_connect(&hp->ctx->xs, &hp->ctx->xs_transport);
 	if (rc)
-		return hotplug_error(hp, "cannot connect to xenstore: %s",
+		return hotplug_error(hp, "cannot connect to xenstore (%s): %s",
+				     xs_tried(tried, sizeof(tried)),
 				     strerror(-rc));
 	/* udev ran us, but the toolstack runs the scripts itself. */
 	if (params_get(&hp->params, "UDEV_CALL") &&
@@ -639,6 +642,13 @@ static int hotplug_connected(struct hotplug *hp)
 	char path[sizeof(hp->xenbus_path) + 16];
 	int rc;
 
+	/* An earlier failure's sentence goes first: connected beside a
+	 * stale hotplug-error reads as broken (to doctor, to an operator). */
+	snprintf(path, sizeof(path), "%s/hotplug-error", hp->xenbus_path);
+	rc = xs_remove(hp->ctx->xs, XBT_NULL, path);
+	if (rc && rc != -ENOENT && rc != -EACCES)
+		return hotplug_error(hp, "cannot remove %s: %s", path,
+				     xs_strerror(rc));
 	snprintf(path, sizeof(path), "%s/hotplug-status", hp->xenbus_path);
 	rc = xs_put(hp->ctx->xs, XBT_NULL, path, "connected");
 	if (rc)

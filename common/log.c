@@ -133,12 +133,73 @@ void log_msg(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Async-signal-safe decimal, zero-padded to width. */
+static char *put_num(char *p, unsigned long v, int width)
+{
+	char d[24];
+	int n = 0;
+
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) && n < (int)sizeof(d));
+	while (n < width--)
+		*p++ = '0';
+	while (n)
+		*p++ = d[--n];
+	return p;
+}
+
+static char *put_str(char *p, const char *end, const char *s)
+{
+	while (*s && p < end)
+		*p++ = *s++;
+	return p;
+}
+
 void log_emergency(const char *msg)
 {
-	size_t len = strlen(msg);
+	char line[1024], *p = line, *end = line + sizeof(line) - 1;
+	struct timespec ts;
+	long days, z, era, doe, yoe, doy, mp, y, m, d, sec;
+	int fd = __atomic_load_n(&log_fd, __ATOMIC_ACQUIRE);
 
-	if (write(STDERR_FILENO, msg, len) < 0)
-		len = 0;
-	if (log_fd >= 0 && write(log_fd, msg, strlen(msg)) < 0)
+	if (write(STDERR_FILENO, msg, strlen(msg)) < 0)
+		p = line;
+	if (fd < 0)
+		return;
+	/* The prefix every log line has, without gmtime or stdio (neither
+	 * is safe in a signal handler): days since 1970 to a civil date. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	days = ts.tv_sec / 86400;
+	sec = ts.tv_sec % 86400;
+	z = days + 719468;
+	era = z / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400 + (m <= 2);
+	p = put_num(p, (unsigned long)y, 4);
+	*p++ = '-';
+	p = put_num(p, (unsigned long)m, 2);
+	*p++ = '-';
+	p = put_num(p, (unsigned long)d, 2);
+	*p++ = 'T';
+	p = put_num(p, (unsigned long)(sec / 3600), 2);
+	*p++ = ':';
+	p = put_num(p, (unsigned long)(sec / 60 % 60), 2);
+	*p++ = ':';
+	p = put_num(p, (unsigned long)(sec % 60), 2);
+	*p++ = '.';
+	p = put_num(p, (unsigned long)(ts.tv_nsec / 1000000), 3);
+	p = put_str(p, end, "Z ");
+	p = put_str(p, end, log_prog);
+	p = put_str(p, end, "[");
+	p = put_num(p, (unsigned long)getpid(), 1);
+	p = put_str(p, end, "]: ");
+	p = put_str(p, end, msg);
+	if (write(fd, line, (size_t)(p - line)) < 0)
 		return;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -225,4 +226,21 @@ int xs_txn_run(struct xs_handle *h,
 			return xs_err(h);
 	}
 	return -EAGAIN;
+}
+
+const char *xs_tried(char *buf, size_t len)
+{
+	const char *env = getenv("XENSTORED_PATH");
+
+	/* libxenstore's own order: the socket, then the xenbus device;
+	 * XENSTORED_PATH stands for both */
+	if (env)
+		snprintf(buf, len, "XENSTORED_PATH=%s", env);
+	else
+		snprintf(buf, len, "the socket %s, then the device %s",
+			 xs_daemon_socket(),
+			 access("/dev/xen/xenbus", F_OK) == 0
+			     ? "/dev/xen/xenbus"
+			     : "/proc/xen/xenbus");
+	return buf;
 }

@@ -20,6 +20,10 @@ void xs_disconnect(struct xs_handle *h);
 void xs_set_timeout(unsigned seconds);
 /* strerror() for what these calls return: a timeout says whose it was. */
 const char *xs_strerror(int rc);
+/* What xs_connect() tries, for an error: "the socket
+ * /var/run/xenstored/socket, then the device /dev/xen/xenbus", or
+ * "XENSTORED_PATH=..." when that is set. Returns buf. */
+const char *xs_tried(char *buf, size_t len);
 /* Whether a request on h timed out (h is closed then: reconnect). */
 bool xs_timed_out(const struct xs_handle *h);
 

@@ -160,7 +160,7 @@ static int doctor(int argc, char **argv)
 	struct doctor_env env = {.root = "/", .proc = "/proc"};
 	struct doctor_report r;
 	struct ctx c;
-	char why[256], xs_error[128] = "";
+	char why[256], xs_error[320] = "";
 	unsigned line;
 	bool json = false;
 	int rc;
@@ -196,7 +196,10 @@ static int doctor(int argc, char **argv)
 	rc = xs_connect(&c.xs, &c.xs_transport);
 	if (rc) {
 		c.xs = NULL;
-		snprintf(xs_error, sizeof(xs_error), "%s", strerror(-rc));
+		char tried[160];
+
+		snprintf(xs_error, sizeof(xs_error), "%s (tried %s)",
+			 strerror(-rc), xs_tried(tried, sizeof(tried)));
 	}
 	rc = doctor_run(&c, &env, xs_error, &r);
 	if (rc) {

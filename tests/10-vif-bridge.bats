@@ -342,3 +342,19 @@ setup() {
 	assert_failure 1
 	assert_output "vif-bridge online -: the variable vif is not set"
 }
+
+@test "a success clears the hotplug-error an earlier failure left" {
+	mk_bridge xenbr0
+	mk_tap vif7.0
+	mk_backend 7 0 bridge=nosuchbr
+	run_libxl online 7 0
+	assert_failure 1
+	assert_equal "$(hotplug_status 7 0)" error
+	run hotplug_error 7 0
+	assert_output --partial "bridge nosuchbr (from xenstore) does not exist"
+	xs write /local/domain/0/backend/vif/7/0/bridge xenbr0
+	run_libxl online 7 0
+	assert_success
+	assert_equal "$(hotplug_status 7 0)" connected
+	assert_equal "$(hotplug_error 7 0)" "<absent>"
+}

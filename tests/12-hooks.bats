@@ -62,3 +62,19 @@ write_hook() {
 	assert_equal "$(hotplug_status 7 0)" error
 	assert_equal "$(hotplug_error 7 0)" "$output"
 }
+
+@test "hooks get a fixed PATH, not the caller's lack of one: a bare name never resolves in the current directory" {
+	# udev and vifplugd pass no PATH; bash's default ends in "."
+	mkdir -p "$T/cwd"
+	printf '#!/bin/sh\necho ran >"%s/cwd.ran"\n' "$T" >"$T/cwd/mytool"
+	chmod +x "$T/cwd/mytool"
+	printf 'echo "PATH=$PATH" >"$HOOK_OUT"\nmytool 2>/dev/null || true\n' \
+		>"$T/scripts/vif-post.d/10-path.hook"
+	chmod +x "$T/scripts/vif-post.d/10-path.hook"
+	run ip netns exec "$NS" bash -c 'cd "$1" && shift && exec env -i "$@"' cwd "$T/cwd" \
+		XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" HOOK_OUT="$T/hook.out" \
+		XENBUS_PATH=backend/vif/7/0 vif=vif7.0 "$BUILD/vif-bridge" online type_if=vif
+	assert_success
+	assert_equal "$(cat "$T/hook.out")" "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
+	[ ! -e "$T/cwd.ran" ]
+}
