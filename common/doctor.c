@@ -18,6 +18,7 @@
 #include "emu.h"
 #include "names.h"
 #include "nl.h"
+#include "owner.h"
 #include "xs.h"
 
 const char *doctor_level_name(enum doctor_level l)
@@ -224,43 +225,39 @@ static int check_rules(const struct doctor_env *env, struct doctor_report *r)
  * another namespace handles other links), 0 if none. */
 static long find_vifplugd(const struct doctor_env *env)
 {
-	DIR *d = opendir(env->proc);
-	struct dirent *e;
-	struct stat self, other;
-	char path[300];
-	long found = 0;
+	static const char *const comms[] = {"vifplugd", NULL};
 
-	snprintf(path, sizeof(path), "%s/self/ns/net", env->proc);
-	if (!d)
-		return 0;
-	if (stat(path, &self)) {
-		closedir(d);
-		return 0;
-	}
-	while (!found && (e = readdir(d))) {
-		char comm[32] = "";
-		FILE *f;
+	return owner_find_comm(env->proc, comms);
+}
 
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/comm", env->proc,
-			 e->d_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) &&
-		    !strcmp(comm, "vifplugd\n")) {
-			snprintf(path, sizeof(path), "%s/%s/ns/net", env->proc,
-				 e->d_name);
-			if (stat(path, &other) == 0 &&
-			    other.st_ino == self.st_ino &&
-			    other.st_dev == self.st_dev)
-				found = strtol(e->d_name, NULL, 10);
-		}
-		fclose(f);
-	}
-	closedir(d);
-	return found;
+/* A running vifplugd's event source must be one that delivers here:
+ * udevd's messages need a udevd in this namespace; the kernel's
+ * uevents beside a udevd race udevd's link policy for the tap's MAC. */
+static void check_event_source(const struct doctor_env *env, long daemon,
+			       struct doctor_report *r)
+{
+	static const char *const udevd[] = OWNER_UDEVD_COMMS;
+	long u = owner_find_comm(env->proc, udevd);
+	char *cmd = NULL;
+	size_t len = 0;
+	bool kernel = false;
+
+	if (owner_read((pid_t)daemon, "cmdline", &cmd, &len) == 0)
+		for (size_t off = 0; off < len; off += strlen(cmd + off) + 1)
+			kernel |= !strcmp(cmd + off, "--kernel-events");
+	free(cmd);
+	if (kernel && u)
+		add(r, DOCTOR_PROBLEM, "vifplugd", "-",
+		    "run vifplugd without --kernel-events (udevd's messages)",
+		    "vifplugd takes the kernel's uevents beside a running "
+		    "udevd (pid %ld), whose link policy can rewrite a tap's "
+		    "MAC after vifplugd set it",
+		    u);
+	else if (!kernel && !u)
+		add(r, DOCTOR_PROBLEM, "vifplugd", "-",
+		    "start udevd, or run vifplugd --kernel-events",
+		    "vifplugd waits for udevd's messages, but no udevd runs "
+		    "in this network namespace: no event will come");
 }
 
 static void check_handlers(struct ctx *c, const struct doctor_env *env,
@@ -270,9 +267,11 @@ static void check_handlers(struct ctx *c, const struct doctor_env *env,
 	long daemon = find_vifplugd(env);
 	bool disabled = c->xs && xs_exists(c->xs, "libxl/disable_udev");
 
-	if (daemon)
+	if (daemon) {
 		add(r, DOCTOR_OK, "vifplugd", "-", NULL,
 		    "vifplugd is running (pid %ld)", daemon);
+		check_event_source(env, daemon, r);
+	}
 	if (rules && daemon)
 		add(r, DOCTOR_PROBLEM, "vifplugd", "-",
 		    "remove the rules file (see vifplugd(8), \"Switching\") "

@@ -181,3 +181,49 @@ int owner_find(const char *ifname, pid_t hint, pid_t *pid, int *fd)
 	closedir(proc);
 	return -ESRCH;
 }
+
+long owner_find_comm(const char *proc, const char *const comms[])
+{
+	DIR *d = opendir(proc);
+	struct dirent *e;
+	struct stat self, other;
+	char path[300];
+	long found = 0;
+
+	snprintf(path, sizeof(path), "%s/self/ns/net", proc);
+	if (!d)
+		return 0;
+	if (stat(path, &self)) {
+		closedir(d);
+		return 0;
+	}
+	while (!found && (e = readdir(d))) {
+		char comm[32] = "";
+		ssize_t n;
+		int fd;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/comm", proc, e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, comm, sizeof(comm) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		comm[strcspn(comm, "\n")] = '\0';
+		for (size_t i = 0; comms[i] && !found; i++) {
+			if (strcmp(comm, comms[i]))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/ns/net", proc,
+				 e->d_name);
+			if (stat(path, &other) == 0 &&
+			    other.st_ino == self.st_ino &&
+			    other.st_dev == self.st_dev)
+				found = strtol(e->d_name, NULL, 10);
+		}
+	}
+	closedir(d);
+	return found;
+}

@@ -25,6 +25,17 @@ bool owner_same_netns(pid_t pid);
  * guest (argv, environment) is trusted; any other's is not. */
 int owner_uid(pid_t pid, long *uid);
 
+/* The pid of a process in the caller's network namespace whose comm is
+ * one of comms (NULL-terminated), under proc ("/proc"); 0 if none. One
+ * in another namespace sees other links and other uevents. */
+long owner_find_comm(const char *proc, const char *const comms[]);
+
+/* The udevd names a udev daemon runs under. */
+#define OWNER_UDEVD_COMMS                                                      \
+	{                                                                      \
+		"systemd-udevd", "udevd", NULL                                 \
+	}
+
 /* /proc/PID/NAME (cmdline, environ) whole, NUL-terminated; free(*buf). */
 int owner_read(pid_t pid, const char *name, char **buf, size_t *len);
 

@@ -10,6 +10,7 @@
 #include "devq.h"
 #include "linkset.h"
 #include "sdnotify.h"
+#include "owner.h"
 #include "ports.h"
 
 #include <errno.h>
@@ -714,6 +715,35 @@ static int start_workers(struct daemon *d)
 	return d->started ? 0 : -1;
 }
 
+/* Whether the event source can deliver here: udevd's messages need a
+ * udevd in this network namespace (said, not fatal: one may start);
+ * the kernel's uevents beside a running udevd are refused, since
+ * udevd's link policy (MACAddressPolicy) can rewrite a tap's MAC after
+ * vifplugd set it. -1 to refuse. */
+static int check_event_source(bool kernel_events)
+{
+	static const char *const udevd[] = OWNER_UDEVD_COMMS;
+	long u = owner_find_comm("/proc", udevd);
+
+	if (kernel_events && u) {
+		log_msg(
+		    LOG_ERR,
+		    "%s: cannot start: udevd runs in this network namespace "
+		    "(pid %ld), and beside it the kernel's uevents race its "
+		    "link policy for a tap's MAC: run vifplugd without "
+		    "--kernel-events",
+		    PROG, u);
+		return -1;
+	}
+	if (!kernel_events && !u)
+		log_msg(LOG_WARNING,
+			"%s: no udevd runs in this network namespace: udevd's "
+			"messages will not come until one starts (or run "
+			"vifplugd --kernel-events)",
+			PROG);
+	return 0;
+}
+
 /* Configuration, log, signals, sockets, the links as they are, the
  * workers, coldplug: 0 when ready for the loop. */
 static int start(struct daemon *d)
@@ -764,6 +794,8 @@ static int start(struct daemon *d)
 			strerror(-rc));
 		return -1;
 	}
+	if (check_event_source(d->o->kernel_events))
+		return -1;
 	if (start_workers(d))
 		return -1;
 	if (d->o->coldplug)

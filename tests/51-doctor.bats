@@ -14,6 +14,7 @@ setup() {
 }
 
 teardown() {
+	[ -z "${UDEVD:-}" ] || kill "$UDEVD" 2>/dev/null
 	stop_plugd
 	vp_teardown
 }
@@ -98,8 +99,9 @@ healthy() {
 
 @test "doctor: udev rules and a running vifplugd both handling the same events is a problem" {
 	install_rules
-	# doctor knows the daemon by its name: not under valgrind's
-	VALGRIND= start_plugd --no-coldplug
+	# doctor knows the daemon by its name: not under valgrind's; the
+	# kernel's uevents, as no udevd runs in the test's namespace
+	VALGRIND= start_plugd --no-coldplug --kernel-events
 	doctor
 	assert_failure 1
 	assert_line "ok      vifplugd: vifplugd is running (pid $PLUGD_PID)"
@@ -164,4 +166,24 @@ healthy() {
 	jq -e 'all(.[]; has("level") and has("check") and has("subject") and has("text") and has("fix"))' <<<"$output"
 	doctor --bogus
 	assert_equal "$status" 2
+}
+
+@test "doctor: a vifplugd whose event source cannot deliver here is a problem" {
+	install_rules
+	rm "$ROOT/lib/udev/rules.d/65-vifplug.rules"
+	VALGRIND= start_plugd --no-coldplug
+	doctor
+	assert_failure 1
+	assert_line "problem vifplugd: vifplugd waits for udevd's messages, but no udevd runs in this network namespace: no event will come; fix: start udevd, or run vifplugd --kernel-events"
+	stop_plugd
+	# a udevd that started after a vifplugd --kernel-events (vifplugd
+	# itself refuses the other order)
+	VALGRIND= start_plugd --no-coldplug --kernel-events
+	cp /bin/sleep "$T/systemd-udevd"
+	ip netns exec "$NS" "$T/systemd-udevd" 1000 </dev/null >/dev/null 2>&1 &
+	UDEVD=$!
+	wait_for grep -qx systemd-udevd /proc/$UDEVD/comm
+	doctor
+	assert_failure 1
+	assert_line --partial "problem vifplugd: vifplugd takes the kernel's uevents beside a running udevd (pid $UDEVD)"
 }

@@ -15,6 +15,8 @@ setup() {
 
 teardown() {
 	[ -z "${SIM_PID:-}" ] || kill -CONT "$SIM_PID" 2>/dev/null
+	local p
+	for p in ${FAKE_PIDS:-}; do kill "$p" 2>/dev/null; done
 	stop_plugd
 	vp_teardown
 }
@@ -315,4 +317,44 @@ skipped_thrice() {
 	run env VIFPLUG_CONF="$T/bad.conf" timeout 10 "$PRIVATE" "$BUILD/vifplugd"
 	assert_equal "$status" 1
 	assert_output --partial "vifplugd: cannot start"
+}
+
+# fake_udevd [host]: a process named systemd-udevd in the test namespace
+# (or, with "host", in the host's), what vifplugd and doctor look for;
+# FAKE_UDEVD is its pid, killed in teardown whatever happens.
+fake_udevd() {
+	local in=(ip netns exec "$NS")
+	[ "${1:-}" != host ] || in=()
+	cp /bin/sleep "$T/systemd-udevd"
+	"${in[@]}" "$T/systemd-udevd" 1000 </dev/null >/dev/null 2>&1 &
+	FAKE_UDEVD=$!
+	FAKE_PIDS="${FAKE_PIDS:-} $FAKE_UDEVD"
+	wait_for grep -qx systemd-udevd /proc/$FAKE_UDEVD/comm
+}
+
+@test "vifplugd says when its event source cannot deliver: no udevd for udev's messages, or a udevd beside the kernel's" {
+	# default mode, no udevd in this namespace: said at start, and on
+	start_plugd --no-coldplug
+	grep -q "vifplugd: no udevd runs in this network namespace: udevd's messages will not come" "$T/plugd.err"
+	grep -q "vifplugd: no udevd runs in this network namespace" "$T/hotplug.log"
+	stop_plugd
+	# a udevd here: --kernel-events is refused with the reason
+	fake_udevd
+	run ip netns exec "$NS" env -i XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		timeout 20 "$PRIVATE" "$BUILD/vifplugd" --kernel-events </dev/null
+	assert_equal "$status" 1
+	assert_output --partial "vifplugd: cannot start: udevd runs in this network namespace (pid $FAKE_UDEVD)"
+}
+
+@test "vifplugd: a udevd here quiets the warning; one in another namespace does not count" {
+	fake_udevd
+	start_plugd --no-coldplug
+	run grep -c "no udevd runs" "$T/plugd.err"
+	assert_output 0
+	stop_plugd
+	kill "$FAKE_UDEVD"
+	# the host's (or any other namespace's) udevd sees none of these links
+	fake_udevd host
+	start_plugd --no-coldplug --kernel-events
+	kill -0 "$PLUGD_PID"
 }
