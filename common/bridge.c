@@ -237,7 +237,7 @@ int bridge_online(struct hotplug *hp)
 		return hotplug_error(hp, "%s is the bridge itself", hp->dev);
 	snprintf(from, sizeof(from), "%s/mtu", hp->xenbus_path);
 	/* Everything is checked before the first change. */
-	if (hotplug_check_addrs(hp, &link, 0) || hotplug_mtu(hp, &want) ||
+	if (hotplug_check_addrs(hp, &link, 0, NULL) || hotplug_mtu(hp, &want) ||
 	    bridge_port_prepare(c, &link, bridge_port_mac) ||
 	    bridge_port_mtu(c, &link, &br, want, from, &mtu))
 		return -1;

@@ -153,7 +153,7 @@ static int read_backend(struct hotplug *hp, const struct emu *e)
 		return 0;
 	snprintf(hp->xenbus_path, sizeof(hp->xenbus_path),
 		 "backend/vif/%ld/%ld", e->domid, e->devid);
-	return hotplug_read_store(hp, hp->xenbus_path, keys);
+	return hotplug_read_store(hp, hp->xenbus_path, keys, NULL);
 }
 
 struct records {
@@ -298,7 +298,7 @@ int emu_up(struct hotplug *hp)
 
 	if (rc == -ENODEV)
 		return hotplug_error(hp, "link %s does not exist", hp->dev);
-	if (rc || hotplug_check_addrs(hp, &link, 0) ||
+	if (rc || hotplug_check_addrs(hp, &link, 0, NULL) ||
 	    emu_resolve(c, hp->dev, &e) || read_backend(hp, &e))
 		return -1;
 	name = hp->qemu_bridge ? hp->qemu_bridge

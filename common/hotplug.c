@@ -107,20 +107,27 @@ static void arm_watchdog(struct hotplug *hp)
 }
 
 int hotplug_read_store(struct hotplug *hp, const char *dir,
-		       const char *const keys[])
+		       const char *const keys[], bool *exists)
 {
 	char path[NAMES_XS_ABS_PATH_MAX + 32], **names;
 	unsigned n;
 	int rc = xs_list(hp->ctx->xs, XBT_NULL, dir, &names, &n);
 
 	/* One listing, then a read of only the keys present: a typical
-	 * backend has one or two of them, and each read is a round trip. */
+	 * backend has one or two of them, and each read is a round trip.
+	 * The listing also says whether the directory is there at all (one
+	 * we may not read, a driver domain on dom0's, counts as there: the
+	 * refused write says why, later). */
+	if (exists)
+		*exists = rc != -ENOENT;
 	if (rc == -ENOENT || rc == -EACCES)
 		return 0;
 	if (rc)
 		return hotplug_error(hp, "cannot list %s: %s", dir,
 				     xs_strerror(rc));
-	for (unsigned i = 0; i < n && !rc; i++)
+	for (unsigned i = 0; i < n && !rc; i++) {
+		if (!strcmp(names[i], "hotplug-error"))
+			hp->stale_error = true;
 		for (size_t k = 0; keys[k] && !rc; k++) {
 			char *v;
 
@@ -141,6 +148,7 @@ int hotplug_read_store(struct hotplug *hp, const char *dir,
 				rc = hotplug_error(hp, "out of memory");
 			free(v);
 		}
+	}
 	free(names);
 	return rc;
 }
@@ -436,6 +444,7 @@ static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
 	const char *bad = NULL, *type;
 	char buf[64], tried[160];
 	char **argv = hp->argv, **envp = hp->envp;
+	bool exists;
 	int argc = hp->argc;
 
 	if (params_from_env(&hp->params, envp, hotplug_env_keys) ||
@@ -512,16 +521,13 @@ static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
 	}
 	/* A backend that is not there gets no keys (writing them would
 	 * create it); only an online needs it, to have something to say. */
-	rc = backend_exists(hp);
-	if (rc < 0)
-		return hotplug_error(hp, "cannot read %s: %s", hp->xenbus_path,
-				     xs_strerror(rc));
-	hp->xenbus_ok = rc;
-	if (!rc && (hp->cmd == HP_ONLINE || hp->cmd == HP_ADD))
+	if (hotplug_read_store(hp, hp->xenbus_path, store_keys, &exists))
+		return -1;
+	hp->xenbus_ok = exists;
+	if (!exists && (hp->cmd == HP_ONLINE || hp->cmd == HP_ADD))
 		return hotplug_error(hp, "backend %s does not exist",
 				     hp->xenbus_path);
-	if (hotplug_read_store(hp, hp->xenbus_path, store_keys) ||
-	    validate_vifname(hp))
+	if (validate_vifname(hp))
 		return -1;
 	arm_watchdog(hp);
 	rc = hp->ctx->nl ? 0 : nl_open(&hp->ctx->nl);
@@ -643,9 +649,11 @@ static int hotplug_connected(struct hotplug *hp)
 	int rc;
 
 	/* An earlier failure's sentence goes first: connected beside a
-	 * stale hotplug-error reads as broken (to doctor, to an operator). */
+	 * stale hotplug-error reads as broken (to doctor, to an operator).
+	 * The backend's listing at the start said whether there is one, so
+	 * the usual online pays no extra round trip. */
 	snprintf(path, sizeof(path), "%s/hotplug-error", hp->xenbus_path);
-	rc = xs_remove(hp->ctx->xs, XBT_NULL, path);
+	rc = hp->stale_error ? xs_remove(hp->ctx->xs, XBT_NULL, path) : 0;
 	if (rc && rc != -ENOENT && rc != -EACCES)
 		return hotplug_error(hp, "cannot remove %s: %s", path,
 				     xs_strerror(rc));
@@ -741,10 +749,10 @@ static int check_kind(struct hotplug *hp, const struct nl_link *l)
 }
 
 int hotplug_check_addrs(struct hotplug *hp, const struct nl_link *link,
-			uint32_t own4)
+			uint32_t own4, bool *has_own)
 {
 	unsigned n;
-	int rc = nl_addr_foreign(hp->ctx->nl, link->index, own4, &n);
+	int rc = nl_addr_foreign(hp->ctx->nl, link->index, own4, &n, has_own);
 
 	if (rc)
 		return hotplug_error(hp, "cannot list its addresses: %s",

@@ -45,7 +45,8 @@ struct hotplug {
 	char **envp;
 	int lock_fd; /* the device's lock, when locked */
 	bool locked;
-	bool keep_lock; /* online/add done: the lock file stays */
+	bool stale_error; /* the backend lists a hotplug-error */
+	bool keep_lock;	  /* online/add done: the lock file stays */
 	char lock_path[CONF_PATH_MAX + NAMES_IFNAMSIZ + 2];
 	const char *qemu_bridge; /* qemu-ifup's BRIDGE argument */
 };
@@ -75,9 +76,11 @@ int hotplug_complete(struct hotplug *hp, int rc);
 
 /* The keys of xenstore directory dir that are in keys (NULL-terminated)
  * become PARAM_STORE parameters; absent or unreadable ones are skipped,
- * as Xen's xenstore_read_default does. 0, or -1 with hp->error. */
+ * as Xen's xenstore_read_default does; *exists (if not NULL) says
+ * whether dir is there, and a hotplug-error listed in it sets
+ * hp->stale_error. 0, or -1 with hp->error. */
 int hotplug_read_store(struct hotplug *hp, const char *dir,
-		       const char *const keys[]);
+		       const char *const keys[], bool *exists);
 
 /* Runs the action whose command matches; -1 with hp->error if none. */
 int hotplug_dispatch(struct hotplug *hp, const struct hotplug_action *actions);
@@ -112,9 +115,10 @@ bool hotplug_link_kind_ok(const struct nl_link *l, bool tap_only);
 
 /* Refuses (-1 with hp->error) a link with addresses beyond the kernel's
  * IPv6 link-local ones and own4/32 (vif-route's; 0 for none): a guest's
- * link has none that vifplug did not give it. */
+ * link has none that vifplug did not give it. *has_own (if not NULL):
+ * whether own4/32 is on it. */
 int hotplug_check_addrs(struct hotplug *hp, const struct nl_link *link,
-			uint32_t own4);
+			uint32_t own4, bool *has_own);
 
 /* The bridge for this event and where its name came from (" (from
  * xenstore)"): the bridge parameter (xenstore over argv over env), else

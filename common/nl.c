@@ -486,6 +486,7 @@ struct foreign {
 	int index;
 	uint32_t own4;
 	unsigned n;
+	bool has_own;
 };
 
 static int foreign_attr_cb(const struct nlattr *attr, void *data)
@@ -515,30 +516,23 @@ static int foreign_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK; /* the kernel's own link-local */
 	if (ifa->ifa_family == AF_INET && a && f->own4 &&
 	    mnl_attr_get_payload_len(local) == 4 && !memcmp(a, &f->own4, 4) &&
-	    ifa->ifa_prefixlen == 32)
+	    ifa->ifa_prefixlen == 32) {
+		f->has_own = true;
 		return MNL_CB_OK;
+	}
 	f->n++;
 	return MNL_CB_OK;
 }
 
-int nl_addr_foreign(struct nl *nl, int index, uint32_t own4, unsigned *n)
+int nl_addr_foreign(struct nl *nl, int index, uint32_t own4, unsigned *n,
+		    bool *has_own)
 {
 	struct foreign f = {.index = index, .own4 = own4};
 	int rc = addr_dump(nl, AF_UNSPEC, index, foreign_cb, &f);
 
 	*n = f.n;
-	return rc;
-}
-
-int nl_addr4_has(struct nl *nl, int index, uint32_t addr, bool *has)
-{
-	struct foreign f = {.index = index, .own4 = 0};
-	struct foreign g = {.index = index, .own4 = addr};
-	int rc = addr_dump(nl, AF_INET, index, foreign_cb, &f);
-
-	if (!rc)
-		rc = addr_dump(nl, AF_INET, index, foreign_cb, &g);
-	*has = !rc && g.n < f.n;
+	if (has_own)
+		*has_own = f.has_own;
 	return rc;
 }
 

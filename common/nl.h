@@ -70,10 +70,10 @@ int nl_addr_flush(struct nl *nl, int index);
 
 /* How many addresses the link has beyond the kernel's IPv6 link-local
  * ones and own4/32 (network byte order; 0 for none): addresses someone
- * else gave it. */
-int nl_addr_foreign(struct nl *nl, int index, uint32_t own4, unsigned *n);
-/* Whether addr/32 is on the link. */
-int nl_addr4_has(struct nl *nl, int index, uint32_t addr, bool *has);
+ * else gave it. *has_own (if not NULL): whether own4/32 is there. One
+ * dump. */
+int nl_addr_foreign(struct nl *nl, int index, uint32_t own4, unsigned *n,
+		    bool *has_own);
 
 /* The link's primary IPv4 address (network byte order), as
  * `ip -4 addr show primary` lists first. -EADDRNOTAVAIL if it has none. */

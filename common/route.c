@@ -203,13 +203,10 @@ int route_online(struct hotplug *hp)
 
 	if (rc == -ENODEV)
 		return hotplug_error(hp, "link %s does not exist", hp->dev);
+	/* one dump says both: no foreign address, and whether ours is on */
 	if (rc || parse_ips(hp, &g) || host_ip(c, netdev, &u.addr) ||
-	    hotplug_check_addrs(hp, &link, u.addr))
+	    hotplug_check_addrs(hp, &link, u.addr, &had))
 		return -1;
-	rc = nl_addr4_has(c->nl, link.index, u.addr, &had);
-	if (rc)
-		return hotplug_error(hp, "cannot list its addresses: %s",
-				     ctx_nl_strerror(c, rc));
 	u.fresh = !had && !(link.flags & IFF_UP);
 	if (configure(c, &link, &g, &u)) {
 		undo(c, &link, &g, &u);
