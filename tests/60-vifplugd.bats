@@ -325,8 +325,11 @@ skipped_thrice() {
 fake_udevd() {
 	local in=(ip netns exec "$NS")
 	[ "${1:-}" != host ] || in=()
-	cp /bin/sleep "$T/systemd-udevd"
-	"${in[@]}" "$T/systemd-udevd" 1000 </dev/null >/dev/null 2>&1 &
+	# a copy of its own each time: one still exiting keeps its file busy
+	local dir
+	dir=$(mktemp -d "$T/udevd.XXXX")
+	cp /bin/sleep "$dir/systemd-udevd"
+	"${in[@]}" "$dir/systemd-udevd" 1000 </dev/null >/dev/null 2>&1 &
 	FAKE_UDEVD=$!
 	FAKE_PIDS="${FAKE_PIDS:-} $FAKE_UDEVD"
 	wait_for grep -qx systemd-udevd /proc/$FAKE_UDEVD/comm
