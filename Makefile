@@ -156,6 +156,10 @@ install: all
 	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' systemd/vifplugd.service > \
 		$(DESTDIR)$(SYSTEMDDIR)/vifplugd.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/vifplugd.service
+	for u in vifplug-metrics.service vifplug-metrics.timer; do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/$$u > \
+			$(DESTDIR)$(SYSTEMDDIR)/$$u; \
+		chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/$$u; done
 	for m in $(MANPAGES); do \
 		sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' $$m > \
 			$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; \
@@ -165,7 +169,9 @@ install: all
 uninstall:
 	rm -f $(HELPERS:%=$(DESTDIR)$(LIBEXECDIR)/%) $(DESTDIR)$(SBINDIR)/vifctl \
 		$(DESTDIR)$(UDEVDIR)/65-vifplug.rules \
-		$(DESTDIR)$(SYSTEMDDIR)/vifplugd.service
+		$(DESTDIR)$(SYSTEMDDIR)/vifplugd.service \
+		$(DESTDIR)$(SYSTEMDDIR)/vifplug-metrics.service \
+		$(DESTDIR)$(SYSTEMDDIR)/vifplug-metrics.timer
 	for m in $(MANPAGES); do \
 		rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	rm -f $(DESTDIR)$(MANDIR)/man8/qemu-ifdown.8

@@ -73,6 +73,9 @@ static int set_key(struct conf *c, const char *k, const char *v, char *why,
 	if (!strcmp(k, "lock_dir"))
 		return set_path(c->lock_dir, sizeof(c->lock_dir), v, why,
 				whylen);
+	if (!strcmp(k, "metrics_file"))
+		return set_path(c->metrics_file, sizeof(c->metrics_file), v,
+				why, whylen);
 	if (!strcmp(k, "tap_mac")) {
 		if (strcmp(v, "xen") && strcmp(v, "libvirt")) {
 			snprintf(why, whylen, "'%s' is not xen or libvirt", v);

@@ -16,6 +16,7 @@ struct conf {
 	    script_dir[CONF_PATH_MAX]; /* hooks live in script_dir/vif-post.d */
 	char log_file[CONF_PATH_MAX];  /* the hotplug log */
 	char lock_dir[CONF_PATH_MAX];  /* one lock file per device */
+	char metrics_file[CONF_PATH_MAX];    /* vifplugd's counters; "": none */
 	char default_bridge[NAMES_IFNAMSIZ]; /* before "the first bridge" */
 	int log_level;	      /* syslog level written to the log */
 	unsigned timeout;     /* seconds before a helper gives up */

@@ -132,6 +132,21 @@ static int by_name(const void *a, const void *b)
 		      ((const struct inventory_row *)b)->name);
 }
 
+int inventory_links(struct nl *nl, struct nl_link **v, size_t *n)
+{
+	struct links ls = {0};
+	int rc = nl_link_foreach(nl, link_cb, &ls);
+
+	if (rc) {
+		free(ls.v);
+		ls.v = NULL;
+		ls.n = 0;
+	}
+	*v = ls.v;
+	*n = ls.n;
+	return rc;
+}
+
 int inventory_collect(struct ctx *c, struct inventory_row **rows, size_t *n)
 {
 	struct links ls = {0};

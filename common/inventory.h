@@ -8,6 +8,7 @@
 
 #include "ctx.h"
 #include "names.h"
+#include "nl.h"
 
 struct inventory_row {
 	char name[NAMES_IFNAMSIZ];
@@ -22,6 +23,9 @@ struct inventory_row {
 	pid_t pid;	 /* the process holding a tap, 0 if none */
 	long uid;	 /* its uid, -1 if unknown (emu_resolve) */
 };
+
+/* Every link, in one dump (no other request interleaved); free(*v). */
+int inventory_links(struct nl *nl, struct nl_link **v, size_t *n);
 
 /* All rows, sorted by name; free(*rows). c carries xs (may be NULL)
  * and nl. */

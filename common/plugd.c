@@ -12,6 +12,7 @@
 #include "sdnotify.h"
 #include "owner.h"
 #include "ports.h"
+#include "prom.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <net/if.h>
 #include <xenstore.h>
@@ -71,11 +73,34 @@ struct plugd {
 	const char *conf_path;
 
 	struct ports *ports; /* the ports vifplug put on bridges */
+
+	/* what metrics_file shows; dirty until written */
+	pthread_mutex_t met_lock;
+	struct prom_events met;
+	bool met_dirty;
 };
 
 static struct plugd pd = {
     .conf_lock = PTHREAD_MUTEX_INITIALIZER,
+    .met_lock = PTHREAD_MUTEX_INITIALIZER,
 };
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Counts one thing in pd.met under its lock. */
+#define MET(stmt)                                                              \
+	do {                                                                   \
+		pthread_mutex_lock(&pd.met_lock);                              \
+		stmt;                                                          \
+		pd.met_dirty = true;                                           \
+		pthread_mutex_unlock(&pd.met_lock);                            \
+	} while (0)
 
 static void job_free(struct job *j)
 {
@@ -218,12 +243,33 @@ void plugd_handle(struct ctx *ctx, const char *cmd, const char *type_if,
 	hotplug_free(&hp);
 }
 
+static enum prom_cmd prom_cmd_of(enum hotplug_cmd c)
+{
+	switch (c) {
+	case HP_ONLINE:
+		return PROM_ONLINE;
+	case HP_OFFLINE:
+		return PROM_OFFLINE;
+	case HP_ADD:
+		return PROM_ADD;
+	case HP_REMOVE:
+		break;
+	}
+	return PROM_REMOVE;
+}
+
 static void run_event(struct worker *w, struct job *j)
 {
 	struct plugd_result res;
+	double t0 = now_seconds();
+	enum prom_result r;
 
 	worker_xs(w);
 	plugd_handle(&w->ctx, j->cmd, j->type_if, j->env, &res);
+	r = res.rc < 0		? PROM_FAILED
+	    : res.rc == HP_SKIP ? PROM_SKIPPED
+				: PROM_OK;
+	MET(prom_event(&pd.met, prom_cmd_of(res.cmd), r, now_seconds() - t0));
 	if (res.bridged && (res.cmd == HP_ONLINE || res.cmd == HP_ADD))
 		learn_from_link(w, res.dev);
 	else if (res.rc >= 0 && (res.cmd == HP_OFFLINE || res.cmd == HP_REMOVE))
@@ -266,9 +312,12 @@ static void reattach(struct worker *w, const char *dev, const char *bridge,
 		 !bridge_port_attach(c, &link, &br)) {
 		ctx_log(c, LOG_INFO, "back on bridge %s, mtu %u", bridge, mtu);
 		ports_learn(pd.ports, dev, bridge, mtu, false);
+		MET(pd.met.reattach[0]++);
 	}
-	if (c->error[0])
+	if (c->error[0]) {
 		ctx_log(c, LOG_ERR, "%s", c->error);
+		MET(pd.met.reattach[1]++);
+	}
 	c->command = NULL;
 	c->dev = NULL;
 }
@@ -413,6 +462,7 @@ static void run_check(struct worker *w, struct job *j)
 			xp = j->env[i] + 12;
 	if (nl_link_get(w->ctx.nl, j->q.key, 0, &l))
 		return; /* no link: nothing to make consistent */
+	MET(pd.met.coldplug_checks++);
 	if (xp && !strcmp(j->type_if, "vif")) {
 		snprintf(path, sizeof(path), "%s/hotplug-status", xp);
 		xs_read_buf(worker_xs(w), path, status, sizeof(status));
@@ -427,6 +477,7 @@ static void run_check(struct worker *w, struct job *j)
 	}
 	ctx_log(&w->ctx, LOG_INFO, "not attached%s: running %s",
 		strcmp(status, "connected") ? " or connected" : "", j->cmd);
+	MET(pd.met.coldplug_runs++);
 	run_event(w, j);
 }
 
@@ -685,6 +736,41 @@ static void reload(void)
 	log_msg(LOG_INFO, "%s: reloaded %s", PROG, pd.conf_path);
 }
 
+/* ---- metrics_file -------------------------------------------------- */
+
+static int met_write(FILE *f, void *arg)
+{
+	return prom_events_write(f, arg);
+}
+
+/* Writes metrics_file (if set) when something was counted since the
+ * last write, or when forced; a failure is said once until a write
+ * succeeds again. */
+static void met_publish(bool force)
+{
+	static bool failing;
+	struct prom_events copy;
+	char path[CONF_PATH_MAX], why[512];
+	bool dirty;
+
+	pthread_mutex_lock(&pd.conf_lock);
+	memcpy(path, pd.conf.metrics_file, sizeof(path));
+	pthread_mutex_unlock(&pd.conf_lock);
+	pthread_mutex_lock(&pd.met_lock);
+	copy = pd.met;
+	dirty = pd.met_dirty;
+	pd.met_dirty = false;
+	pthread_mutex_unlock(&pd.met_lock);
+	if (!path[0] || !(dirty || force))
+		return;
+	if (prom_publish(path, met_write, &copy, why, sizeof(why)) == 0)
+		failing = false;
+	else if (!failing) {
+		failing = true;
+		log_msg(LOG_ERR, "%s: metrics_file: %s", PROG, why);
+	}
+}
+
 /* What runs while the daemon runs: the main thread's sockets and the
  * workers. */
 struct daemon {
@@ -800,6 +886,7 @@ static int start(struct daemon *d)
 		return -1;
 	if (d->o->coldplug)
 		coldplug();
+	met_publish(true);
 	log_msg(LOG_INFO, "%s: ready: %u workers, %s uevents%s", PROG,
 		d->started, d->o->kernel_events ? "kernel" : "udev",
 		d->o->coldplug ? ", coldplug" : "");
@@ -817,10 +904,14 @@ static int loop(struct daemon *d)
 	    {.fd = nl_monitor_fd(d->mon), .events = POLLIN},
 	};
 
+	double last = now_seconds();
+
 	for (;;) {
 		struct signalfd_siginfo si;
+		double now;
 
-		if (poll(pfd, 3, -1) < 0) {
+		/* metrics_file: at most once a second, when it changed */
+		if (poll(pfd, 3, pd.conf.metrics_file[0] ? 1000 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_msg(LOG_ERR, "%s: poll: %s", PROG, strerror(errno));
@@ -834,11 +925,16 @@ static int loop(struct daemon *d)
 			 * as new in a fresh dump. */
 			nl_link_foreach(d->nl, resync_cb, NULL);
 		}
+		if ((now = now_seconds()) - last >= 1) {
+			met_publish(false);
+			last = now;
+		}
 		if (!pfd[0].revents ||
 		    read(d->sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		if (si.ssi_signo == SIGHUP) {
 			reload();
+			met_publish(true);
 			sdnotify("READY=1");
 			continue;
 		}
@@ -861,6 +957,8 @@ static void stop(struct daemon *d, int status)
 		nl_close(d->w[i].ctx.nl);
 		xs_disconnect(d->w[i].ctx.xs);
 	}
+	/* the last counts, after the queued events ran */
+	met_publish(false);
 	if (status == 0)
 		log_msg(LOG_INFO, "%s: stopped", PROG);
 	free(d->w);

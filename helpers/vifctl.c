@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "doctor.h"
+#include "gauges.h"
+#include "prom.h"
 #include "ctx.h"
 #include "names.h"
 #include "nl.h"
@@ -20,7 +22,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: vifctl list [--json]\n"
 		   "       vifctl which IFNAME|DOMAIN [--json]\n"
-		   "       vifctl doctor [--json] [--root DIR]\n");
+		   "       vifctl doctor [--json] [--root DIR]\n"
+		   "       vifctl metrics [--output FILE] [--root DIR]\n");
 }
 
 static void json_str(const char *s)
@@ -153,65 +156,133 @@ static void print_findings(const struct doctor_report *r, bool json)
 		printf("%s\n", r->n ? "]" : "[]");
 }
 
-/* vifctl doctor: 0 healthy, 1 problems found, 2 could not check. */
-static int doctor(int argc, char **argv)
+/* What doctor and metrics look at: vifplug.conf, rtnetlink, xenstore
+ * (when it cannot be reached, xs_error says what was tried). 0, or
+ * EXIT_CANNOT, said. */
+static int host_open(struct ctx *c, const char *cmd, char *xs_error,
+		     size_t xs_error_len)
 {
 	const char *conf_path = getenv("VIFPLUG_CONF");
-	struct doctor_env env = {.root = "/", .proc = "/proc"};
-	struct doctor_report r;
-	struct ctx c;
-	char why[256], xs_error[320] = "";
+	char why[256];
 	unsigned line;
-	bool json = false;
 	int rc;
 
+	ctx_init(c, "vifctl", cmd);
+	if (!conf_path)
+		conf_path = CONF_DEFAULT_PATH;
+	if (conf_load(&c->conf, conf_path, &line, why, sizeof(why))) {
+		if (line)
+			ctx_log(c, LOG_ERR, "%s line %u: %s", conf_path, line,
+				why);
+		else
+			ctx_log(c, LOG_ERR, "cannot read %s: %s", conf_path,
+				why);
+		return EXIT_CANNOT;
+	}
+	rc = nl_open(&c->nl);
+	if (rc) {
+		ctx_log(c, LOG_ERR, "cannot open rtnetlink: %s", strerror(-rc));
+		return EXIT_CANNOT;
+	}
+	xs_error[0] = '\0';
+	rc = xs_connect(&c->xs, &c->xs_transport);
+	if (rc) {
+		c->xs = NULL;
+		char tried[160];
+
+		snprintf(xs_error, xs_error_len, "%s (tried %s)", strerror(-rc),
+			 xs_tried(tried, sizeof(tried)));
+	}
+	return 0;
+}
+
+/* doctor's and metrics' options: --json (doctor), --root DIR, --output
+ * FILE (metrics). */
+struct host_opts {
+	bool json;
+	const char *output;
+	struct doctor_env env;
+};
+
+static int host_args(int argc, char **argv, bool metrics, struct host_opts *o)
+{
+	o->env.root = "/";
+	o->env.proc = "/proc";
 	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
+		if (!metrics && !strcmp(argv[i], "--json")) {
+			o->json = true;
 		} else if (!strcmp(argv[i], "--root") && i + 1 < argc) {
-			env.root = argv[++i];
+			o->env.root = argv[++i];
+		} else if (metrics && !strcmp(argv[i], "--output") &&
+			   i + 1 < argc && argv[i + 1][0] == '/') {
+			o->output = argv[++i];
 		} else {
 			usage(stderr);
 			return EXIT_CANNOT;
 		}
 	}
-	ctx_init(&c, "vifctl", "doctor");
-	if (!conf_path)
-		conf_path = CONF_DEFAULT_PATH;
-	if (conf_load(&c.conf, conf_path, &line, why, sizeof(why))) {
-		if (line)
-			ctx_log(&c, LOG_ERR, "%s line %u: %s", conf_path, line,
-				why);
-		else
-			ctx_log(&c, LOG_ERR, "cannot read %s: %s", conf_path,
-				why);
-		return EXIT_CANNOT;
-	}
-	rc = nl_open(&c.nl);
-	if (rc) {
-		ctx_log(&c, LOG_ERR, "cannot open rtnetlink: %s",
-			strerror(-rc));
-		return EXIT_CANNOT;
-	}
-	rc = xs_connect(&c.xs, &c.xs_transport);
-	if (rc) {
-		c.xs = NULL;
-		char tried[160];
+	return 0;
+}
 
-		snprintf(xs_error, sizeof(xs_error), "%s (tried %s)",
-			 strerror(-rc), xs_tried(tried, sizeof(tried)));
-	}
-	rc = doctor_run(&c, &env, xs_error, &r);
+/* vifctl doctor: 0 healthy, 1 problems found, 2 could not check. */
+static int doctor(int argc, char **argv)
+{
+	struct host_opts o = {0};
+	struct doctor_report r;
+	struct ctx c;
+	char xs_error[320];
+	int rc;
+
+	if (host_args(argc, argv, false, &o))
+		return EXIT_CANNOT;
+	if (host_open(&c, "doctor", xs_error, sizeof(xs_error)))
+		return EXIT_CANNOT;
+	rc = doctor_run(&c, &o.env, xs_error, &r);
 	if (rc) {
 		ctx_log(&c, LOG_ERR, "%s", strerror(-rc));
 		ctx_close(&c);
 		return EXIT_CANNOT;
 	}
-	print_findings(&r, json);
+	print_findings(&r, o.json);
 	rc = r.cannot ? EXIT_CANNOT : r.problems ? 1 : 0;
 	doctor_free(&r);
 	ctx_close(&c);
 	return rc;
+}
+
+static int gauges_cb(FILE *f, void *arg)
+{
+	return gauges_write(f, arg);
+}
+
+/* vifctl metrics: the gauges on stdout, or written to --output by
+ * atomic rename (for node_exporter's textfile collector). 0, or 2. */
+static int metrics(int argc, char **argv)
+{
+	struct host_opts o = {0};
+	struct gauges g;
+	struct ctx c;
+	char xs_error[320], why[512];
+	int rc;
+
+	if (host_args(argc, argv, true, &o))
+		return EXIT_CANNOT;
+	if (host_open(&c, "metrics", xs_error, sizeof(xs_error)))
+		return EXIT_CANNOT;
+	c.dev = o.output;
+	rc = gauges_collect(&c, &o.env, xs_error, &g);
+	if (rc) {
+		ctx_log(&c, LOG_ERR, "%s", strerror(-rc));
+		ctx_close(&c);
+		return EXIT_CANNOT;
+	}
+	if (!o.output)
+		rc = gauges_write(stdout, &g);
+	else if ((rc = prom_publish(o.output, gauges_cb, &g, why, sizeof(why))))
+		ctx_log(&c, LOG_ERR, "%s", why);
+	gauges_free(&g);
+	ctx_close(&c);
+	return rc ? EXIT_CANNOT : 0;
 }
 
 int main(int argc, char **argv)
@@ -227,6 +298,8 @@ int main(int argc, char **argv)
 	log_guard_stdio();
 	if (cmd && !strcmp(cmd, "doctor"))
 		return doctor(argc, argv);
+	if (cmd && !strcmp(cmd, "metrics"))
+		return metrics(argc, argv);
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			json = true;

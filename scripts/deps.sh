@@ -7,6 +7,8 @@ pkgs=(gcc make pkg-config libc6-dev libxen-dev libmnl-dev libudev-dev
 	jq udev valgrind mandoc qemu-system-x86 parallel
 	# only for the parity suite: what Xen's own scripts call
 	bridge-utils net-tools
+	# tests/62-metrics.bats: the reference parser of the text format
+	python3-prometheus-client
 	# make fuzz: clang's libFuzzer
 	clang libclang-rt-14-dev
 	# make deb, and CI's check of the package

@@ -33,3 +33,21 @@ teardown() { :; }
 	assert_success
 	assert_output ""
 }
+
+@test "every key vifplug.conf accepts is in vifplug.conf(5) and in the shipped etc/vifplug.conf" {
+	cd "$BATS_TEST_DIRNAME/.."
+	keys=$(grep -o 'strcmp(k, "[a-z_]*")' common/conf.c | sed 's/.*"\(.*\)".*/\1/')
+	[ -n "$keys" ]
+	for k in $keys; do
+		grep -q "^\.BI $k=" man/vifplug.conf.5 || fail "$k is not in vifplug.conf(5)"
+		grep -q "^#$k = " etc/vifplug.conf || fail "$k is not in etc/vifplug.conf"
+	done
+}
+
+@test "every vifctl command in its usage has a section in vifctl(8)" {
+	cd "$BATS_TEST_DIRNAME/.."
+	run "$BUILD/vifctl" --help
+	for c in $(sed -n 's/^ *\(usage: \)\{0,1\}vifctl \([a-z]*\).*/\2/p' <<<"$output"); do
+		grep -q "^\.B vifctl $c\$" man/vifctl.8 || fail "vifctl $c is not in vifctl(8)'s synopsis"
+	done
+}

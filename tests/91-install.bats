@@ -28,6 +28,10 @@ teardown() { :; }
 	[ -f "$T/root/usr/share/man/man8/vifplugd.8" ]
 	run grep '^ExecStart=' "$T/root/lib/systemd/system/vifplugd.service"
 	assert_output 'ExecStart=/usr/libexec/vifplug/vifplugd'
+	# the metrics timer runs the installed vifctl into the textfile directory
+	[ -f "$T/root/lib/systemd/system/vifplug-metrics.timer" ]
+	run grep '^ExecStart=' "$T/root/lib/systemd/system/vifplug-metrics.service"
+	assert_output 'ExecStart=/usr/sbin/vifctl metrics --output /var/lib/prometheus/node-exporter/vifplug.prom'
 	run grep -rl '@LIBEXECDIR@' "$T/root/usr/share/man"
 	assert_output ""
 	# nothing setuid

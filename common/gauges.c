@@ -1,0 +1,165 @@
+/* gauges.c: the host's hotplug state as gauges. */
+#include "gauges.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xenstore.h>
+
+#include "inventory.h"
+#include "prom.h"
+#include "xs.h"
+
+struct vif_walk {
+	struct ctx *c;
+	struct gauges *g;
+};
+
+static int count_vif(unsigned d, unsigned n, void *arg)
+{
+	struct vif_walk *w = arg;
+	char path[96], status[32] = "";
+
+	snprintf(path, sizeof(path), "backend/vif/%u/%u/hotplug-status", d, n);
+	xs_read_buf(w->c->xs, path, status, sizeof(status));
+	if (!strcmp(status, "connected"))
+		w->g->vifs[GAUGES_CONNECTED]++;
+	else if (!strcmp(status, "error"))
+		w->g->vifs[GAUGES_ERROR]++;
+	else
+		w->g->vifs[GAUGES_NONE]++;
+	return 0;
+}
+
+/* Every bridge, with the links whose master it is. */
+static int count_ports(struct ctx *c, struct gauges *g)
+{
+	struct nl_link *v;
+	size_t n;
+	int rc = inventory_links(c->nl, &v, &n);
+
+	if (rc)
+		return rc;
+	g->bridges = calloc(n ? n : 1, sizeof(*g->bridges));
+	if (!g->bridges) {
+		free(v);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct gauges_bridge *b = &g->bridges[g->nbridges];
+
+		if (strcmp(v[i].kind, "bridge"))
+			continue;
+		snprintf(b->name, sizeof(b->name), "%s", v[i].name);
+		for (size_t k = 0; k < n; k++)
+			b->ports += v[k].master == v[i].index;
+		g->nbridges++;
+	}
+	free(v);
+	return 0;
+}
+
+static int count_taps(struct ctx *c, struct gauges *g)
+{
+	struct inventory_row *rows;
+	size_t n;
+	int rc = inventory_collect(c, &rows, &n);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(rows[i].kind, "netback vif"))
+			continue;
+		g->taps++;
+		g->taps_unowned += rows[i].pid == 0;
+	}
+	free(rows);
+	return 0;
+}
+
+int gauges_collect(struct ctx *c, const struct doctor_env *env,
+		   const char *xs_error, struct gauges *g)
+{
+	struct doctor_report r;
+	int rc;
+
+	memset(g, 0, sizeof(*g));
+	g->xenstore = c->xs != NULL;
+	if (c->xs) {
+		struct vif_walk w = {c, g};
+
+		xs_backends_foreach(c->xs, "backend/vif", count_vif, &w);
+	}
+	rc = count_ports(c, g);
+	rc = rc ? rc : count_taps(c, g);
+	rc = rc ? rc : doctor_run(c, env, xs_error, &r);
+	if (rc) {
+		gauges_free(g);
+		return rc;
+	}
+	for (size_t i = 0; i < r.n; i++) {
+		g->findings[r.v[i].level]++;
+		if (r.v[i].level == DOCTOR_PROBLEM &&
+		    !strcmp(r.v[i].check, "record"))
+			g->stale_records++;
+	}
+	doctor_free(&r);
+	return 0;
+}
+
+int gauges_write(FILE *f, const struct gauges *g)
+{
+	static const char *const vif_state[GAUGES_NVIF] = {"connected", "error",
+							   "none"};
+
+	prom_family(
+	    f, "vifplug_xenstore_up", "gauge",
+	    "1 if xenstore answered vifctl, else 0 (and no vif gauges).");
+	prom_sample(f, "vifplug_xenstore_up", NULL, 0, g->xenstore);
+	if (g->xenstore) {
+		prom_family(f, "vifplug_vifs", "gauge",
+			    "Backend vifs of this domain by hotplug-status.");
+		for (size_t i = 0; i < GAUGES_NVIF; i++) {
+			const char *l[] = {"state", vif_state[i]};
+
+			prom_sample(f, "vifplug_vifs", l, 1, g->vifs[i]);
+		}
+	}
+	prom_family(f, "vifplug_bridge_ports", "gauge",
+		    "Links whose master is this bridge.");
+	for (size_t i = 0; i < g->nbridges; i++) {
+		const char *l[] = {"bridge", g->bridges[i].name};
+
+		prom_sample(f, "vifplug_bridge_ports", l, 1,
+			    g->bridges[i].ports);
+	}
+	prom_family(f, "vifplug_taps", "gauge", "Tap links on this host.");
+	prom_sample(f, "vifplug_taps", NULL, 0, g->taps);
+	prom_family(f, "vifplug_taps_unowned", "gauge",
+		    "Taps no process holds open.");
+	prom_sample(f, "vifplug_taps_unowned", NULL, 0, g->taps_unowned);
+	if (g->xenstore) {
+		prom_family(f, "vifplug_stale_records", "gauge",
+			    "Records of emulated NICs whose domain or tap is "
+			    "gone.");
+		prom_sample(f, "vifplug_stale_records", NULL, 0,
+			    g->stale_records);
+	}
+	prom_family(f, "vifplug_doctor_findings", "gauge",
+		    "vifctl doctor's findings by level.");
+	for (int l = DOCTOR_OK; l <= DOCTOR_PROBLEM; l++) {
+		const char *lab[] = {"level",
+				     doctor_level_name((enum doctor_level)l)};
+
+		prom_sample(f, "vifplug_doctor_findings", lab, 1,
+			    g->findings[l]);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+void gauges_free(struct gauges *g)
+{
+	free(g->bridges);
+	g->bridges = NULL;
+	g->nbridges = 0;
+}
