@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #define UEVENT_BUF 8192
-#define UEVENT_MAX_PROPS 64
+#define UEVENT_MAX_PROPS 256 /* a real host's net device carries 15 to 40 */
 
 /* udevd's header, all integers as udevd writes them (magic and hashes
  * in network order, offsets in host order). */

@@ -297,3 +297,41 @@ uevent_tap() {
 	uevent "$1" net "/devices/virtual/net/vif$2.$3-emu" \
 		INTERFACE="vif$2.$3-emu" IFINDEX=1
 }
+
+# start_udevd [RULES-FILE...]: the real systemd-udevd in the test
+# namespace and a mount namespace of its own, where /run is empty and the
+# rules and .link directories hold only the given rules files, Debian's
+# 80-net-setup-link.rules and 99-default.link (its MACAddressPolicy
+# included), and a rules file giving RUN programs the test's xenstore
+# and configuration. UDEVD_PID is its pid (stop_udevd). Skips where
+# systemd-udevd is not installed; fails where it does not start.
+UDEVD_BIN=${UDEVD_BIN:-/lib/systemd/systemd-udevd}
+start_udevd() {
+	[ -x "$UDEVD_BIN" ] || skip "systemd-udevd is not installed (package udev)"
+	local d=$T/udevd
+	mkdir -p "$d/rules" "$d/network"
+	printf 'ENV{XENSTORED_PATH}="%s", ENV{VIFPLUG_CONF}="%s"\n' "$XS" "$T/vifplug.conf" \
+		>"$d/rules/10-vifplug-test.rules"
+	cp /lib/udev/rules.d/80-net-setup-link.rules "$d/rules/"
+	cp /lib/systemd/network/99-default.link "$d/network/"
+	local f
+	for f in "$@"; do cp "$f" "$d/rules/"; done
+	UDEVD_BIN=$UDEVD_BIN ip netns exec "$NS" "$BATS_TEST_DIRNAME/tools/udevd-private" "$d" \
+		</dev/null >"$T/udevd.log" 2>&1 &
+	UDEVD_PID=$!
+	wait_for udevd_listening || { cat "$T/udevd.log" >&2; return 1; }
+}
+udevd_listening() {
+	[ -S "/proc/$UDEVD_PID/root/run/udev/control" ] &&
+		grep -qx systemd-udevd "/proc/$UDEVD_PID/comm"
+}
+# udevd_settle: until the real udevd's queue is empty.
+udevd_settle() {
+	nsenter -t "$UDEVD_PID" -m -n udevadm settle -t 60
+}
+stop_udevd() {
+	[ -n "${UDEVD_PID:-}" ] || return 0
+	kill "$UDEVD_PID" 2>/dev/null
+	wait "$UDEVD_PID" 2>/dev/null
+	UDEVD_PID=
+}
