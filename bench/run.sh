@@ -9,7 +9,9 @@
 #   - the floor: exec of a static no-op, and the netlink and xenstore
 #     round trips our path is made of;
 #   - storms of 256 and 1024 vifs online at once, one process each and
-#     through vifplugd, checked afterwards (attached, connected);
+#     through vifplugd, and 4096 through vifplugd, checked afterwards
+#     (attached, connected); 1024 taps made at once, attached by vifplugd
+#     from the real udevd's messages and from the kernel's;
 #   - the cost per cycle with 1, 100 and 1000 ports on the bridge;
 #   - peak RSS per helper.
 # Prints a table (median, p95, p99, ratios), writes BUILD/bench/results.json
@@ -38,6 +40,7 @@ SIM=
 PLUGD=
 cleanup() {
 	[ -z "$PLUGD" ] || kill "$PLUGD" 2>/dev/null || true
+	[ -z "${UDEVD_PID:-}" ] || kill "$UDEVD_PID" 2>/dev/null || true
 	[ -z "$SIM" ] || kill "$SIM" 2>/dev/null || true
 	ip netns del "$NS" 2>/dev/null || true
 	rm -rf "$D"
@@ -116,75 +119,137 @@ xenstore-rm $be/7/0/ip
 ip -n "$NS" link del vif7.0
 ip -n "$NS" tuntap add dev vif7.0 mode tap
 
-# storms: vif100.0 ... on xenbr0 and xenbr1 (a Linux bridge takes at most
-# 1023 ports), backends dom 100..
-mkstorm() {
-	local n=$1 i
+# storms: vif100.0 ... on NB bridges xenbr0.. (vif I on xenbr(I % NB); a
+# Linux bridge takes at most 1023 ports, so 4096 vifs need 5), backends
+# dom 100..
+mkstorm() { # mkstorm N NB
+	local n=$1 nb=$2 i
 	: >"$D/batch"
 	for i in $(seq 100 $((99 + n))); do
 		echo "tuntap add dev vif$i.0 mode tap" >>"$D/batch"
 	done
 	ip -n "$NS" -batch "$D/batch" 2>/dev/null || true
 	for i in $(seq 100 $((99 + n))); do
-		echo "$be/$i/0/bridge xenbr$((i % 2)) $be/$i/0/frontend /local/domain/$i/device/vif/0"
+		echo "$be/$i/0/bridge xenbr$((i % nb)) $be/$i/0/frontend /local/domain/$i/device/vif/0"
 	done | xargs -n 400 xenstore-write	# whole pairs per call
 }
-resetstorm() {
+bridges() { local i; for i in $(seq 0 $(($1 - 1))); do echo xenbr$i; done; }
+resetstorm() { # resetstorm N NB: empty bridges, vif I's on xenbr(I % NB), no status
 	local n=$1 i br
-	for br in xenbr0 xenbr1; do
+	for br in $(bridges "$2"); do
 		ip -n "$NS" link del $br 2>/dev/null || true
 		ip -n "$NS" link add $br type bridge
 		ip -n "$NS" link set $br up
 	done
 	for i in $(seq 100 $((99 + n))); do echo "$be/$i/0/hotplug-status"; done |
 		xargs -r -n 256 xenstore-rm 2>/dev/null || true
+	for i in $(seq 100 $((99 + n))); do echo "$be/$i/0/bridge xenbr$((i % $2))"; done |
+		xargs -n 400 xenstore-write
 }
-checkstorm() {
-	local n=$1 attached connected
-	attached=$( (ip -n "$NS" -j link show master xenbr0; ip -n "$NS" -j link show master xenbr1) |
-		jq -s '[.[][] | select(.ifname | test("^vif[0-9]{3,4}\\.0$"))] | length')
+on_bridges() { # on_bridges NB REGEX: how many links matching are on the bridges
+	local br
+	for br in $(bridges "$1"); do ip -n "$NS" -j link show master $br; done |
+		jq -s --arg re "$2" '[.[][] | select(.ifname | test($re))] | length'
+}
+checkstorm() { # checkstorm N NB -> "attached connected"
+	local attached connected
+	attached=$(on_bridges "$2" '^vif[0-9]{3,4}\.0$')
 	# resetstorm removed every status: what is there is this storm's
 	connected=$(xenstore-ls -f "$be" | grep -cE '/vif/[0-9]{3,4}/0/hotplug-status = "connected"' || true)
 	# a failure's own sentence, for the report
 	xenstore-ls -f "$be" | grep -m1 -E '/vif/[0-9]{3,4}/0/hotplug-error' >>"$OUT/storm-errors" || true
 	echo "$attached $connected"
 }
-storm_run() { # storm_run N exec|daemon -> "seconds failures attached connected"
-	local n=$1 how=$2 res
-	resetstorm 1024
+plugd_start() { # plugd_start [OPTIONS]: vifplugd in the namespace, once ready
+	local ready
+	ready=$(grep -c 'vifplugd: ready' "$D/hotplug.log" || true)
+	# ip execs the daemon: $! is its pid, and it holds no pipe of ours
+	ip netns exec "$NS" "$B/vifplugd" --no-coldplug "$@" </dev/null >/dev/null 2>>"$D/plugd.err" &
+	PLUGD=$!
+	while [ "$(grep -c 'vifplugd: ready' "$D/hotplug.log" || true)" -le "$ready" ]; do sleep 0.05; done
+}
+plugd_stop() { kill "$PLUGD"; wait "$PLUGD" || true; PLUGD=; }
+storm_run() { # storm_run N exec|daemon NB -> "seconds failures attached connected"
+	local n=$1 how=$2 nb=$3 res
+	resetstorm "$n" "$nb"
 	if [ "$how" = exec ]; then
 		res=$(in_ns "$B/vifbench" storm "$n" "$B/vif-bridge")
 	else
-		local ready
-		ready=$(grep -c 'vifplugd: ready' "$D/hotplug.log" || true)
-		# ip execs the daemon: $! is its pid, and it holds no pipe of ours
-		ip netns exec "$NS" "$B/vifplugd" --no-coldplug </dev/null >/dev/null 2>>"$D/plugd.err" &
-		PLUGD=$!
-		while [ "$(grep -c 'vifplugd: ready' "$D/hotplug.log" || true)" -le "$ready" ]; do sleep 0.05; done
+		plugd_start
 		res=$(in_ns "$B/vifbench" ustorm "$n")
-		kill "$PLUGD"; wait "$PLUGD" || true; PLUGD=
+		plugd_stop
 	fi
 	set -- $res
-	echo "$(awk -v t="$2" 'BEGIN { printf "%.3f", t / 1e9 }') $4 $(checkstorm "$n")"
+	echo "$(awk -v t="$2" 'BEGIN { printf "%.3f", t / 1e9 }') $4 $(checkstorm "$n" "$nb")"
 }
 echo "bench: storms..." >&2
-mkstorm 1024
+mkstorm 4096 5
 # vifbench storm/ustorm number domains from 100 as mkstorm does
-STORM_E256=$(storm_run 256 exec)
-STORM_D256=$(storm_run 256 daemon)
-STORM_E1024=$(storm_run 1024 exec)
-STORM_D1024=$(storm_run 1024 daemon)
+STORM_E256=$(storm_run 256 exec 2)
+STORM_D256=$(storm_run 256 daemon 2)
+STORM_E1024=$(storm_run 1024 exec 2)
+STORM_D1024=$(storm_run 1024 daemon 2)
+STORM_D4096=$(storm_run 4096 daemon 5)
+
+# The tap storm: 1024 emulated NICs' taps vifD.0-emu made at once (the
+# kernel's real add events), attached by vifplugd from the real udevd's
+# messages (kernel -> udevd -> vifplugd, as on a host), and by vifplugd
+# --kernel-events alone; timed from the first tap made to the last one
+# on its bridge. Where systemd-udevd cannot run, that row says why.
+UDEVD_PID=
+tapstorm() { # tapstorm udevd|kernel -> "seconds failures attached mac_kept"
+	local n=1024 how=$1 i t0 t1 got=0 deadline
+	resetstorm "$n" 2
+	if [ "$how" = udevd ]; then
+		mkdir -p "$D/udevd/rules" "$D/udevd/network"
+		cp /lib/udev/rules.d/80-net-setup-link.rules "$D/udevd/rules/"
+		cp /lib/systemd/network/99-default.link "$D/udevd/network/"
+		ip netns exec "$NS" "$top/tests/tools/udevd-private" "$D/udevd" </dev/null >"$D/udevd.log" 2>&1 &
+		UDEVD_PID=$!
+		for i in $(seq 100); do
+			[ -S "/proc/$UDEVD_PID/root/run/udev/control" ] && break
+			sleep 0.05
+		done
+		plugd_start
+	else
+		plugd_start --kernel-events
+	fi
+	for i in $(seq 100 $((99 + n))); do echo "tuntap add dev vif$i.0-emu mode tap"; done >"$D/batch"
+	t0=$(date +%s%N)
+	ip -n "$NS" -batch "$D/batch"
+	deadline=$((t0 + 60000000000))
+	while [ "$(date +%s%N)" -lt "$deadline" ]; do
+		got=$(on_bridges 2 '^vif[0-9]{3,4}\.0-emu$')
+		[ "$got" -lt "$n" ] || break
+		sleep 0.02
+	done
+	t1=$(date +%s%N)
+	[ -z "$UDEVD_PID" ] || nsenter -t "$UDEVD_PID" -m -n udevadm settle -t 60 || true
+	local kept
+	kept=$(ip -n "$NS" -j link show type tun | jq '[.[] | select((.ifname | test("-emu$")) and .address == "fe:ff:ff:ff:ff:ff")] | length')
+	plugd_stop
+	[ -z "$UDEVD_PID" ] || { kill "$UDEVD_PID"; wait "$UDEVD_PID" 2>/dev/null || true; UDEVD_PID=; }
+	for i in $(seq 100 $((99 + n))); do echo "link del vif$i.0-emu"; done >"$D/batch"
+	ip -n "$NS" -batch "$D/batch" 2>/dev/null || true
+	echo "$(awk -v t="$((t1 - t0))" 'BEGIN { printf "%.3f", t / 1e9 }') $((n - got)) $got $kept"
+}
+if [ -x /lib/systemd/systemd-udevd ]; then
+	TAPS_UDEVD=$(tapstorm udevd)
+else
+	TAPS_UDEVD="- - - -"
+	echo "bench: systemd-udevd is not installed: no udevd row" >&2
+fi
+TAPS_KERNEL=$(tapstorm kernel)
 
 # growth: the cycle of vif7.0 with 1, 100 and 1000 other ports on xenbr0
 echo "bench: growth..." >&2
-resetstorm 1024
 grow() { # grow K: K storm taps on the bridge
 	local k=$1 i
 	for i in $(seq 100 $((99 + k))); do echo "link set vif$i.0 master xenbr0"; done >"$D/batch"
 	[ "$k" -eq 0 ] || ip -n "$NS" -batch "$D/batch"
 }
 for k in 0 100 1000; do
-	resetstorm 1024
+	resetstorm 1024 2
 	grow $k
 	for i in $(seq "$ROUNDS"); do
 		in_ns "$B/vifbench" cycle 1 "$B/vif-bridge" >>"$OUT/grow-exec-$k"
@@ -233,6 +298,11 @@ FE=$(med "$OUT/floor-exec")
 	printf '%-36s %8s %9s %9s %10s\n' "256 vifs, vifplugd" $STORM_D256
 	printf '%-36s %8s %9s %9s %10s\n' "1024 vifs, one vif-bridge each" $STORM_E1024
 	printf '%-36s %8s %9s %9s %10s\n' "1024 vifs, vifplugd" $STORM_D1024
+	printf '%-36s %8s %9s %9s %10s\n' "4096 vifs on 5 bridges, vifplugd" $STORM_D4096
+	echo
+	printf '%-36s %8s %9s %9s %10s\n' "tap storm (1024 taps made at once)" seconds failures attached "Xen's MAC"
+	printf '%-36s %8s %9s %9s %10s\n' "kernel -> udevd -> vifplugd" $TAPS_UDEVD
+	printf '%-36s %8s %9s %9s %10s\n' "kernel -> vifplugd --kernel-events" $TAPS_KERNEL
 	[ ! -s "$OUT/storm-errors" ] || { echo "storm errors:"; sed 's/^/  /' "$OUT/storm-errors"; }
 	echo
 	printf '%-36s %10s %10s %10s\n' "cycle median with N ports on bridge" 1 100 1000
@@ -245,6 +315,8 @@ FE=$(med "$OUT/floor-exec")
 
 js() { set -- $(stats "$1"); echo "{\"median\":$1,\"p95\":$2,\"p99\":$3}"; }
 jstorm() { set -- $1; echo "{\"seconds\":$1,\"failures\":$2,\"attached\":$3,\"connected\":$4}"; }
+jtaps() { set -- $1; [ "$1" = - ] && echo null ||
+	echo "{\"seconds\":$1,\"failures\":$2,\"attached\":$3,\"xen_mac\":$4}"; }
 cat >"$OUT/results.json" <<JSON
 {
  "cores": $(nproc), "kernel": "$(uname -r)", "rounds": $ROUNDS, "unit": "ms",
@@ -257,7 +329,9 @@ cat >"$OUT/results.json" <<JSON
             "ours_over_floor": $(ratio "$OC" "$FC"), "qemu_xen_over_ours": $(ratio "$XQ" "$OQ")},
  "programs_per_cycle": {"xen": $PROGS_XEN, "ours": $PROGS_OURS},
  "storm": {"exec_256": $(jstorm "$STORM_E256"), "vifplugd_256": $(jstorm "$STORM_D256"),
-           "exec_1024": $(jstorm "$STORM_E1024"), "vifplugd_1024": $(jstorm "$STORM_D1024")},
+           "exec_1024": $(jstorm "$STORM_E1024"), "vifplugd_1024": $(jstorm "$STORM_D1024"),
+           "vifplugd_4096_5_bridges": $(jstorm "$STORM_D4096")},
+ "tap_storm_1024": {"udevd_vifplugd": $(jtaps "$TAPS_UDEVD"), "kernel_events": $(jtaps "$TAPS_KERNEL")},
  "growth": {"exec": [$(med "$OUT/grow-exec-0"), $(med "$OUT/grow-exec-100"), $(med "$OUT/grow-exec-1000")],
             "in_process": [$(med "$OUT/grow-inproc-0"), $(med "$OUT/grow-inproc-100"), $(med "$OUT/grow-inproc-1000")],
             "kernel_attach_detach": [$(med "$OUT/grow-kernel-0"), $(med "$OUT/grow-kernel-100"), $(med "$OUT/grow-kernel-1000")],
