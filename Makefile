@@ -44,6 +44,7 @@ SIM_OBJ := $(SIM_SRC:%.c=$(OBJ)/%.o)
 SIM := $(BUILD)/xenstored-sim
 
 TOOLS := $(BUILD)/xs-probe $(BUILD)/syslog-sink $(BUILD)/tap-holder $(BUILD)/uevent-send \
+	$(BUILD)/tap-wire \
 	$(BUILD)/private-paths
 
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
@@ -63,15 +64,15 @@ $(LIB): $(COMMON_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/%: $(OBJ)/helpers/%.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -o $@
 
 # The daemon alone needs threads and libudev (for coldplug's enumeration).
 $(BUILD)/vifplugd: $(OBJ)/helpers/vifplugd.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -ludev -lpthread -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -ludev -lpthread -o $@
 
 # make bench's tools: not built by all.
 $(BUILD)/vifbench: $(OBJ)/bench/vifbench.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -ludev -lpthread -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -ludev -lpthread -o $@
 
 $(BUILD)/noop-static: bench/noop.c
 	$(CC) -O2 -static $< -o $@
@@ -79,7 +80,7 @@ $(BUILD)/noop-static: bench/noop.c
 # The same no-op linked as the helpers are (PIE, BIND_NOW, libc and
 # libmnl loaded): what dynamic linking alone costs.
 $(BUILD)/noop-dynamic: bench/noop.c
-	$(CC) -O2 $(HARDEN) $(LDHARDEN) $< -Wl,--no-as-needed -lmnl -o $@
+	$(CC) -O2 $(HARDEN) $(LDHARDEN) $< -Wl,--no-as-needed -lmnl -lnftnl -o $@
 
 $(SIM): $(SIM_OBJ)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ -o $@
@@ -96,11 +97,14 @@ $(BUILD)/uevent-send: $(OBJ)/tests/tools/uevent-send.o $(LIB)
 $(BUILD)/tap-holder: $(OBJ)/tests/tools/tap-holder.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
 
+$(BUILD)/tap-wire: $(OBJ)/tests/tools/tap-wire.o
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
+
 $(BUILD)/private-paths: $(OBJ)/tests/tools/private-paths.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
 
 $(BUILD)/test-%: $(OBJ)/tests/unit/test-%.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lcmocka -lpthread -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -lcmocka -lpthread -o $@
 
 # Everything, ending with the line "N passed, N failed".
 check: all
@@ -114,7 +118,7 @@ FUZZ_TIME ?= 20
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Icommon -Itests/sim \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZERS := qemuargs names params conf uevent sim esc
+FUZZERS := qemuargs names params conf uevent sim esc addrlist
 FUZZ_BIN := $(FUZZERS:%=$(BUILD)/fuzz/fuzz-%)
 fuzz_src_qemuargs := common/qemuargs.c common/names.c
 fuzz_src_names := common/names.c
@@ -123,6 +127,7 @@ fuzz_src_conf := common/conf.c common/names.c
 fuzz_src_uevent := common/uevent.c common/names.c
 fuzz_src_sim := tests/sim/store.c tests/sim/tree.c
 fuzz_src_esc := common/esc.c
+fuzz_src_addrlist := common/addrlist.c common/names.c
 
 $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(wildcard common/*.c common/*.h tests/sim/*.c tests/sim/*.h)
 	@mkdir -p $(dir $@)

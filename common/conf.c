@@ -84,6 +84,8 @@ static int set_key(struct conf *c, const char *k, const char *v, char *why,
 		c->tap_mac_libvirt = !strcmp(v, "libvirt");
 		return 0;
 	}
+	if (!strcmp(k, "antispoof"))
+		return set_bool(&c->antispoof, v, why, whylen);
 	if (!strcmp(k, "syslog"))
 		return set_bool(&c->syslog, v, why, whylen);
 	if (!strcmp(k, "default_bridge")) {

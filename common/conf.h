@@ -22,6 +22,7 @@ struct conf {
 	unsigned timeout;     /* seconds before a helper gives up */
 	bool tap_mac_libvirt; /* qemu-ifup: guest MAC, first byte 0xfe */
 	bool syslog;
+	bool antispoof; /* nftables rules: a vif sends from its own MAC/IPs */
 };
 
 void conf_defaults(struct conf *c);

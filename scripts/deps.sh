@@ -2,9 +2,11 @@
 # deps.sh: install the Debian 12 packages vifplug builds and tests with,
 # only those missing (so it is quick and idempotent). Needs root.
 set -euo pipefail
-pkgs=(gcc make pkg-config libc6-dev libxen-dev libmnl-dev libudev-dev
+pkgs=(gcc make pkg-config libc6-dev libxen-dev libmnl-dev libudev-dev libnftnl-dev
 	libcmocka-dev bats bats-support bats-assert xenstore-utils iproute2
 	jq udev valgrind mandoc qemu-system-x86 parallel
+	# tests/64-antispoof.bats: vifplug's table read back, and real pings
+	nftables iputils-ping
 	# only for the parity suite: what Xen's own scripts call
 	bridge-utils net-tools
 	# tests/62-metrics.bats: the reference parser of the text format

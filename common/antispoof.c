@@ -1,0 +1,632 @@
+/* antispoof.c: vifplug's nftables table, over netlink with libnftnl.
+ *
+ *   table bridge vifplug {
+ *     map vifs { type ifname : verdict }       vif -> jump from-VIF
+ *     chain prerouting { type filter hook prerouting priority -200;
+ *                        iifname vmap @vifs }
+ *     chain from-vif7.0 { ... }                 each rule commented vif7.0
+ *   }
+ *
+ * Prerouting sees every frame a port sends, the ones to the host's own
+ * address on the bridge as well as the forwarded ones. */
+#include "antispoof.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+#include <libnftnl/udata.h>
+#include <linux/if_ether.h>
+#include <linux/netfilter.h>
+
+#include <linux/netfilter/nf_tables.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FAMILY NFPROTO_BRIDGE
+#define NF_BR_PRE_ROUTING                                                      \
+	0 /* linux/netfilter_bridge.h, which clashes with net/if.h */
+#define BASE_CHAIN "prerouting"
+#define MAP "vifs"
+#define TYPE_IFNAME 41 /* nft's datatype of an interface name */
+#define BATCH_SIZE (256 * 1024)
+
+struct batch {
+	struct mnl_nlmsg_batch *b;
+	char *buf;
+	uint32_t seq, first;
+	bool oom;
+};
+
+static void chain_name(const char *dev, char *out, size_t len)
+{
+	snprintf(out, len, "from-%s", dev);
+}
+
+static int batch_start(struct batch *bt)
+{
+	bt->buf = malloc(BATCH_SIZE);
+	if (!bt->buf)
+		return -ENOMEM;
+	bt->b = mnl_nlmsg_batch_start(bt->buf, BATCH_SIZE);
+	bt->seq = bt->first = (uint32_t)time(NULL);
+	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), bt->seq++);
+	mnl_nlmsg_batch_next(bt->b);
+	bt->oom = false;
+	return 0;
+}
+
+static struct nlmsghdr *batch_msg(struct batch *bt, uint16_t type,
+				  uint16_t flags)
+{
+	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type,
+				     FAMILY, flags | NLM_F_ACK, bt->seq++);
+}
+
+static void batch_next(struct batch *bt)
+{
+	if (!mnl_nlmsg_batch_next(bt->b))
+		bt->oom = true; /* the batch is full: refused below */
+}
+
+/* Sends the batch and reads every answer: 0, or the first error. */
+static int batch_send(struct batch *bt)
+{
+	struct mnl_socket *nl;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	uint32_t portid;
+	int rc = 0, n;
+
+	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), bt->seq++);
+	mnl_nlmsg_batch_next(bt->b);
+	if (bt->oom)
+		return -E2BIG;
+	nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
+	    mnl_socket_sendto(nl, mnl_nlmsg_batch_head(bt->b),
+			      mnl_nlmsg_batch_size(bt->b)) < 0) {
+		rc = -errno;
+		mnl_socket_close(nl);
+		return rc;
+	}
+	portid = mnl_socket_get_portid(nl);
+	/* one ACK per message (begin and end excepted); an error ends it */
+	for (uint32_t left = bt->seq - bt->first - 2; left > 0; left--) {
+		struct timeval tv = {5, 0};
+
+		setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv,
+			   sizeof(tv));
+		n = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n <= 0) {
+			rc = n < 0 ? -errno : -EIO;
+			break;
+		}
+		n = mnl_cb_run(buf, (size_t)n, 0, portid, NULL, NULL);
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+	}
+	mnl_socket_close(nl);
+	return rc;
+}
+
+static void batch_free(struct batch *bt)
+{
+	free(bt->buf);
+}
+
+/* ---- expressions ------------------------------------------------------ */
+
+static void expr(struct nftnl_rule *r, struct nftnl_expr *e)
+{
+	nftnl_rule_add_expr(r, e);
+}
+
+static void payload(struct nftnl_rule *r, uint32_t base, uint32_t off,
+		    uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	expr(r, e);
+}
+
+static void cmp(struct nftnl_rule *r, uint32_t op, const void *data,
+		uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+	expr(r, e);
+}
+
+/* the loaded value masked to its first len bits */
+static void mask(struct nftnl_rule *r, uint32_t bytes, unsigned len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
+	uint8_t m[16] = {0}, x[16] = {0};
+
+	for (unsigned b = 0; b < len; b++)
+		m[b / 8] |= (uint8_t)(0x80 >> (b % 8));
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, bytes);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, m, bytes);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, x, bytes);
+	expr(r, e);
+}
+
+static void ethertype(struct nftnl_rule *r, uint16_t type)
+{
+	uint16_t t = htons(type);
+
+	payload(r, NFT_PAYLOAD_LL_HEADER, 12, 2);
+	cmp(r, NFT_CMP_EQ, &t, 2);
+}
+
+static void counter(struct nftnl_rule *r)
+{
+	expr(r, nftnl_expr_alloc("counter"));
+}
+
+static void verdict(struct nftnl_rule *r, int v)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)v);
+	expr(r, e);
+}
+
+/* source address (at off in the network header) in entry e */
+static void saddr_in(struct nftnl_rule *r, uint32_t off,
+		     const struct addrlist_entry *e)
+{
+	uint32_t bytes = e->family == AF_INET ? 4 : 16;
+
+	payload(r, NFT_PAYLOAD_NETWORK_HEADER, off, bytes);
+	if (e->len < bytes * 8)
+		mask(r, bytes, e->len);
+	cmp(r, NFT_CMP_EQ, e->addr, bytes);
+}
+
+/* ---- objects ------------------------------------------------------- */
+
+static struct nftnl_rule *rule_new(const char *chain, const char *comment)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
+
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, ANTISPOOF_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	if (u) {
+		/* nft list ruleset shows which vif a rule is for */
+		nftnl_udata_put_strz(u, NFTNL_UDATA_RULE_COMMENT, comment);
+		nftnl_rule_set_data(r, NFTNL_RULE_USERDATA,
+				    nftnl_udata_buf_data(u),
+				    nftnl_udata_buf_len(u));
+		nftnl_udata_buf_free(u);
+	}
+	return r;
+}
+
+static void put_rule(struct batch *bt, struct nftnl_rule *r)
+{
+	struct nlmsghdr *nlh =
+	    batch_msg(bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
+
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	batch_next(bt);
+}
+
+static struct nftnl_set *map_new(void)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, ANTISPOOF_TABLE);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, MAP);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, FAMILY);
+	return s;
+}
+
+/* The table, its map and its base chain, once: a batch of their own
+ * that fails with EEXIST when another helper made them first. */
+static int ensure_table(void)
+{
+	struct batch bt;
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	struct nftnl_set *s = map_new();
+	struct nftnl_rule *r;
+	struct nftnl_expr *e;
+	struct nlmsghdr *nlh;
+	int rc;
+
+	if (!t || !ch || !s || batch_start(&bt)) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, FAMILY);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, ANTISPOOF_TABLE);
+	nlh = batch_msg(&bt, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	batch_next(&bt);
+
+	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_MAP);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, TYPE_IFNAME);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, IFNAMSIZ);
+	nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
+	nftnl_set_set_u32(s, NFTNL_SET_ID, 1);
+	{
+		/* nft shows the names as text: the key is in host order */
+		struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(64);
+
+		if (u) {
+			nftnl_udata_put_u32(u, NFTNL_UDATA_SET_KEYBYTEORDER, 1);
+			nftnl_set_set_data(s, NFTNL_SET_USERDATA,
+					   nftnl_udata_buf_data(u),
+					   nftnl_udata_buf_len(u));
+			nftnl_udata_buf_free(u);
+		}
+	}
+	nlh = batch_msg(&bt, NFT_MSG_NEWSET, NLM_F_CREATE | NLM_F_EXCL);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	batch_next(&bt);
+
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, BASE_CHAIN);
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, FAMILY);
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_HOOKNUM, NF_BR_PRE_ROUTING);
+	nftnl_chain_set_s32(ch, NFTNL_CHAIN_PRIO, -200);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TYPE, "filter");
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+	nlh = batch_msg(&bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL);
+	nftnl_chain_nlmsg_build_payload(nlh, ch);
+	batch_next(&bt);
+
+	/* iifname vmap @vifs */
+	r = rule_new(BASE_CHAIN, "vifplug: each vif's own chain");
+	e = nftnl_expr_alloc("meta");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_IIFNAME);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	expr(r, e);
+	e = nftnl_expr_alloc("lookup");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, MAP);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, 1);
+	expr(r, e);
+	put_rule(&bt, r);
+	rc = batch_send(&bt);
+	batch_free(&bt);
+out:
+	if (t)
+		nftnl_table_free(t);
+	if (ch)
+		nftnl_chain_free(ch);
+	if (s)
+		nftnl_set_free(s);
+	return rc == -EEXIST ? 0 : rc;
+}
+
+/* dev's map element, its rules and its chain deleted (in bt) */
+static void put_removal(struct batch *bt, const char *dev, const char *chain)
+{
+	struct nftnl_set *s = map_new();
+	struct nftnl_set_elem *el = nftnl_set_elem_alloc();
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	char key[IFNAMSIZ] = {0};
+	struct nlmsghdr *nlh;
+
+	snprintf(key, sizeof(key), "%s", dev);
+	nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key, sizeof(key));
+	nftnl_set_elem_add(s, el);
+	nlh = batch_msg(bt, NFT_MSG_DELSETELEM, 0);
+	nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	batch_next(bt);
+
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, ANTISPOOF_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	nlh = batch_msg(bt, NFT_MSG_DELRULE, 0);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	batch_next(bt);
+
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, chain);
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, FAMILY);
+	nlh = batch_msg(bt, NFT_MSG_DELCHAIN, 0);
+	nftnl_chain_nlmsg_build_payload(nlh, ch);
+	nftnl_chain_free(ch);
+	batch_next(bt);
+}
+
+static int nft_strerror_ctx(struct ctx *c, const char *dev, const char *what,
+			    int rc)
+{
+	if (rc == -EPROTONOSUPPORT || rc == -EAFNOSUPPORT || rc == -ENOENT)
+		return ctx_error(c,
+				 "cannot %s %s's antispoofing rules: this "
+				 "kernel has no nf_tables for bridges (%s)",
+				 what, dev, strerror(-rc));
+	return ctx_error(c, "cannot %s %s's antispoofing rules: %s", what, dev,
+			 strerror(-rc));
+}
+
+static int chain_exists(const char *chain, bool *present);
+
+int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
+		  const struct addrlist *ips)
+{
+	char chain[64];
+	struct batch bt;
+	struct nftnl_chain *ch;
+	struct nftnl_set *s;
+	struct nftnl_set_elem *el;
+	struct nftnl_rule *r;
+	struct nlmsghdr *nlh;
+	char key[IFNAMSIZ] = {0};
+	bool present = false;
+	int rc = ensure_table();
+
+	if (rc)
+		return nft_strerror_ctx(c, dev, "add", rc);
+	chain_name(dev, chain, sizeof(chain));
+	rc = chain_exists(chain, &present);
+	if (rc || batch_start(&bt))
+		return nft_strerror_ctx(c, dev, "add", rc ? rc : -ENOMEM);
+	/* a repeated online replaces the rules, in the same batch */
+	if (present)
+		put_removal(&bt, dev, chain);
+
+	ch = nftnl_chain_alloc();
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, chain);
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, FAMILY);
+	nlh = batch_msg(&bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
+	nftnl_chain_nlmsg_build_payload(nlh, ch);
+	nftnl_chain_free(ch);
+	batch_next(&bt);
+
+	/* ether saddr != MAC counter drop */
+	r = rule_new(chain, dev);
+	payload(r, NFT_PAYLOAD_LL_HEADER, 6, 6);
+	cmp(r, NFT_CMP_NEQ, mac, 6);
+	counter(r);
+	verdict(r, NF_DROP);
+	put_rule(&bt, r);
+	if (ips) {
+		static const uint8_t any4[4] = {0},
+				     bcast4[4] = {255, 255, 255, 255};
+		uint16_t bootps = htons(67);
+		uint8_t udp = IPPROTO_UDP;
+		struct addrlist_entry e = {.family = AF_INET6, .len = 128};
+
+		/* arp: the sender's MAC is the vif's, its address one of the
+		 * list's */
+		r = rule_new(chain, dev);
+		ethertype(r, ETH_P_ARP);
+		payload(r, NFT_PAYLOAD_NETWORK_HEADER, 8, 6);
+		cmp(r, NFT_CMP_NEQ, mac, 6);
+		counter(r);
+		verdict(r, NF_DROP);
+		put_rule(&bt, r);
+		for (size_t i = 0; i < ips->n; i++) {
+			const struct addrlist_entry *a = &ips->v[i];
+
+			r = rule_new(chain, dev);
+			if (a->family == AF_INET) {
+				ethertype(r, ETH_P_ARP);
+				saddr_in(r, 14, a);
+				verdict(r, NF_ACCEPT);
+				put_rule(&bt, r);
+				r = rule_new(chain, dev);
+				ethertype(r, ETH_P_IP);
+				saddr_in(r, 12, a);
+			} else {
+				ethertype(r, ETH_P_IPV6);
+				saddr_in(r, 8, a);
+			}
+			verdict(r, NF_ACCEPT);
+			put_rule(&bt, r);
+		}
+		/* DHCP: 0.0.0.0:68 -> 255.255.255.255:67 */
+		r = rule_new(chain, dev);
+		ethertype(r, ETH_P_IP);
+		payload(r, NFT_PAYLOAD_NETWORK_HEADER, 12, 4);
+		cmp(r, NFT_CMP_EQ, any4, 4);
+		payload(r, NFT_PAYLOAD_NETWORK_HEADER, 16, 4);
+		cmp(r, NFT_CMP_EQ, bcast4, 4);
+		payload(r, NFT_PAYLOAD_NETWORK_HEADER, 9, 1);
+		cmp(r, NFT_CMP_EQ, &udp, 1);
+		payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
+		cmp(r, NFT_CMP_EQ, &bootps, 2);
+		verdict(r, NF_ACCEPT);
+		put_rule(&bt, r);
+		/* IPv6: the MAC's link-local address, and :: (DAD) */
+		for (int k = 0; k < 2; k++) {
+			if (k == 0)
+				addrlist_ll6(mac, e.addr);
+			else
+				memset(e.addr, 0, sizeof(e.addr));
+			r = rule_new(chain, dev);
+			ethertype(r, ETH_P_IPV6);
+			saddr_in(r, 8, &e);
+			verdict(r, NF_ACCEPT);
+			put_rule(&bt, r);
+		}
+		/* everything else from the vif */
+		r = rule_new(chain, dev);
+		counter(r);
+		verdict(r, NF_DROP);
+		put_rule(&bt, r);
+	}
+
+	s = map_new();
+	el = nftnl_set_elem_alloc();
+	snprintf(key, sizeof(key), "%s", dev);
+	nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key, sizeof(key));
+	nftnl_set_elem_set_u32(el, NFTNL_SET_ELEM_VERDICT, NFT_JUMP);
+	nftnl_set_elem_set_str(el, NFTNL_SET_ELEM_CHAIN, chain);
+	nftnl_set_elem_add(s, el);
+	nlh = batch_msg(&bt, NFT_MSG_NEWSETELEM, NLM_F_CREATE);
+	nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	batch_next(&bt);
+
+	rc = batch_send(&bt);
+	batch_free(&bt);
+	return rc ? nft_strerror_ctx(c, dev, "add", rc) : 0;
+}
+
+int antispoof_remove(struct ctx *c, const char *dev)
+{
+	char chain[64];
+	struct batch bt;
+	bool present = false;
+	int rc;
+
+	chain_name(dev, chain, sizeof(chain));
+	rc = chain_exists(chain, &present);
+	if (rc == -ENOENT || rc == -EPROTONOSUPPORT || rc == -EAFNOSUPPORT ||
+	    (!rc && !present))
+		return 0; /* no table, no chain: nothing to remove */
+	if (rc || batch_start(&bt))
+		return nft_strerror_ctx(c, dev, "remove", rc ? rc : -ENOMEM);
+	put_removal(&bt, dev, chain);
+	rc = batch_send(&bt);
+	batch_free(&bt);
+	return rc ? nft_strerror_ctx(c, dev, "remove", rc) : 0;
+}
+
+/* ---- reading ------------------------------------------------------- */
+
+/* One GET request's answers through cb. */
+static int query(uint16_t type, uint16_t flags,
+		 void (*payload_fn)(struct nlmsghdr *, void *), void *obj,
+		 mnl_cb_t cb, void *arg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl =
+	    mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	uint32_t seq = (uint32_t)time(NULL), portid;
+	struct nlmsghdr *nlh;
+	struct timeval tv = {5, 0};
+	int rc, n;
+
+	if (!nl)
+		return -errno;
+	nlh = nftnl_nlmsg_build_hdr(buf, type, FAMILY, flags | NLM_F_ACK, seq);
+	payload_fn(nlh, obj);
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv,
+		   sizeof(tv));
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
+	    mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		rc = -errno;
+		mnl_socket_close(nl);
+		return rc;
+	}
+	portid = mnl_socket_get_portid(nl);
+	do {
+		n = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n <= 0) {
+			rc = n < 0 ? -errno : -EIO;
+			break;
+		}
+		rc = mnl_cb_run(buf, (size_t)n, seq, portid, cb, arg);
+	} while (rc > 0);
+	if (rc < 0)
+		rc = -errno;
+	mnl_socket_close(nl);
+	return rc;
+}
+
+static void chain_payload(struct nlmsghdr *nlh, void *obj)
+{
+	nftnl_chain_nlmsg_build_payload(nlh, obj);
+}
+
+static int chain_exists(const char *chain, bool *present)
+{
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	int rc;
+
+	if (!ch)
+		return -ENOMEM;
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, chain);
+	rc = query(NFT_MSG_GETCHAIN, 0, chain_payload, ch, NULL, NULL);
+	nftnl_chain_free(ch);
+	*present = rc == 0;
+	return rc == -ENOENT ? 0 : rc;
+}
+
+static void rule_payload(struct nlmsghdr *nlh, void *obj)
+{
+	nftnl_rule_nlmsg_build_payload(nlh, obj);
+}
+
+static int sum_counter(struct nftnl_expr *e, void *arg)
+{
+	if (!strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "counter"))
+		*(uint64_t *)arg +=
+		    nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
+	return 0;
+}
+
+static int rule_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+
+	if (r && nftnl_rule_nlmsg_parse(nlh, r) == 0)
+		nftnl_expr_foreach(r, sum_counter, arg);
+	if (r)
+		nftnl_rule_free(r);
+	return MNL_CB_OK;
+}
+
+int antispoof_state(const char *dev, bool *present, uint64_t *dropped)
+{
+	char chain[64];
+	struct nftnl_rule *r;
+	int rc;
+
+	*dropped = 0;
+	chain_name(dev, chain, sizeof(chain));
+	rc = chain_exists(chain, present);
+	if (rc == -ENOENT || rc || !*present)
+		return rc == -ENOENT ? 0 : rc;
+	r = nftnl_rule_alloc();
+	if (!r)
+		return -ENOMEM;
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, ANTISPOOF_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	rc = query(NFT_MSG_GETRULE, NLM_F_DUMP, rule_payload, r, rule_cb,
+		   dropped);
+	nftnl_rule_free(r);
+	return rc;
+}

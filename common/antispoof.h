@@ -1,0 +1,31 @@
+/* antispoof.h: a bridged vif may send only from its own MAC and, with a
+ * backend `ip` key, its own addresses: rules in vifplug's own nftables
+ * table (bridge family), one chain per vif, added and removed in one
+ * atomic batch over netlink (libnftnl). Other tables are never touched. */
+#ifndef VIFPLUG_ANTISPOOF_H
+#define VIFPLUG_ANTISPOOF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addrlist.h"
+#include "ctx.h"
+
+#define ANTISPOOF_TABLE "vifplug"
+
+/* Adds (or replaces) dev's rules: its frames' source MAC must be mac;
+ * with ips (NULL: no `ip` key, the MAC alone), IPv4, ARP and IPv6
+ * sources must be in the list (IPv6 also the MAC's link-local address
+ * and ::), DHCP requests pass, everything else is dropped and counted.
+ * All or nothing. 0, or -1 with c->error set. */
+int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
+		  const struct addrlist *ips);
+
+/* Removes dev's rules; none is not an error. 0, or -1 with c->error. */
+int antispoof_remove(struct ctx *c, const char *dev);
+
+/* Whether dev has rules, and the frames they dropped. 0, or -errno
+ * (-EPROTONOSUPPORT: no nf_tables here). */
+int antispoof_state(const char *dev, bool *present, uint64_t *dropped);
+
+#endif

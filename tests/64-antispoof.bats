@@ -1,0 +1,165 @@
+#!/usr/bin/env bats
+# antispoof = yes: a bridged vif sends only from its own MAC and
+# addresses, by rules in vifplug's own nftables table, checked with real
+# frames. The guest is a network namespace whose eth0 is wired to the vif
+# (tests/tools/tap-wire: two real taps and a copy loop); a peer namespace
+# hangs off the same bridge by a veth, and the bridge has the host's
+# address. Hand-made frames (tests/tools/frames) are sent from the
+# guest's eth0 and looked for at the peer's.
+
+load helpers
+
+GMAC=00:16:3e:00:07:00
+GLL6=fe80::216:3eff:fe00:700
+
+setup() {
+	vp_setup
+	echo "antispoof = yes" >>"$T/vifplug.conf"
+	start_sim
+	mk_bridge xenbr0
+	ip -n "$NS" addr add 192.0.2.1/24 dev xenbr0
+	G=${NS}g P=${NS}p
+	ip netns add "$G"
+	ip netns add "$P"
+	ip netns exec "$NS" "$BUILD/tap-wire" vif7.0 "$G" eth0 &
+	WIRE=$!
+	wait_for ip -n "$G" link show eth0
+	ip -n "$G" link set eth0 address $GMAC up
+	ip -n "$G" addr add 192.0.2.7/24 dev eth0
+	ip -n "$NS" link add peer0 type veth peer name eth0 netns "$P"
+	ip -n "$NS" link set peer0 master xenbr0 up
+	ip -n "$P" link set eth0 up
+	ip -n "$P" addr add 192.0.2.9/24 dev eth0
+	FRAMES=$BATS_TEST_DIRNAME/tools/frames
+}
+
+teardown() {
+	[ -z "${SNIFF:-}" ] || kill "$SNIFF" 2>/dev/null
+	kill "$WIRE" 2>/dev/null
+	wait "$WIRE" 2>/dev/null
+	ip netns del "$G" 2>/dev/null
+	ip netns del "$P" 2>/dev/null
+	vp_teardown
+}
+
+online() {
+	run_libxl online 7 0
+	assert_success
+	assert_equal "$(hotplug_status 7 0)" connected
+	assert_equal "$(link_master vif7.0)" xenbr0
+}
+chain() { ip netns exec "$NS" nft list chain bridge vifplug from-vif7.0; }
+dropped() {
+	chain | sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# sniff_start: the peer's eth0 watched for 4 s (the marks in $T/seen)
+sniff_start() {
+	ip netns exec "$P" "$FRAMES" sniff eth0 4 >"$T/seen" &
+	SNIFF=$!
+	wait_for grep -q ready "$T/seen"
+}
+sniff_end() { wait "$SNIFF" || true; SNIFF=; }
+send() { ip netns exec "$G" "$FRAMES" send eth0 "$@"; }
+
+@test "antispoof with ip: own address reaches peer and host; spoofed IPv4, MAC, ARP and IPv6 are dropped and counted; DHCP leaves" {
+	mk_backend 7 0 bridge=xenbr0 mac=$GMAC ip=192.0.2.7
+	online
+	grep -q "vif-bridge online vif7.0: on bridge xenbr0, mtu 1500, antispoofing its MAC and addresses" "$T/hotplug.log"
+	# real traffic from the guest's own address
+	ip netns exec "$G" ping -c1 -W5 192.0.2.1
+	ip netns exec "$G" ping -c1 -W5 192.0.2.9
+	# a second address the guest gave itself gets nowhere
+	ip -n "$G" addr add 192.0.2.66/24 dev eth0
+	run ip netns exec "$G" ping -c1 -W2 -I 192.0.2.66 192.0.2.9
+	assert_failure
+	sniff_start
+	send udp $GMAC 192.0.2.7 mark-own
+	send udp $GMAC 192.0.2.66 mark-spoofip
+	send udp 00:16:3e:99:99:99 192.0.2.7 mark-spoofmac
+	send arp $GMAC 192.0.2.7 arp-1
+	send arp $GMAC 192.0.2.66 arp-2
+	send udp6 $GMAC $GLL6 mark-ll6
+	send udp6 $GMAC 2001:db8::66 mark-spoof6
+	send dhcp $GMAC 0.0.0.0 mark-dhcp
+	sniff_end
+	run sort -u "$T/seen"
+	assert_line mark-own
+	assert_line arp-1
+	assert_line mark-ll6
+	assert_line mark-dhcp
+	refute_line mark-spoofip
+	refute_line mark-spoofmac
+	refute_line arp-2
+	refute_line mark-spoof6
+	[ "$(dropped)" -ge 5 ]
+	# nft list ruleset stays readable, each rule commented with its vif
+	run chain
+	assert_output --partial 'comment "vif7.0"'
+}
+
+@test "antispoof with IPv6 and a network in ip: their sources pass, others do not" {
+	mk_backend 7 0 bridge=xenbr0 mac=$GMAC "ip=2001:db8::7 198.51.100.0/28 192.0.2.7"
+	online
+	sniff_start
+	send udp6 $GMAC 2001:db8::7 mark-v6own
+	send udp $GMAC 198.51.100.9 mark-innet
+	send udp $GMAC 198.51.100.17 mark-outnet
+	send udp6 $GMAC 2001:db8::8 mark-v6other
+	sniff_end
+	run sort -u "$T/seen"
+	assert_line mark-v6own
+	assert_line mark-innet
+	refute_line mark-outnet
+	refute_line mark-v6other
+}
+
+@test "antispoof without an ip key: any address passes, a spoofed MAC does not" {
+	mk_backend 7 0 bridge=xenbr0 mac=$GMAC
+	online
+	grep -q "antispoofing its MAC$" "$T/hotplug.log"
+	sniff_start
+	send udp $GMAC 203.0.113.5 mark-anyip
+	send udp 00:16:3e:99:99:99 192.0.2.7 mark-spoofmac
+	sniff_end
+	run sort -u "$T/seen"
+	assert_line mark-anyip
+	refute_line mark-spoofmac
+}
+
+@test "offline removes every rule of the vif and nothing else; a repeated online replaces them" {
+	ip netns exec "$NS" nft add table inet other
+	ip netns exec "$NS" nft 'add chain inet other input { type filter hook input priority 0; }'
+	ip netns exec "$NS" nft add rule inet other input counter
+	mk_backend 7 0 bridge=xenbr0 mac=$GMAC ip=192.0.2.7
+	online
+	online
+	run ip netns exec "$NS" nft list chains bridge
+	assert_equal "$(grep -c 'chain from-vif7.0' <<<"$output")" 1
+	run ip netns exec "$NS" nft list map bridge vifplug vifs
+	assert_output --partial '"vif7.0" : jump from-vif7.0'
+	run_libxl offline 7 0
+	assert_success
+	run chain
+	assert_failure
+	run ip netns exec "$NS" nft list map bridge vifplug vifs
+	refute_output --partial vif7.0
+	run ip netns exec "$NS" nft list table inet other
+	assert_output --partial counter
+	# with the rules gone, the guest may send from anywhere again: the
+	# vif is off the bridge, so nothing reaches the peer at all
+	assert_equal "$(link_master vif7.0)" ""
+}
+
+@test "antispoof off (the default): no table is made" {
+	sed -i '/^antispoof/d' "$T/vifplug.conf"
+	mk_backend 7 0 bridge=xenbr0 mac=$GMAC ip=192.0.2.7
+	online
+	run ip netns exec "$NS" nft list tables
+	refute_output --partial vifplug
+	sniff_start
+	send udp $GMAC 192.0.2.66 mark-spoofip
+	sniff_end
+	run cat "$T/seen"
+	assert_line mark-spoofip
+}
