@@ -1,6 +1,7 @@
 /* doctor.c: the checks of vifctl doctor. Each finding says what was
  * found and, for a problem, what to do about it. */
 #include "doctor.h"
+#include "antispoof.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -320,6 +321,14 @@ static void check_script(struct ctx *c, const char *subject, const char *script,
 		    "its script %s is not executable", path);
 }
 
+static bool antispoof_on(const char *dev)
+{
+	uint64_t n;
+	bool on = false;
+
+	return antispoof_state(dev, &on, &n) == 0 && on;
+}
+
 static void check_vif(struct ctx *c, unsigned d, unsigned n,
 		      struct doctor_report *r)
 {
@@ -385,9 +394,17 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 		add(r, DOCTOR_PROBLEM, "vif", subject,
 		    "run vif-bridge online for it again",
 		    "%s: it is not on its bridge %s", dev, bridge);
+	else if (!strcmp(status, "connected") && c->conf.antispoof &&
+		 !antispoof_on(dev))
+		add(r, DOCTOR_PROBLEM, "vif", subject,
+		    "run vif-bridge online for it again",
+		    "%s: antispoof is on, but it has no antispoofing rules "
+		    "(attached before antispoof was turned on?)",
+		    dev);
 	else if (!strcmp(status, "connected"))
 		add(r, DOCTOR_OK, "vif", subject, NULL,
-		    "%s: connected and attached", dev);
+		    "%s: connected and attached%s", dev,
+		    c->conf.antispoof ? ", with its antispoofing rules" : "");
 	else if (!status[0])
 		add(r, DOCTOR_INFO, "vif", subject, NULL,
 		    "%s: no hotplug-status yet (the script has not run, or "

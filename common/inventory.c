@@ -8,6 +8,7 @@
 #include <net/if.h>
 #include <xenstore.h>
 
+#include "antispoof.h"
 #include "emu.h"
 #include "xs.h"
 
@@ -76,6 +77,17 @@ static int link_cb(const struct nl_link *l, void *arg)
 	return 0;
 }
 
+static void antispoof_of(struct inventory_row *r)
+{
+	uint64_t n = 0;
+	bool on = false;
+
+	if (antispoof_state(r->name, &on, &n) == 0 && on) {
+		r->antispoof = true;
+		r->dropped = n;
+	}
+}
+
 /* One link's row; false if it is no guest's link. */
 static bool row_for(struct ctx *c, const struct links *ls,
 		    const struct nl_link *l, struct inventory_row *r)
@@ -103,6 +115,7 @@ static bool row_for(struct ctx *c, const struct links *ls,
 		xs_read_buf(c->xs, path, r->status, sizeof(r->status));
 		snprintf(path, sizeof(path), "/local/domain/%ld/name", dom);
 		xs_read_buf(c->xs, path, r->domain, sizeof(r->domain));
+		antispoof_of(r);
 		return true;
 	}
 	if (strcmp(l->kind, "tun"))

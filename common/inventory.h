@@ -19,9 +19,11 @@ struct inventory_row {
 	char mac[NAMES_MAC_STRLEN]; /* the guest side's */
 	char bridge[NAMES_IFNAMSIZ];
 	bool up;
-	char status[16]; /* a vif's hotplug-status, "" if none */
-	pid_t pid;	 /* the process holding a tap, 0 if none */
-	long uid;	 /* its uid, -1 if unknown (emu_resolve) */
+	char status[16];	    /* a vif's hotplug-status, "" if none */
+	pid_t pid;		    /* the process holding a tap, 0 if none */
+	long uid;		    /* its uid, -1 if unknown (emu_resolve) */
+	bool antispoof;		    /* vif-bridge's rules are in place */
+	unsigned long long dropped; /* frames they dropped */
 };
 
 /* Every link, in one dump (no other request interleaved); free(*v). */

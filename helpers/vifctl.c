@@ -61,9 +61,11 @@ static void print_json(const struct inventory_row *r, size_t n)
 		else
 			printf(",\"pid\":null");
 		if (r[i].uid >= 0)
-			printf(",\"holder_uid\":%ld}", r[i].uid);
+			printf(",\"holder_uid\":%ld", r[i].uid);
 		else
-			printf(",\"holder_uid\":null}");
+			printf(",\"holder_uid\":null");
+		printf(",\"antispoof\":%s,\"antispoof_dropped\":%llu}",
+		       r[i].antispoof ? "true" : "false", r[i].dropped);
 	}
 	printf("]\n");
 }
@@ -75,11 +77,12 @@ static const char *or_dash(const char *s)
 
 static void print_table(const struct inventory_row *r, size_t n)
 {
-	printf("%-15s %-12s %5s %-16s %5s %-17s %-15s %-14s %s\n", "NAME",
+	printf("%-15s %-12s %5s %-16s %5s %-17s %-15s %-14s %-7s %s\n", "NAME",
 	       "KIND", "DOMID", "DOMAIN", "DEVID", "MAC", "BRIDGE", "STATE",
-	       "PID");
+	       "PID", "ANTISPOOF");
 	for (size_t i = 0; i < n; i++) {
 		char dom[24] = "-", dev[24] = "-", pid[16] = "-", st[32];
+		char as[48] = "-";
 
 		if (r[i].domid >= 0)
 			snprintf(dom, sizeof(dom), "%ld", r[i].domid);
@@ -87,6 +90,9 @@ static void print_table(const struct inventory_row *r, size_t n)
 			snprintf(dev, sizeof(dev), "%ld", r[i].devid);
 		if (r[i].pid)
 			snprintf(pid, sizeof(pid), "%d", (int)r[i].pid);
+		if (r[i].antispoof)
+			snprintf(as, sizeof(as), "on, %llu dropped",
+				 r[i].dropped);
 		snprintf(st, sizeof(st), "%s%s%s", r[i].up ? "up" : "down",
 			 r[i].status[0] ? "/" : "", r[i].status);
 		/* every name here came from outside: links, argv, xenstore */
@@ -97,12 +103,12 @@ static void print_table(const struct inventory_row *r, size_t n)
 		/* the domain's name cut to its column before escaping */
 		snprintf(cut, sizeof(cut), "%s", or_dash(r[i].domain));
 		esc_text(cut, domain, sizeof(domain));
-		printf("%-15s %-12s %5s %-16s %5s %-17s %-15s %-14s %s\n",
+		printf("%-15s %-12s %5s %-16s %5s %-17s %-15s %-14s %-7s %s\n",
 		       esc_text(r[i].name, name, sizeof(name)), r[i].kind, dom,
 		       domain, dev,
 		       esc_text(or_dash(r[i].mac), mac, sizeof(mac)),
 		       esc_text(or_dash(r[i].bridge), bridge, sizeof(bridge)),
-		       esc_text(st, est, sizeof(est)), pid);
+		       esc_text(st, est, sizeof(est)), pid, as);
 	}
 }
 

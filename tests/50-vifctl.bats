@@ -74,8 +74,8 @@ guest7() {
 	# the table has a row per link, under a header
 	vifctl list
 	assert_success
-	assert_line --index 0 --regexp "^NAME +KIND +DOMID +DOMAIN +DEVID +MAC +BRIDGE +STATE +PID$"
-	assert_line --regexp "^vif7\.0-emu +emulated tap +7 +guest7 +0 +00:16:3e:00:00:70 +xenbr0 +up +[0-9]+$"
+	assert_line --index 0 --regexp "^NAME +KIND +DOMID +DOMAIN +DEVID +MAC +BRIDGE +STATE +PID +ANTISPOOF$"
+	assert_line --regexp "^vif7\.0-emu +emulated tap +7 +guest7 +0 +00:16:3e:00:00:70 +xenbr0 +up +[0-9]+ +-$"
 }
 
 @test "which: a tap opened by another process and handed to QEMU as fd= is still tied to its domain" {

@@ -93,6 +93,11 @@ send() { ip netns exec "$G" "$FRAMES" send eth0 "$@"; }
 	refute_line arp-2
 	refute_line mark-spoof6
 	[ "$(dropped)" -ge 5 ]
+	# vifctl says so, with the same count
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" $(helper_cmd vifctl) which vif7.0 --json
+	assert_success
+	assert_equal "$(jq -r '.[0].antispoof' <<<"$output")" true
+	assert_equal "$(jq -r '.[0].antispoof_dropped' <<<"$output")" "$(dropped)"
 	# nft list ruleset stays readable, each rule commented with its vif
 	run chain
 	assert_output --partial 'comment "vif7.0"'
@@ -142,6 +147,8 @@ send() { ip netns exec "$G" "$FRAMES" send eth0 "$@"; }
 	assert_success
 	run chain
 	assert_failure
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" $(helper_cmd vifctl) which vif7.0 --json
+	assert_equal "$(jq -r '.[0].antispoof' <<<"$output")" false
 	run ip netns exec "$NS" nft list map bridge vifplug vifs
 	refute_output --partial vif7.0
 	run ip netns exec "$NS" nft list table inet other
@@ -162,4 +169,20 @@ send() { ip netns exec "$G" "$FRAMES" send eth0 "$@"; }
 	sniff_end
 	run cat "$T/seen"
 	assert_line mark-spoofip
+}
+
+@test "doctor: a connected vif without its rules while antispoof is on is a problem; with them, ok" {
+	mkdir -p "$T/root"
+	mk_backend 7 0 bridge=xenbr0 mac=$GMAC ip=192.0.2.7
+	online
+	doctor() {
+		run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+			$(helper_cmd vifctl) doctor --root "$T/root"
+	}
+	doctor
+	assert_line "ok      vif backend/vif/7/0: vif7.0: connected and attached, with its antispoofing rules"
+	# the rules gone behind vifplug's back
+	ip netns exec "$NS" nft delete table bridge vifplug
+	doctor
+	assert_line --partial "problem vif backend/vif/7/0: vif7.0: antispoof is on, but it has no antispoofing rules"
 }
