@@ -224,7 +224,7 @@ static int write_frontend_mtu(struct hotplug *hp, unsigned mtu)
 /* The vif's MAC and `ip` list for its antispoofing rules (conf
  * antispoof = yes), checked with everything else before the first
  * change: *use false when antispoof is off. */
-static int antispoof_args(struct hotplug *hp, bool *use, uint8_t mac[6],
+int bridge_antispoof_args(struct hotplug *hp, bool *use, uint8_t mac[6],
 			  struct addrlist *ips, bool *has_ips)
 {
 	const char *ip = params_get(&hp->params, "ip");
@@ -252,7 +252,7 @@ static int antispoof_args(struct hotplug *hp, bool *use, uint8_t mac[6],
 }
 
 /* A failed online takes its rules back; its own error stays. */
-static int antispoof_undo(struct hotplug *hp)
+int bridge_antispoof_undo(struct hotplug *hp)
 {
 	char err[sizeof(hp->ctx->error)];
 
@@ -284,7 +284,7 @@ int bridge_online(struct hotplug *hp)
 	snprintf(from, sizeof(from), "%s/mtu", hp->xenbus_path);
 	/* Everything is checked before the first change. */
 	if (hotplug_check_addrs(hp, &link, 0, NULL) || hotplug_mtu(hp, &want) ||
-	    antispoof_args(hp, &as, gmac, &ips, &has_ips))
+	    bridge_antispoof_args(hp, &as, gmac, &ips, &has_ips))
 		return -1;
 	/* the rules before the port: no frame passes unchecked */
 	if (as && antispoof_add(c, hp->dev, gmac, has_ips ? &ips : NULL))
@@ -293,7 +293,7 @@ int bridge_online(struct hotplug *hp)
 	    bridge_port_mtu(c, &link, &br, want, from, &mtu) ||
 	    (hp->type == HP_VIF && write_frontend_mtu(hp, mtu)) ||
 	    bridge_port_attach(c, &link, &br))
-		return as ? antispoof_undo(hp) : -1;
+		return as ? bridge_antispoof_undo(hp) : -1;
 	ctx_log(c, LOG_INFO, "on bridge %s, mtu %u%s", br.name, mtu,
 		!as	  ? ""
 		: has_ips ? ", antispoofing its MAC and addresses"

@@ -1,5 +1,7 @@
 /* emu.c: qemu-ifup and qemu-ifdown: tie a tap to its domain and bridge. */
 #include "emu.h"
+#include "addrlist.h"
+#include "antispoof.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -147,7 +149,7 @@ int emu_resolve(struct ctx *c, const char *ifname, struct emu *e)
 /* The backend's bridge and mtu keys, when the tap has a backend vif. */
 static int read_backend(struct hotplug *hp, const struct emu *e)
 {
-	static const char *const keys[] = {"bridge", "mtu", NULL};
+	static const char *const keys[] = {"bridge", "mtu", "ip", NULL};
 
 	if (!hp->ctx->xs || e->domid < 0 || e->devid < 0)
 		return 0;
@@ -290,7 +292,9 @@ int emu_up(struct hotplug *hp)
 	struct nl_link link, br;
 	struct records r = {.hp = hp, .add = true};
 	struct emu e;
-	uint8_t mac[6];
+	struct addrlist ips;
+	uint8_t mac[6], gmac[6];
+	bool as = false, has_ips = false;
 	unsigned want, mtu;
 	const char *name, *source = NULL;
 	char from[sizeof(hp->xenbus_path) + 8];
@@ -307,10 +311,15 @@ int emu_up(struct hotplug *hp)
 	if (bridge_pick(c, name, source, &br) || hotplug_mtu(hp, &want))
 		return -1;
 	emu_tap_mac(&c->conf, e.mac, mac);
+	/* a Xen guest's tap: the backend's mac and ip, as its vif's */
+	if (hp->xenbus_path[0] && e.domid >= 0 &&
+	    (bridge_antispoof_args(hp, &as, gmac, &ips, &has_ips) ||
+	     (as && antispoof_add(c, hp->dev, gmac, has_ips ? &ips : NULL))))
+		return -1;
 	if (bridge_port_prepare(c, &link, mac) ||
 	    bridge_port_mtu(c, &link, &br, want, from, &mtu) ||
 	    bridge_port_attach(c, &link, &br))
-		return -1;
+		return as ? bridge_antispoof_undo(hp) : -1;
 	label_link(c, &link, &e);
 	if (c->xs && e.domid >= 0) {
 		r.e = &e;
@@ -377,6 +386,9 @@ int emu_down(struct hotplug *hp)
 					     "backend/vif-ioemu/%ld: %s",
 					     e.domid, xs_strerror(rc));
 	}
+	/* a tap's rules go with it, whether antispoof is on now or not */
+	if (antispoof_remove(hp->ctx, hp->dev))
+		return -1;
 	rc = hotplug_link(hp, &link);
 	if (rc == -ENODEV)
 		return 0;

@@ -177,3 +177,20 @@ link_altnames() { link_json "$1" | jq -r '.[0].altnames // [] | join(" ")'; }
 	assert_failure 1
 	assert_output "qemu-ifup up -: no interface name given (usage: qemu-ifup IFNAME [BRIDGE])"
 }
+
+@test "antispoof = yes: a Xen HVM guest's tap gets its backend's rules (mac and ip), and qemu-ifdown removes them" {
+	command -v nft >/dev/null || fail "nft is not installed (scripts/deps.sh installs nftables)"
+	echo "antispoof = yes" >>"$T/vifplug.conf"
+	xs write /local/domain/7/name guest7
+	mk_backend 7 0 bridge=xenbr0 mac=00:16:3e:00:00:70 ip=192.0.2.70
+	start_qemu XEN_DOMAIN_ID=7 -- -name guest7 $(nic n0 vif7.0-emu 00:16:3e:00:00:70)
+	assert_equal "$(link_master vif7.0-emu)" xenbr0
+	run ip netns exec "$NS" nft list chain bridge vifplug from-vif7.0-emu
+	assert_success
+	assert_output --partial "ether saddr != 00:16:3e:00:00:70"
+	assert_output --partial "192.0.2.70"
+	assert_output --partial 'comment "vif7.0-emu"'
+	stop_qemu
+	run ip netns exec "$NS" nft list chain bridge vifplug from-vif7.0-emu
+	assert_failure
+}

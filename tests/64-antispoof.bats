@@ -31,9 +31,13 @@ setup() {
 	ip -n "$P" link set eth0 up
 	ip -n "$P" addr add 192.0.2.9/24 dev eth0
 	FRAMES=$BATS_TEST_DIRNAME/tools/frames
+	PLUGD_PID=
 }
 
+status_is() { [ "$(hotplug_status "$1" "$2")" = "$3" ]; }
+
 teardown() {
+	stop_plugd
 	[ -z "${SNIFF:-}" ] || kill "$SNIFF" 2>/dev/null
 	kill "$WIRE" 2>/dev/null
 	wait "$WIRE" 2>/dev/null
@@ -185,4 +189,22 @@ send() { ip netns exec "$G" "$FRAMES" send eth0 "$@"; }
 	ip netns exec "$NS" nft delete table bridge vifplug
 	doctor
 	assert_line --partial "problem vif backend/vif/7/0: vif7.0: antispoof is on, but it has no antispoofing rules"
+}
+
+@test "vifplugd applies them too: its online of the vif makes the rules, its offline removes them" {
+	mk_backend 7 0 bridge=xenbr0 mac=$GMAC ip=192.0.2.7
+	start_plugd --no-coldplug
+	uevent_vif online 7 0
+	wait_for chain
+	wait_for status_is 7 0 connected
+	sniff_start
+	send udp $GMAC 192.0.2.66 mark-spoofip
+	send udp $GMAC 192.0.2.7 mark-own
+	sniff_end
+	run sort -u "$T/seen"
+	assert_line mark-own
+	refute_line mark-spoofip
+	uevent_vif offline 7 0
+	wait_for bash -c "! ip netns exec '$NS' nft list chain bridge vifplug from-vif7.0"
+	stop_plugd
 }
