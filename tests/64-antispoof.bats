@@ -208,3 +208,29 @@ send() { ip netns exec "$G" "$FRAMES" send eth0 "$@"; }
 	wait_for bash -c "! ip netns exec '$NS' nft list chain bridge vifplug from-vif7.0"
 	stop_plugd
 }
+
+@test "a 1024-vif storm through vifplugd with antispoof on: every vif connected with its rules, 0 failures" {
+	local n=1024 i be=/local/domain/0/backend/vif
+	[ -z "$VALGRIND$SANITIZE" ] || n=24
+	mk_bridge xenbr1
+	for i in $(seq 100 $((99 + n))); do echo "tuntap add dev vif$i.0 mode tap"; done >"$T/batch"
+	ip -n "$NS" -batch "$T/batch"
+	for i in $(seq 100 $((99 + n))); do
+		printf '%s ' "$be/$i/0/bridge" "xenbr$((i % 2))" "$be/$i/0/frontend" "/local/domain/$i/device/vif/0" \
+			"$be/$i/0/mac" "00:16:3e:00:$(printf '%02x:%02x' $((i / 256)) $((i % 256)))" \
+			"$be/$i/0/ip" "10.$((i / 256)).$((i % 256)).1"
+		echo
+	done | xargs -n 400 env XENSTORED_PATH="$XS" xenstore-write
+	start_plugd --no-coldplug
+	for i in $(seq 100 $((99 + n))); do
+		echo "online xen-backend /devices/vif-$i-0 XENBUS_TYPE=vif XENBUS_PATH=backend/vif/$i/0 XENBUS_BASE_PATH=backend script=/etc/xen/scripts/vif-bridge vif=vif$i.0"
+	done | while read -r args; do uevent $args; done
+	connected() { [ "$(xs ls -f $be | grep -cE '/vif/[0-9]{3,4}/0/hotplug-status = "connected"')" -eq "$n" ]; }
+	WAIT_TICKS=600 wait_for connected
+	run xs ls -f $be
+	refute_output --partial hotplug-error
+	run ip netns exec "$NS" nft list chains bridge
+	assert_equal "$(grep -cE 'chain from-vif[0-9]{3,4}\.0 ' <<<"$output")" "$n"
+	run ip netns exec "$NS" nft list map bridge vifplug vifs
+	assert_equal "$(grep -oE '"vif[0-9]{3,4}\.0" : jump' <<<"$output" | wc -l)" "$n"
+}
