@@ -99,6 +99,37 @@ progs() { # progs NAME PROG WRAPPER
 PROGS_XEN=$(progs xen "$X/vif-bridge" xen_ns)
 PROGS_OURS=$(progs ours "$B/vif-bridge" in_ns)
 
+# antispoof: our cycle with antispoof = yes and one address in ip (its
+# rules made and removed in one batch each), against the iptables
+# commands Xen's vif-common.sh runs for the same vif (handle_iptable: two
+# per address and two for DHCP, -I at online, -D at offline), run as it
+# runs them, one program each.
+echo "bench: antispoof..." >&2
+command -v iptables >/dev/null ||
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends iptables >/dev/null 2>&1 || true
+sed 's/^syslog = no$/syslog = no\nantispoof = yes/' "$VIFPLUG_CONF" >"$D/vifplug-as.conf"
+xenstore-write $be/7/0/mac 00:16:3e:00:00:07 $be/7/0/ip 192.0.2.77
+xen_iptables() { # xen_iptables -I|-D: what handle_iptable runs for vif7.0
+	local c=$1
+	for m in "-s 192.0.2.77" "-p udp --sport 68 --dport 67"; do
+		# shellcheck disable=SC2086
+		in_ns iptables "$c" FORWARD -m physdev --physdev-is-bridged --physdev-in vif7.0 $m -j ACCEPT &&
+			in_ns iptables "$c" FORWARD -m state --state RELATED,ESTABLISHED -m physdev \
+				--physdev-is-bridged --physdev-out vif7.0 -j ACCEPT
+	done
+}
+for i in $(seq "$ROUNDS"); do
+	VIFPLUG_CONF=$D/vifplug-as.conf in_ns "$B/vifbench" cycle 1 "$B/vif-bridge" >>"$OUT/as-cycle"
+	in_ns "$B/vifbench" cycle 1 "$B/vif-bridge" >>"$OUT/noas-cycle"
+	if command -v iptables >/dev/null; then
+		t0=$(date +%s%N)
+		xen_iptables -I && xen_iptables -D || echo "bench: iptables failed" >&2
+		echo "$(($(date +%s%N) - t0)) 0" >>"$OUT/xen-iptables"
+	fi
+done
+xenstore-rm $be/7/0/ip
+[ -s "$OUT/xen-iptables" ] || echo "0 0" >"$OUT/xen-iptables"
+
 # peak RSS (KiB) per helper
 rss() { "$@" | awk '{ if ($2 > m) m = $2 } END { print m }'; }
 RSS_BRIDGE=$(rss in_ns "$B/vifbench" cycle 5 "$B/vif-bridge")
@@ -293,6 +324,12 @@ FE=$(med "$OUT/floor-exec")
 	echo
 	echo "programs run per vif-bridge cycle: Xen $PROGS_XEN, ours $PROGS_OURS"
 	echo
+	AS=$(med "$OUT/as-cycle"); NOAS=$(med "$OUT/noas-cycle")
+	row "vif-bridge cycle, antispoof = yes (1 ip)" "$OUT/as-cycle" "" ""
+	row "vif-bridge cycle, antispoof = no" "$OUT/noas-cycle" "" ""
+	row "Xen's iptables for 1 ip (8 programs)" "$OUT/xen-iptables" "" ""
+	echo "antispoof's own cost per cycle: $(awk -v a="$AS" -v b="$NOAS" 'BEGIN { printf "%.3f", a - b }') ms; Xen's iptables alone / ours: $(ratio "$(med "$OUT/xen-iptables")" "$(awk -v a="$AS" -v b="$NOAS" 'BEGIN { d = a - b; printf "%.6f", (d > 0.001 ? d : 0.001) }')")"
+	echo
 	printf '%-36s %8s %9s %9s %10s\n' "storm (all at once)" seconds failures attached connected
 	printf '%-36s %8s %9s %9s %10s\n' "256 vifs, one vif-bridge each" $STORM_E256
 	printf '%-36s %8s %9s %9s %10s\n' "256 vifs, vifplugd" $STORM_D256
@@ -328,6 +365,8 @@ cat >"$OUT/results.json" <<JSON
  "ratios": {"xen_over_ours": $(ratio "$XC" "$OC"), "xen_over_in_process": $(ratio "$XC" "$IC"),
             "ours_over_floor": $(ratio "$OC" "$FC"), "qemu_xen_over_ours": $(ratio "$XQ" "$OQ")},
  "programs_per_cycle": {"xen": $PROGS_XEN, "ours": $PROGS_OURS},
+ "antispoof": {"cycle_on": $(js "$OUT/as-cycle"), "cycle_off": $(js "$OUT/noas-cycle"),
+               "xen_iptables_1ip": $(js "$OUT/xen-iptables")},
  "storm": {"exec_256": $(jstorm "$STORM_E256"), "vifplugd_256": $(jstorm "$STORM_D256"),
            "exec_1024": $(jstorm "$STORM_E1024"), "vifplugd_1024": $(jstorm "$STORM_D1024"),
            "vifplugd_4096_5_bridges": $(jstorm "$STORM_D4096")},

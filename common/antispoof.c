@@ -10,6 +10,10 @@
  * Prerouting sees every frame a port sends, the ones to the host's own
  * address on the bridge as well as the forwarded ones. */
 #include "antispoof.h"
+#include "hotplug.h"
+#include "names.h"
+#include "params.h"
+#include "xs.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,7 +37,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FAMILY NFPROTO_BRIDGE
 #define NF_BR_PRE_ROUTING                                                      \
 	0 /* linux/netfilter_bridge.h, which clashes with net/if.h */
 #define BASE_CHAIN "prerouting"
@@ -42,6 +45,7 @@
 #define BATCH_SIZE (256 * 1024)
 
 struct batch {
+	uint16_t family;
 	struct mnl_nlmsg_batch *b;
 	char *buf;
 	uint32_t seq, first;
@@ -53,9 +57,11 @@ static void chain_name(const char *dev, char *out, size_t len)
 	snprintf(out, len, "from-%s", dev);
 }
 
-static int batch_start(struct batch *bt)
+static int batch_start(struct batch *bt, uint16_t family)
 {
-	bt->buf = malloc(BATCH_SIZE);
+	bt->family = family;
+	/* zeroed: netlink's padding bytes are sent as they are */
+	bt->buf = calloc(1, BATCH_SIZE);
 	if (!bt->buf)
 		return -ENOMEM;
 	bt->b = mnl_nlmsg_batch_start(bt->buf, BATCH_SIZE);
@@ -70,7 +76,7 @@ static struct nlmsghdr *batch_msg(struct batch *bt, uint16_t type,
 				  uint16_t flags)
 {
 	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type,
-				     FAMILY, flags | NLM_F_ACK, bt->seq++);
+				     bt->family, flags | NLM_F_ACK, bt->seq++);
 }
 
 static void batch_next(struct batch *bt)
@@ -125,6 +131,7 @@ static int batch_send(struct batch *bt)
 
 static void batch_free(struct batch *bt)
 {
+	mnl_nlmsg_batch_stop(bt->b);
 	free(bt->buf);
 }
 
@@ -210,12 +217,13 @@ static void saddr_in(struct nftnl_rule *r, uint32_t off,
 
 /* ---- objects ------------------------------------------------------- */
 
-static struct nftnl_rule *rule_new(const char *chain, const char *comment)
+static struct nftnl_rule *rule_new(uint16_t family, const char *chain,
+				   const char *comment)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
 
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, family);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, ANTISPOOF_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	if (u) {
@@ -239,34 +247,34 @@ static void put_rule(struct batch *bt, struct nftnl_rule *r)
 	batch_next(bt);
 }
 
-static struct nftnl_set *map_new(void)
+static struct nftnl_set *map_new(uint16_t family)
 {
 	struct nftnl_set *s = nftnl_set_alloc();
 
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, ANTISPOOF_TABLE);
 	nftnl_set_set_str(s, NFTNL_SET_NAME, MAP);
-	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, FAMILY);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, family);
 	return s;
 }
 
 /* The table, its map and its base chain, once: a batch of their own
  * that fails with EEXIST when another helper made them first. */
-static int ensure_table(void)
+static int ensure_table(uint16_t family)
 {
 	struct batch bt;
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nftnl_chain *ch = nftnl_chain_alloc();
-	struct nftnl_set *s = map_new();
+	struct nftnl_set *s = map_new(family);
 	struct nftnl_rule *r;
 	struct nftnl_expr *e;
 	struct nlmsghdr *nlh;
 	int rc;
 
-	if (!t || !ch || !s || batch_start(&bt)) {
+	if (!t || !ch || !s || batch_start(&bt, family)) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, FAMILY);
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, family);
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, ANTISPOOF_TABLE);
 	nlh = batch_msg(&bt, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL);
 	nftnl_table_nlmsg_build_payload(nlh, t);
@@ -295,7 +303,8 @@ static int ensure_table(void)
 
 	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
 	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, BASE_CHAIN);
-	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, FAMILY);
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, family);
+	/* NF_BR_PRE_ROUTING and NF_INET_PRE_ROUTING are both 0 */
 	nftnl_chain_set_u32(ch, NFTNL_CHAIN_HOOKNUM, NF_BR_PRE_ROUTING);
 	nftnl_chain_set_s32(ch, NFTNL_CHAIN_PRIO, -200);
 	nftnl_chain_set_str(ch, NFTNL_CHAIN_TYPE, "filter");
@@ -305,7 +314,7 @@ static int ensure_table(void)
 	batch_next(&bt);
 
 	/* iifname vmap @vifs */
-	r = rule_new(BASE_CHAIN, "vifplug: each vif's own chain");
+	r = rule_new(family, BASE_CHAIN, "vifplug: each vif's own chain");
 	e = nftnl_expr_alloc("meta");
 	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_IIFNAME);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
@@ -332,7 +341,7 @@ out:
 /* dev's map element, its rules and its chain deleted (in bt) */
 static void put_removal(struct batch *bt, const char *dev, const char *chain)
 {
-	struct nftnl_set *s = map_new();
+	struct nftnl_set *s = map_new(bt->family);
 	struct nftnl_set_elem *el = nftnl_set_elem_alloc();
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct nftnl_chain *ch = nftnl_chain_alloc();
@@ -347,7 +356,7 @@ static void put_removal(struct batch *bt, const char *dev, const char *chain)
 	nftnl_set_free(s);
 	batch_next(bt);
 
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, bt->family);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, ANTISPOOF_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	nlh = batch_msg(bt, NFT_MSG_DELRULE, 0);
@@ -357,7 +366,7 @@ static void put_removal(struct batch *bt, const char *dev, const char *chain)
 
 	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
 	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, chain);
-	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, FAMILY);
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, bt->family);
 	nlh = batch_msg(bt, NFT_MSG_DELCHAIN, 0);
 	nftnl_chain_nlmsg_build_payload(nlh, ch);
 	nftnl_chain_free(ch);
@@ -376,11 +385,17 @@ static int nft_strerror_ctx(struct ctx *c, const char *dev, const char *what,
 			 strerror(-rc));
 }
 
-static int chain_exists(const char *chain, bool *present);
+static int chain_exists(uint16_t family, const char *chain, bool *present);
+
+static uint16_t family_of(bool routed)
+{
+	return routed ? NFPROTO_INET : NFPROTO_BRIDGE;
+}
 
 int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
-		  const struct addrlist *ips)
+		  const struct addrlist *ips, bool routed)
 {
+	uint16_t family = family_of(routed);
 	char chain[64];
 	struct batch bt;
 	struct nftnl_chain *ch;
@@ -390,13 +405,13 @@ int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 	struct nlmsghdr *nlh;
 	char key[IFNAMSIZ] = {0};
 	bool present = false;
-	int rc = ensure_table();
+	int rc = ensure_table(family);
 
 	if (rc)
 		return nft_strerror_ctx(c, dev, "add", rc);
 	chain_name(dev, chain, sizeof(chain));
-	rc = chain_exists(chain, &present);
-	if (rc || batch_start(&bt))
+	rc = chain_exists(family, chain, &present);
+	if (rc || batch_start(&bt, family))
 		return nft_strerror_ctx(c, dev, "add", rc ? rc : -ENOMEM);
 	/* a repeated online replaces the rules, in the same batch */
 	if (present)
@@ -405,14 +420,14 @@ int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 	ch = nftnl_chain_alloc();
 	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
 	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, chain);
-	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, FAMILY);
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, family);
 	nlh = batch_msg(&bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
 	nftnl_chain_nlmsg_build_payload(nlh, ch);
 	nftnl_chain_free(ch);
 	batch_next(&bt);
 
 	/* ether saddr != MAC counter drop */
-	r = rule_new(chain, dev);
+	r = rule_new(family, chain, dev);
 	payload(r, NFT_PAYLOAD_LL_HEADER, 6, 6);
 	cmp(r, NFT_CMP_NEQ, mac, 6);
 	counter(r);
@@ -425,25 +440,30 @@ int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 		uint8_t udp = IPPROTO_UDP;
 		struct addrlist_entry e = {.family = AF_INET6, .len = 128};
 
-		/* arp: the sender's MAC is the vif's, its address one of the
+		/* arp (a bridge's frames only: the inet family never sees
+		 * ARP): the sender's MAC is the vif's, its address one of the
 		 * list's */
-		r = rule_new(chain, dev);
-		ethertype(r, ETH_P_ARP);
-		payload(r, NFT_PAYLOAD_NETWORK_HEADER, 8, 6);
-		cmp(r, NFT_CMP_NEQ, mac, 6);
-		counter(r);
-		verdict(r, NF_DROP);
-		put_rule(&bt, r);
+		if (!routed) {
+			r = rule_new(family, chain, dev);
+			ethertype(r, ETH_P_ARP);
+			payload(r, NFT_PAYLOAD_NETWORK_HEADER, 8, 6);
+			cmp(r, NFT_CMP_NEQ, mac, 6);
+			counter(r);
+			verdict(r, NF_DROP);
+			put_rule(&bt, r);
+		}
 		for (size_t i = 0; i < ips->n; i++) {
 			const struct addrlist_entry *a = &ips->v[i];
 
-			r = rule_new(chain, dev);
-			if (a->family == AF_INET) {
+			r = rule_new(family, chain, dev);
+			if (a->family == AF_INET && !routed) {
 				ethertype(r, ETH_P_ARP);
 				saddr_in(r, 14, a);
 				verdict(r, NF_ACCEPT);
 				put_rule(&bt, r);
-				r = rule_new(chain, dev);
+				r = rule_new(family, chain, dev);
+			}
+			if (a->family == AF_INET) {
 				ethertype(r, ETH_P_IP);
 				saddr_in(r, 12, a);
 			} else {
@@ -454,7 +474,7 @@ int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 			put_rule(&bt, r);
 		}
 		/* DHCP: 0.0.0.0:68 -> 255.255.255.255:67 */
-		r = rule_new(chain, dev);
+		r = rule_new(family, chain, dev);
 		ethertype(r, ETH_P_IP);
 		payload(r, NFT_PAYLOAD_NETWORK_HEADER, 12, 4);
 		cmp(r, NFT_CMP_EQ, any4, 4);
@@ -472,20 +492,20 @@ int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 				addrlist_ll6(mac, e.addr);
 			else
 				memset(e.addr, 0, sizeof(e.addr));
-			r = rule_new(chain, dev);
+			r = rule_new(family, chain, dev);
 			ethertype(r, ETH_P_IPV6);
 			saddr_in(r, 8, &e);
 			verdict(r, NF_ACCEPT);
 			put_rule(&bt, r);
 		}
 		/* everything else from the vif */
-		r = rule_new(chain, dev);
+		r = rule_new(family, chain, dev);
 		counter(r);
 		verdict(r, NF_DROP);
 		put_rule(&bt, r);
 	}
 
-	s = map_new();
+	s = map_new(family);
 	el = nftnl_set_elem_alloc();
 	snprintf(key, sizeof(key), "%s", dev);
 	nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key, sizeof(key));
@@ -502,19 +522,20 @@ int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 	return rc ? nft_strerror_ctx(c, dev, "add", rc) : 0;
 }
 
-int antispoof_remove(struct ctx *c, const char *dev)
+int antispoof_remove(struct ctx *c, const char *dev, bool routed)
 {
+	uint16_t family = family_of(routed);
 	char chain[64];
 	struct batch bt;
 	bool present = false;
 	int rc;
 
 	chain_name(dev, chain, sizeof(chain));
-	rc = chain_exists(chain, &present);
+	rc = chain_exists(family, chain, &present);
 	if (rc == -ENOENT || rc == -EPROTONOSUPPORT || rc == -EAFNOSUPPORT ||
 	    (!rc && !present))
 		return 0; /* no table, no chain: nothing to remove */
-	if (rc || batch_start(&bt))
+	if (rc || batch_start(&bt, family))
 		return nft_strerror_ctx(c, dev, "remove", rc ? rc : -ENOMEM);
 	put_removal(&bt, dev, chain);
 	rc = batch_send(&bt);
@@ -525,7 +546,7 @@ int antispoof_remove(struct ctx *c, const char *dev)
 /* ---- reading ------------------------------------------------------- */
 
 /* One GET request's answers through cb. */
-static int query(uint16_t type, uint16_t flags,
+static int query(uint16_t family, uint16_t type, uint16_t flags,
 		 void (*payload_fn)(struct nlmsghdr *, void *), void *obj,
 		 mnl_cb_t cb, void *arg)
 {
@@ -534,12 +555,14 @@ static int query(uint16_t type, uint16_t flags,
 	    mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
 	uint32_t seq = (uint32_t)time(NULL), portid;
 	struct nlmsghdr *nlh;
+
+	memset(buf, 0, sizeof(buf));
 	struct timeval tv = {5, 0};
 	int rc, n;
 
 	if (!nl)
 		return -errno;
-	nlh = nftnl_nlmsg_build_hdr(buf, type, FAMILY, flags | NLM_F_ACK, seq);
+	nlh = nftnl_nlmsg_build_hdr(buf, type, family, flags | NLM_F_ACK, seq);
 	payload_fn(nlh, obj);
 	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv,
 		   sizeof(tv));
@@ -569,7 +592,7 @@ static void chain_payload(struct nlmsghdr *nlh, void *obj)
 	nftnl_chain_nlmsg_build_payload(nlh, obj);
 }
 
-static int chain_exists(const char *chain, bool *present)
+static int chain_exists(uint16_t family, const char *chain, bool *present)
 {
 	struct nftnl_chain *ch = nftnl_chain_alloc();
 	int rc;
@@ -578,7 +601,7 @@ static int chain_exists(const char *chain, bool *present)
 		return -ENOMEM;
 	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
 	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, chain);
-	rc = query(NFT_MSG_GETCHAIN, 0, chain_payload, ch, NULL, NULL);
+	rc = query(family, NFT_MSG_GETCHAIN, 0, chain_payload, ch, NULL, NULL);
 	nftnl_chain_free(ch);
 	*present = rc == 0;
 	return rc == -ENOENT ? 0 : rc;
@@ -610,23 +633,72 @@ static int rule_cb(const struct nlmsghdr *nlh, void *arg)
 
 int antispoof_state(const char *dev, bool *present, uint64_t *dropped)
 {
+	uint16_t family = NFPROTO_BRIDGE;
 	char chain[64];
 	struct nftnl_rule *r;
 	int rc;
 
 	*dropped = 0;
 	chain_name(dev, chain, sizeof(chain));
-	rc = chain_exists(chain, present);
+	rc = chain_exists(family, chain, present);
+	if (!rc && !*present) {
+		/* a routed vif's */
+		family = NFPROTO_INET;
+		rc = chain_exists(family, chain, present);
+	}
 	if (rc == -ENOENT || rc || !*present)
 		return rc == -ENOENT ? 0 : rc;
 	r = nftnl_rule_alloc();
 	if (!r)
 		return -ENOMEM;
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, family);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, ANTISPOOF_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	rc = query(NFT_MSG_GETRULE, NLM_F_DUMP, rule_payload, r, rule_cb,
-		   dropped);
+	rc = query(family, NFT_MSG_GETRULE, NLM_F_DUMP, rule_payload, r,
+		   rule_cb, dropped);
 	nftnl_rule_free(r);
 	return rc;
+}
+
+/* ---- for the helpers ---------------------------------------------- */
+
+/* The vif's MAC and `ip` list for its antispoofing rules (conf
+ * antispoof = yes), checked with everything else before the first
+ * change: *use false when antispoof is off. */
+int antispoof_args(struct hotplug *hp, bool *use, uint8_t mac[6],
+		   struct addrlist *ips, bool *has_ips)
+{
+	const char *ip = params_get(&hp->params, "ip");
+	char path[sizeof(hp->xenbus_path) + 8], val[64] = "", why[160];
+
+	*use = hp->ctx->conf.antispoof;
+	*has_ips = ip && *ip;
+	if (!*use)
+		return 0;
+	snprintf(path, sizeof(path), "%s/mac", hp->xenbus_path);
+	if (xs_read_buf(hp->ctx->xs, path, val, sizeof(val)) ||
+	    names_parse_mac(val, mac))
+		return hotplug_error(hp,
+				     "antispoof is on, and the backend's mac "
+				     "'%.20s' is not a MAC address",
+				     val);
+	if (*has_ips && addrlist_parse(ip, ips, why, sizeof(why)))
+		return hotplug_error(hp, "ip%s: %s",
+				     params_source(&hp->params, "ip") ==
+					     PARAM_STORE
+					 ? " in xenstore"
+					 : "",
+				     why);
+	return 0;
+}
+
+/* A failed online takes its rules back; its own error stays. */
+int antispoof_undo(struct hotplug *hp, bool routed)
+{
+	char err[sizeof(hp->ctx->error)];
+
+	memcpy(err, hp->ctx->error, sizeof(err));
+	antispoof_remove(hp->ctx, hp->dev, routed);
+	memcpy(hp->ctx->error, err, sizeof(err));
+	return -1;
 }

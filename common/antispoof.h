@@ -13,19 +13,32 @@
 
 #define ANTISPOOF_TABLE "vifplug"
 
-/* Adds (or replaces) dev's rules: its frames' source MAC must be mac;
+/* routed: vif-route's vif, whose rules live in table inet vifplug
+ * (no ARP rules there: that family never sees ARP); else a bridged one's,
+ * in table bridge vifplug.
+ *
+ * Adds (or replaces) dev's rules: its frames' source MAC must be mac;
  * with ips (NULL: no `ip` key, the MAC alone), IPv4, ARP and IPv6
  * sources must be in the list (IPv6 also the MAC's link-local address
  * and ::), DHCP requests pass, everything else is dropped and counted.
  * All or nothing. 0, or -1 with c->error set. */
 int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
-		  const struct addrlist *ips);
+		  const struct addrlist *ips, bool routed);
 
 /* Removes dev's rules; none is not an error. 0, or -1 with c->error. */
-int antispoof_remove(struct ctx *c, const char *dev);
+int antispoof_remove(struct ctx *c, const char *dev, bool routed);
 
 /* Whether dev has rules, and the frames they dropped. 0, or -errno
  * (-EPROTONOSUPPORT: no nf_tables here). */
 int antispoof_state(const char *dev, bool *present, uint64_t *dropped);
+
+/* For a helper's online (antispoof = yes): the vif's MAC (the backend's
+ * mac) and ip list, checked with everything else before the first
+ * change; *use false when antispoof is off. 0, or -1 reported. */
+struct hotplug;
+int antispoof_args(struct hotplug *hp, bool *use, uint8_t mac[6],
+		   struct addrlist *ips, bool *has_ips);
+/* A failed online's rules taken back, its own error kept: -1. */
+int antispoof_undo(struct hotplug *hp, bool routed);
 
 #endif

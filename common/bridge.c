@@ -221,47 +221,6 @@ static int write_frontend_mtu(struct hotplug *hp, unsigned mtu)
 	return 0;
 }
 
-/* The vif's MAC and `ip` list for its antispoofing rules (conf
- * antispoof = yes), checked with everything else before the first
- * change: *use false when antispoof is off. */
-int bridge_antispoof_args(struct hotplug *hp, bool *use, uint8_t mac[6],
-			  struct addrlist *ips, bool *has_ips)
-{
-	const char *ip = params_get(&hp->params, "ip");
-	char path[sizeof(hp->xenbus_path) + 8], val[64] = "", why[160];
-
-	*use = hp->ctx->conf.antispoof;
-	*has_ips = ip && *ip;
-	if (!*use)
-		return 0;
-	snprintf(path, sizeof(path), "%s/mac", hp->xenbus_path);
-	if (xs_read_buf(hp->ctx->xs, path, val, sizeof(val)) ||
-	    names_parse_mac(val, mac))
-		return hotplug_error(hp,
-				     "antispoof is on, and the backend's mac "
-				     "'%.20s' is not a MAC address",
-				     val);
-	if (*has_ips && addrlist_parse(ip, ips, why, sizeof(why)))
-		return hotplug_error(hp, "ip%s: %s",
-				     params_source(&hp->params, "ip") ==
-					     PARAM_STORE
-					 ? " in xenstore"
-					 : "",
-				     why);
-	return 0;
-}
-
-/* A failed online takes its rules back; its own error stays. */
-int bridge_antispoof_undo(struct hotplug *hp)
-{
-	char err[sizeof(hp->ctx->error)];
-
-	memcpy(err, hp->ctx->error, sizeof(err));
-	antispoof_remove(hp->ctx, hp->dev);
-	memcpy(hp->ctx->error, err, sizeof(err));
-	return -1;
-}
-
 int bridge_online(struct hotplug *hp)
 {
 	struct ctx *c = hp->ctx;
@@ -284,16 +243,16 @@ int bridge_online(struct hotplug *hp)
 	snprintf(from, sizeof(from), "%s/mtu", hp->xenbus_path);
 	/* Everything is checked before the first change. */
 	if (hotplug_check_addrs(hp, &link, 0, NULL) || hotplug_mtu(hp, &want) ||
-	    bridge_antispoof_args(hp, &as, gmac, &ips, &has_ips))
+	    antispoof_args(hp, &as, gmac, &ips, &has_ips))
 		return -1;
 	/* the rules before the port: no frame passes unchecked */
-	if (as && antispoof_add(c, hp->dev, gmac, has_ips ? &ips : NULL))
+	if (as && antispoof_add(c, hp->dev, gmac, has_ips ? &ips : NULL, false))
 		return -1;
 	if (bridge_port_prepare(c, &link, bridge_port_mac) ||
 	    bridge_port_mtu(c, &link, &br, want, from, &mtu) ||
 	    (hp->type == HP_VIF && write_frontend_mtu(hp, mtu)) ||
 	    bridge_port_attach(c, &link, &br))
-		return as ? bridge_antispoof_undo(hp) : -1;
+		return as ? antispoof_undo(hp, false) : -1;
 	ctx_log(c, LOG_INFO, "on bridge %s, mtu %u%s", br.name, mtu,
 		!as	  ? ""
 		: has_ips ? ", antispoofing its MAC and addresses"
@@ -311,14 +270,14 @@ int bridge_offline(struct hotplug *hp)
 
 	if (rc == -ENODEV) {
 		ctx_log(hp->ctx, LOG_INFO, "the link is already gone");
-		if (antispoof_remove(hp->ctx, hp->dev))
+		if (antispoof_remove(hp->ctx, hp->dev, false))
 			return -1;
 		return hooks_run(hp, "vif", "post", vars);
 	}
 	if (rc)
 		return -1;
 	/* whether antispoof is on now or not: none is left behind */
-	if (antispoof_remove(hp->ctx, hp->dev))
+	if (antispoof_remove(hp->ctx, hp->dev, false))
 		return -1;
 	bridge_port_detach(hp->ctx, &link, bridge);
 	snprintf(extra, sizeof(extra), "bridge=%s", bridge);

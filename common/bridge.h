@@ -46,12 +46,4 @@ int bridge_offline(struct hotplug *hp);
 /* The command table of vif-bridge (and of vifplugd for that script). */
 extern const struct hotplug_action bridge_actions[];
 
-/* antispoof = yes: the vif's MAC (the backend's mac) and ip list,
- * checked before the first change (*use false when antispoof is off);
- * and a failed online's rules taken back, its own error kept (-1). */
-struct addrlist;
-int bridge_antispoof_args(struct hotplug *hp, bool *use, uint8_t mac[6],
-			  struct addrlist *ips, bool *has_ips);
-int bridge_antispoof_undo(struct hotplug *hp);
-
 #endif

@@ -313,13 +313,14 @@ int emu_up(struct hotplug *hp)
 	emu_tap_mac(&c->conf, e.mac, mac);
 	/* a Xen guest's tap: the backend's mac and ip, as its vif's */
 	if (hp->xenbus_path[0] && e.domid >= 0 &&
-	    (bridge_antispoof_args(hp, &as, gmac, &ips, &has_ips) ||
-	     (as && antispoof_add(c, hp->dev, gmac, has_ips ? &ips : NULL))))
+	    (antispoof_args(hp, &as, gmac, &ips, &has_ips) ||
+	     (as &&
+	      antispoof_add(c, hp->dev, gmac, has_ips ? &ips : NULL, false))))
 		return -1;
 	if (bridge_port_prepare(c, &link, mac) ||
 	    bridge_port_mtu(c, &link, &br, want, from, &mtu) ||
 	    bridge_port_attach(c, &link, &br))
-		return as ? bridge_antispoof_undo(hp) : -1;
+		return as ? antispoof_undo(hp, false) : -1;
 	label_link(c, &link, &e);
 	if (c->xs && e.domid >= 0) {
 		r.e = &e;
@@ -387,7 +388,7 @@ int emu_down(struct hotplug *hp)
 					     e.domid, xs_strerror(rc));
 	}
 	/* a tap's rules go with it, whether antispoof is on now or not */
-	if (antispoof_remove(hp->ctx, hp->dev))
+	if (antispoof_remove(hp->ctx, hp->dev, false))
 		return -1;
 	rc = hotplug_link(hp, &link);
 	if (rc == -ENODEV)

@@ -1,5 +1,6 @@
 /* route.c: vif-route's work over netlink. */
 #include "route.h"
+#include "antispoof.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -198,22 +199,29 @@ int route_online(struct hotplug *hp)
 	const char *netdev = params_get_default(&hp->params, "netdev", "eth0");
 	char a[INET_ADDRSTRLEN], v_ip[48], v_metric[16];
 	const char *vars[] = {v_ip, v_metric, NULL};
-	bool had = false;
+	bool had = false, as, has_ips;
+	struct addrlist ips;
+	uint8_t gmac[6];
 	int rc = hotplug_link(hp, &link);
 
 	if (rc == -ENODEV)
 		return hotplug_error(hp, "link %s does not exist", hp->dev);
 	/* one dump says both: no foreign address, and whether ours is on */
 	if (rc || parse_ips(hp, &g) || host_ip(c, netdev, &u.addr) ||
-	    hotplug_check_addrs(hp, &link, u.addr, &had))
+	    hotplug_check_addrs(hp, &link, u.addr, &had) ||
+	    antispoof_args(hp, &as, gmac, &ips, &has_ips))
+		return -1;
+	/* the rules before the routes: nothing passes unchecked */
+	if (as && antispoof_add(c, hp->dev, gmac, has_ips ? &ips : NULL, true))
 		return -1;
 	u.fresh = !had && !(link.flags & IFF_UP);
 	if (configure(c, &link, &g, &u)) {
 		undo(c, &link, &g, &u);
-		return -1;
+		return as ? antispoof_undo(hp, true) : -1;
 	}
-	ctx_log(c, LOG_INFO, "routed from %s (%s), %u route%s, metric %u",
-		ntoa(u.addr, a), netdev, g.n, g.n == 1 ? "" : "s", u.metric);
+	ctx_log(c, LOG_INFO, "routed from %s (%s), %u route%s, metric %u%s",
+		ntoa(u.addr, a), netdev, g.n, g.n == 1 ? "" : "s", u.metric,
+		as ? ", antispoofing" : "");
 	snprintf(v_ip, sizeof(v_ip), "main_ip=%s", ntoa(u.addr, a));
 	snprintf(v_metric, sizeof(v_metric), "metric=%u", u.metric);
 	return hooks_run(hp, "vif", "post", vars);
@@ -228,6 +236,9 @@ int route_offline(struct hotplug *hp)
 	int rc = hotplug_link(hp, &link);
 
 	snprintf(v_metric, sizeof(v_metric), "metric=%u", metric(hp));
+	/* its rules go, whether antispoof is on now or not */
+	if (antispoof_remove(hp->ctx, hp->dev, true))
+		return -1;
 	if (rc == -ENODEV) {
 		/* its routes went with it */
 		ctx_log(hp->ctx, LOG_INFO, "the link is already gone");

@@ -234,3 +234,28 @@ send() { ip netns exec "$G" "$FRAMES" send eth0 "$@"; }
 	run ip netns exec "$NS" nft list map bridge vifplug vifs
 	assert_equal "$(grep -oE '"vif[0-9]{3,4}\.0" : jump' <<<"$output" | wc -l)" "$n"
 }
+
+@test "vif-route with antispoof: a routed vif's rules in table inet vifplug; its own source passes to the host, a spoofed one is dropped and counted; offline removes them" {
+	mk_backend 7 0 mac=$GMAC ip=192.0.2.7
+	PROG=vif-route NETDEV=xenbr0 run_libxl online 7 0
+	assert_success
+	assert_equal "$(hotplug_status 7 0)" connected
+	rchain() { ip netns exec "$NS" nft list chain inet vifplug from-vif7.0; }
+	rdropped() { rchain | sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }'; }
+	run rchain
+	assert_success
+	assert_output --partial 'comment "vif7.0"'
+	refute_output --partial arp
+	# the guest reaches the host's address through the vif, from its own
+	ip -n "$G" route add 192.0.2.1/32 dev eth0
+	ip -n "$G" neigh add 192.0.2.1 lladdr "$(link_mac vif7.0)" dev eth0
+	ip netns exec "$G" ping -c1 -W5 192.0.2.1
+	[ "$(rdropped)" -eq 0 ]
+	send udp $GMAC 192.0.2.66 mark-spoofip
+	send udp 00:16:3e:99:99:99 192.0.2.7 mark-spoofmac
+	[ "$(rdropped)" -ge 2 ]
+	PROG=vif-route NETDEV=xenbr0 run_libxl offline 7 0
+	assert_success
+	run rchain
+	assert_failure
+}
