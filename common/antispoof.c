@@ -367,39 +367,80 @@ out:
 	return rc == -EEXIST ? 0 : rc;
 }
 
-/* dev's map element, its rules and its chain deleted (in bt) */
-static void put_removal(struct batch *bt, const char *dev, const char *chain)
+static struct nftnl_chain *chain_new(uint16_t family, const char *name)
+{
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+
+	if (ch) {
+		nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
+		nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, name);
+		nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, family);
+	}
+	return ch;
+}
+
+/* A vif's own chain made or deleted (type), in bt. */
+static void put_chain(struct batch *bt, uint16_t type, uint16_t flags,
+		      const char *chain)
+{
+	struct nftnl_chain *ch = chain_new(bt->family, chain);
+
+	if (!ch) {
+		bt->oom = true;
+		return;
+	}
+	nftnl_chain_nlmsg_build_payload(batch_msg(bt, type, flags), ch);
+	nftnl_chain_free(ch);
+	batch_next(bt);
+}
+
+/* dev's map element (dev -> jump chain) added, or deleted when chain is
+ * NULL, in bt. */
+static void put_elem(struct batch *bt, uint16_t type, uint16_t flags,
+		     const char *dev, const char *chain)
 {
 	struct nftnl_set *s = map_new(bt->family);
 	struct nftnl_set_elem *el = nftnl_set_elem_alloc();
-	struct nftnl_rule *r = nftnl_rule_alloc();
-	struct nftnl_chain *ch = nftnl_chain_alloc();
 	char key[IFNAMSIZ] = {0};
-	struct nlmsghdr *nlh;
 
+	if (!s || !el) {
+		if (s)
+			nftnl_set_free(s);
+		if (el)
+			nftnl_set_elem_free(el);
+		bt->oom = true;
+		return;
+	}
 	snprintf(key, sizeof(key), "%s", dev);
 	nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key, sizeof(key));
+	if (chain) {
+		nftnl_set_elem_set_u32(el, NFTNL_SET_ELEM_VERDICT, NFT_JUMP);
+		nftnl_set_elem_set_str(el, NFTNL_SET_ELEM_CHAIN, chain);
+	}
 	nftnl_set_elem_add(s, el);
-	nlh = batch_msg(bt, NFT_MSG_DELSETELEM, 0);
-	nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	nftnl_set_elems_nlmsg_build_payload(batch_msg(bt, type, flags), s);
 	nftnl_set_free(s);
 	batch_next(bt);
+}
 
+/* dev's map element, its rules and its chain deleted (in bt) */
+static void put_removal(struct batch *bt, const char *dev, const char *chain)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+
+	put_elem(bt, NFT_MSG_DELSETELEM, 0, dev, NULL);
+	if (!r) {
+		bt->oom = true;
+		return;
+	}
+	/* a rule with no handle: every rule of the chain */
 	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, bt->family);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, ANTISPOOF_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	nlh = batch_msg(bt, NFT_MSG_DELRULE, 0);
-	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_nlmsg_build_payload(batch_msg(bt, NFT_MSG_DELRULE, 0), r);
 	nftnl_rule_free(r);
 	batch_next(bt);
-
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, chain);
-	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, bt->family);
-	nlh = batch_msg(bt, NFT_MSG_DELCHAIN, 0);
-	nftnl_chain_nlmsg_build_payload(nlh, ch);
-	nftnl_chain_free(ch);
-	batch_next(bt);
+	put_chain(bt, NFT_MSG_DELCHAIN, 0, chain);
 }
 
 static int nft_strerror_ctx(struct ctx *c, const char *dev, const char *what,
@@ -427,12 +468,7 @@ int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 	uint16_t family = family_of(routed);
 	char chain[64];
 	struct batch bt;
-	struct nftnl_chain *ch;
-	struct nftnl_set *s;
-	struct nftnl_set_elem *el;
 	struct nftnl_rule *r;
-	struct nlmsghdr *nlh;
-	char key[IFNAMSIZ] = {0};
 	bool present = false;
 	int rc = ensure_table(family);
 
@@ -446,14 +482,7 @@ int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 	if (present)
 		put_removal(&bt, dev, chain);
 
-	ch = nftnl_chain_alloc();
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, chain);
-	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, family);
-	nlh = batch_msg(&bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
-	nftnl_chain_nlmsg_build_payload(nlh, ch);
-	nftnl_chain_free(ch);
-	batch_next(&bt);
+	put_chain(&bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE, chain);
 
 	/* ether saddr != MAC counter drop */
 	r = rule_new(family, chain, dev);
@@ -534,17 +563,7 @@ int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 		put_rule(&bt, r);
 	}
 
-	s = map_new(family);
-	el = nftnl_set_elem_alloc();
-	snprintf(key, sizeof(key), "%s", dev);
-	nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key, sizeof(key));
-	nftnl_set_elem_set_u32(el, NFTNL_SET_ELEM_VERDICT, NFT_JUMP);
-	nftnl_set_elem_set_str(el, NFTNL_SET_ELEM_CHAIN, chain);
-	nftnl_set_elem_add(s, el);
-	nlh = batch_msg(&bt, NFT_MSG_NEWSETELEM, NLM_F_CREATE);
-	nftnl_set_elems_nlmsg_build_payload(nlh, s);
-	nftnl_set_free(s);
-	batch_next(&bt);
+	put_elem(&bt, NFT_MSG_NEWSETELEM, NLM_F_CREATE, dev, chain);
 
 	rc = batch_send(&bt);
 	batch_free(&bt);
@@ -623,13 +642,11 @@ static void chain_payload(struct nlmsghdr *nlh, void *obj)
 
 static int chain_exists(uint16_t family, const char *chain, bool *present)
 {
-	struct nftnl_chain *ch = nftnl_chain_alloc();
+	struct nftnl_chain *ch = chain_new(family, chain);
 	int rc;
 
 	if (!ch)
 		return -ENOMEM;
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, chain);
 	rc = query(family, NFT_MSG_GETCHAIN, 0, chain_payload, ch, NULL, NULL);
 	nftnl_chain_free(ch);
 	*present = rc == 0;
