@@ -44,7 +44,7 @@ SIM_OBJ := $(SIM_SRC:%.c=$(OBJ)/%.o)
 SIM := $(BUILD)/xenstored-sim
 
 TOOLS := $(BUILD)/xs-probe $(BUILD)/syslog-sink $(BUILD)/tap-holder $(BUILD)/uevent-send \
-	$(BUILD)/tap-wire \
+	$(BUILD)/tap-wire $(BUILD)/no-nftables \
 	$(BUILD)/private-paths
 
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
@@ -101,6 +101,9 @@ $(BUILD)/tap-wire: $(OBJ)/tests/tools/tap-wire.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
 
 $(BUILD)/private-paths: $(OBJ)/tests/tools/private-paths.o
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
+
+$(BUILD)/no-nftables: $(OBJ)/tests/tools/no-nftables.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
 
 $(BUILD)/test-%: $(OBJ)/tests/unit/test-%.o $(LIB)

@@ -443,14 +443,27 @@ static void put_removal(struct batch *bt, const char *dev, const char *chain)
 	put_chain(bt, NFT_MSG_DELCHAIN, 0, chain);
 }
 
+/* The one sentence of a failed change. No nf_tables at all (no
+ * nfnetlink: EPROTONOSUPPORT; nfnetlink without nf_tables: EOPNOTSUPP)
+ * and nf_tables without this family's filter chains (ENOENT) are said as
+ * such: the operator's choice is the kernel's modules or antispoof = no. */
 static int nft_strerror_ctx(struct ctx *c, const char *dev, const char *what,
-			    int rc)
+			    int rc, uint16_t family)
 {
-	if (rc == -EPROTONOSUPPORT || rc == -EAFNOSUPPORT || rc == -ENOENT)
+	if (rc == -EPROTONOSUPPORT || rc == -EAFNOSUPPORT || rc == -EOPNOTSUPP)
 		return ctx_error(c,
 				 "cannot %s %s's antispoofing rules: this "
-				 "kernel has no nf_tables for bridges (%s)",
+				 "kernel has no nf_tables (%s), which "
+				 "antispoof = yes needs",
 				 what, dev, strerror(-rc));
+	if (rc == -ENOENT)
+		return ctx_error(c,
+				 "cannot %s %s's antispoofing rules: this "
+				 "kernel's nf_tables has no %s filter chains "
+				 "(CONFIG_NF_TABLES_%s)",
+				 what, dev,
+				 family == NFPROTO_BRIDGE ? "bridge" : "inet",
+				 family == NFPROTO_BRIDGE ? "BRIDGE" : "INET");
 	return ctx_error(c, "cannot %s %s's antispoofing rules: %s", what, dev,
 			 strerror(-rc));
 }
@@ -473,11 +486,12 @@ int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 	int rc = ensure_table(family);
 
 	if (rc)
-		return nft_strerror_ctx(c, dev, "add", rc);
+		return nft_strerror_ctx(c, dev, "add", rc, family);
 	chain_name(dev, chain, sizeof(chain));
 	rc = chain_exists(family, chain, &present);
 	if (rc || batch_start(&bt, family))
-		return nft_strerror_ctx(c, dev, "add", rc ? rc : -ENOMEM);
+		return nft_strerror_ctx(c, dev, "add", rc ? rc : -ENOMEM,
+					family);
 	/* a repeated online replaces the rules, in the same batch */
 	if (present)
 		put_removal(&bt, dev, chain);
@@ -567,7 +581,7 @@ int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 
 	rc = batch_send(&bt);
 	batch_free(&bt);
-	return rc ? nft_strerror_ctx(c, dev, "add", rc) : 0;
+	return rc ? nft_strerror_ctx(c, dev, "add", rc, family) : 0;
 }
 
 int antispoof_remove(struct ctx *c, const char *dev, bool routed)
@@ -581,14 +595,15 @@ int antispoof_remove(struct ctx *c, const char *dev, bool routed)
 	chain_name(dev, chain, sizeof(chain));
 	rc = chain_exists(family, chain, &present);
 	if (rc == -ENOENT || rc == -EPROTONOSUPPORT || rc == -EAFNOSUPPORT ||
-	    (!rc && !present))
+	    rc == -EOPNOTSUPP || (!rc && !present))
 		return 0; /* no table, no chain: nothing to remove */
 	if (rc || batch_start(&bt, family))
-		return nft_strerror_ctx(c, dev, "remove", rc ? rc : -ENOMEM);
+		return nft_strerror_ctx(c, dev, "remove", rc ? rc : -ENOMEM,
+					family);
 	put_removal(&bt, dev, chain);
 	rc = batch_send(&bt);
 	batch_free(&bt);
-	return rc ? nft_strerror_ctx(c, dev, "remove", rc) : 0;
+	return rc ? nft_strerror_ctx(c, dev, "remove", rc, family) : 0;
 }
 
 /* ---- reading ------------------------------------------------------- */

@@ -44,3 +44,25 @@ as_refused() {
 	hrun XENBUS_PATH=backend/vif/7/0 vif=vif7.0 vif-bridge online type_if=vif
 	refused vif-bridge online vif7.0 "antispoof is on, and the backend's mac 'zz:zz' is not a MAC address"
 }
+
+# no-nftables: the helper as on a kernel without nf_tables' netlink
+nonft() {
+	run ip netns exec "$NS" timeout 40 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" "${LIBXL[@]}" \
+		"$BUILD/no-nftables" $(helper_cmd vif-bridge) "$@" type_if=vif </dev/null
+}
+
+@test "antispoof on a kernel without nf_tables: one sentence, the vif left off its bridge, no table; offline still succeeds" {
+	echo "antispoof = yes" >>"$T/vifplug.conf"
+	xs write "$BE/7/0/mac" 00:16:3e:00:07:00
+	xs write "$BE/7/0/ip" 192.0.2.7
+	BEFORE=$(snapshot)
+	nonft online
+	refused vif-bridge online vif7.0 "cannot add vif7.0's antispoofing rules: this kernel has no nf_tables \(Protocol not supported\), which antispoof = yes needs"
+	assert_equal "$(link_master vif7.0)" ""
+	run ip netns exec "$NS" nft list tables
+	refute_output --partial vifplug
+	nonft offline
+	assert_success
+	assert_output ""
+}
