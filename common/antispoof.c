@@ -721,6 +721,51 @@ int antispoof_state(const char *dev, bool *present, uint64_t *dropped)
 	return rc;
 }
 
+struct list_walk {
+	int (*fn)(const char *dev, void *arg);
+	void *arg;
+	int rc;
+};
+
+static int chain_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct list_walk *w = arg;
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	const char *table, *name;
+
+	if (!ch)
+		return MNL_CB_ERROR;
+	if (nftnl_chain_nlmsg_parse(nlh, ch) == 0 && !w->rc &&
+	    (table = nftnl_chain_get_str(ch, NFTNL_CHAIN_TABLE)) &&
+	    (name = nftnl_chain_get_str(ch, NFTNL_CHAIN_NAME)) &&
+	    !strcmp(table, ANTISPOOF_TABLE) && !strncmp(name, "from-", 5) &&
+	    names_ifname_valid(name + 5))
+		w->rc = w->fn(name + 5, w->arg);
+	nftnl_chain_free(ch);
+	return MNL_CB_OK;
+}
+
+int antispoof_list(bool routed, int (*fn)(const char *dev, void *arg),
+		   void *arg)
+{
+	uint16_t family = family_of(routed);
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	struct list_walk w = {fn, arg, 0};
+	int rc;
+
+	if (!ch)
+		return -ENOMEM;
+	/* a dump of the family's chains, every table's: ours are picked */
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, family);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
+	rc = query(family, NFT_MSG_GETCHAIN, NLM_F_DUMP, chain_payload, ch,
+		   chain_cb, &w);
+	nftnl_chain_free(ch);
+	if (rc == -ENOENT)
+		return w.rc; /* no table: no vif's rules */
+	return rc ? rc : w.rc;
+}
+
 /* ---- for the helpers ---------------------------------------------- */
 
 /* The vif's MAC and `ip` list for its antispoofing rules (conf

@@ -32,6 +32,12 @@ int antispoof_remove(struct ctx *c, const char *dev, bool routed);
  * (-EPROTONOSUPPORT: no nf_tables here). */
 int antispoof_state(const char *dev, bool *present, uint64_t *dropped);
 
+/* fn for every vif with rules in the table of that family (routed: inet,
+ * else bridge), until fn returns non-zero, which is returned. 0 also
+ * when there is no table; -errno when the dump fails. */
+int antispoof_list(bool routed, int (*fn)(const char *dev, void *arg),
+		   void *arg);
+
 /* For a helper's online (antispoof = yes): the vif's MAC (the backend's
  * mac) and ip list, checked with everything else before the first
  * change; *use false when antispoof is off. 0, or -1 reported. */

@@ -1,15 +1,18 @@
 /* coldplug.c: what exists at vifplugd's start, as the events udev and
  * netback would have sent for it: every xen-backend vif udev knows,
  * every backend vif in this domain's xenstore (and its emulated tap),
- * every tap in qemu-ifup's records. */
+ * every tap in qemu-ifup's records; and every vif antispoofing rules
+ * are kept for, so that rules of a vif gone meanwhile are removed. */
 #include "coldplug.h"
 
+#include <errno.h>
 #include <libudev.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xenstore.h>
 
+#include "antispoof.h"
 #include "log.h"
 #include "names.h"
 #include "uevent.h"
@@ -101,11 +104,39 @@ out:
 		udev_unref(u);
 }
 
+static int rules_bridge(const char *dev, void *arg)
+{
+	((const struct coldplug_sink *)arg)->rules(dev, false);
+	return 0;
+}
+
+static int rules_inet(const char *dev, void *arg)
+{
+	((const struct coldplug_sink *)arg)->rules(dev, true);
+	return 0;
+}
+
+/* The vifs with rules, both families; no nf_tables here: none. */
+static void coldplug_rules(const char *prog, const struct coldplug_sink *sink)
+{
+	int rc = antispoof_list(false, rules_bridge, (void *)sink);
+
+	if (!rc)
+		rc = antispoof_list(true, rules_inet, (void *)sink);
+	if (rc && rc != -EPROTONOSUPPORT && rc != -EAFNOSUPPORT &&
+	    rc != -EOPNOTSUPP)
+		log_msg(LOG_WARNING,
+			"%s: coldplug: antispoofing rules cannot be listed "
+			"(%s): rules of vifs gone meanwhile are left",
+			prog, strerror(-rc));
+}
+
 void coldplug_queue(const char *prog, const struct coldplug_sink *sink)
 {
 	struct walk w = {.sink = sink};
 	const char *transport;
 
+	coldplug_rules(prog, sink);
 	coldplug_udev(sink);
 	if (xs_connect(&w.xs, &transport)) {
 		log_msg(LOG_WARNING,

@@ -2,6 +2,7 @@
 #ifndef VIFPLUG_COLDPLUG_H
 #define VIFPLUG_COLDPLUG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "emu.h"
@@ -13,6 +14,9 @@ struct coldplug_sink {
 		      const char *const kv[], size_t n);
 	/* a tap of qemu-ifup's records (emu_records_foreach's callback) */
 	int (*record)(const struct emu_record *r, void *arg);
+	/* a vif with antispoofing rules in table bridge (routed false) or
+	 * inet vifplug, to be held to what exists and to the conf */
+	void (*rules)(const char *dev, bool routed);
 };
 
 /* On the main thread, before the first uevent is read, so that every

@@ -472,6 +472,57 @@ static int check_record(const struct emu_record *rec, void *arg)
 	return 0;
 }
 
+/* ---- antispoofing rules of vifs that are gone ------------------------ */
+
+struct rules_walk {
+	struct ctx *c;
+	struct doctor_report *r;
+	bool routed;
+	unsigned gone;
+};
+
+static int check_rules_cb(const char *dev, void *arg)
+{
+	struct rules_walk *w = arg;
+	struct nl_link l;
+
+	if (nl_link_get(w->c->nl, dev, 0, &l) != -ENODEV)
+		return 0;
+	w->gone++;
+	add(w->r, DOCTOR_PROBLEM, "antispoof",
+	    w->routed ? "table inet vifplug" : "table bridge vifplug",
+	    "restart vifplugd (its coldplug removes them), or run the vif's "
+	    "offline",
+	    "%s: antispoofing rules are left for a vif that no longer exists "
+	    "(a new link of that name would get them)",
+	    dev);
+	return 0;
+}
+
+static void check_stale_rules(struct ctx *c, struct doctor_report *r)
+{
+	struct rules_walk w = {c, r, false, 0};
+	int rc = antispoof_list(false, check_rules_cb, &w);
+
+	w.routed = true;
+	if (!rc)
+		rc = antispoof_list(true, check_rules_cb, &w);
+	if (rc == -EPROTONOSUPPORT || rc == -EAFNOSUPPORT || rc == -EOPNOTSUPP)
+		add(r, c->conf.antispoof ? DOCTOR_PROBLEM : DOCTOR_INFO,
+		    "antispoof", "-",
+		    c->conf.antispoof ? "load nf_tables, or set antispoof = no "
+					"in vifplug.conf"
+				      : NULL,
+		    "this kernel has no nf_tables (%s)%s", strerror(-rc),
+		    c->conf.antispoof ? ": antispoof = yes cannot work" : "");
+	else if (rc)
+		add(r, DOCTOR_PROBLEM, "antispoof", "-", NULL,
+		    "antispoofing rules cannot be listed: %s", strerror(-rc));
+	else if (!w.gone && c->conf.antispoof)
+		add(r, DOCTOR_OK, "antispoof", "-", NULL,
+		    "no antispoofing rules of vifs that are gone");
+}
+
 /* ---- the hotplug log ------------------------------------------------- */
 
 static void check_log(struct ctx *c, struct doctor_report *r)
@@ -512,6 +563,7 @@ int doctor_run(struct ctx *c, const struct doctor_env *env,
 		check_vifs(c, r);
 		emu_records_foreach(c->xs, check_record, &w);
 	}
+	check_stale_rules(c, r);
 	check_log(c, r);
 	return r->v || !r->n ? 0 : -ENOMEM;
 }

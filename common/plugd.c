@@ -6,6 +6,7 @@
  * socket and xenstore connection, lent to the same hotplug code the
  * helpers run (hotplug_init_shared). */
 #include "plugd.h"
+#include "antispoof.h"
 #include "coldplug.h"
 #include "devq.h"
 #include "linkset.h"
@@ -54,6 +55,7 @@ enum job_kind {
 	JOB_LINK_NEW,	/* a link appeared: put it back if it is known */
 	JOB_BRIDGE_NEW, /* a bridge appeared: queue its ports' reattach */
 	JOB_REATTACH,	/* put dev back on bridge */
+	JOB_RULES,	/* a vif with antispoofing rules: keep them? */
 };
 
 struct job {
@@ -62,7 +64,8 @@ struct job {
 	char cmd[16];
 	char type_if[8];
 	char bridge[NAMES_IFNAMSIZ];
-	char **env; /* NULL-terminated, each malloc'd */
+	bool routed; /* JOB_RULES: table inet vifplug's, else bridge's */
+	char **env;  /* NULL-terminated, each malloc'd */
 };
 
 struct plugd {
@@ -446,9 +449,18 @@ static void queue_event(enum job_kind kind, const char *dev, const char *cmd,
 	enqueue(j);
 }
 
+static bool has_rules(const char *dev)
+{
+	bool present = false;
+	uint64_t dropped;
+
+	return antispoof_state(dev, &present, &dropped) == 0 && present;
+}
+
 /* One backend vif, or its emulated tap (INTERFACE set): consistent if
- * connected (a vif), on a bridge and up; else its event is run, as udev
- * would have run it. */
+ * connected (a vif), on a bridge and up, and with its antispoofing
+ * rules when antispoof is on; else its event is run, as udev would have
+ * run it. */
 static void run_check(struct worker *w, struct job *j)
 {
 	struct nl_link l, br;
@@ -472,7 +484,16 @@ static void run_check(struct worker *w, struct job *j)
 	    !nl_link_get(w->ctx.nl, NULL, l.master, &br) &&
 	    !strcmp(br.kind, "bridge")) {
 		ports_learn(pd.ports, l.name, br.name, l.mtu, false);
-		ctx_log(&w->ctx, LOG_DEBUG, "consistent, left alone");
+		if (!w->ctx.conf.antispoof || has_rules(l.name)) {
+			ctx_log(&w->ctx, LOG_DEBUG, "consistent, left alone");
+			return;
+		}
+		ctx_log(&w->ctx, LOG_INFO,
+			"attached, but without its antispoofing rules: "
+			"running %s",
+			j->cmd);
+		MET(pd.met.coldplug_runs++);
+		run_event(w, j);
 		return;
 	}
 	ctx_log(&w->ctx, LOG_INFO, "not attached%s: running %s",
@@ -481,16 +502,58 @@ static void run_check(struct worker *w, struct job *j)
 	run_event(w, j);
 }
 
-/* coldplug's sink: a check queued per device, a reattach per record */
+/* A vif antispoofing rules are kept for (coldplug's list, in dev's
+ * queue behind its events): they go when its link is gone, or when
+ * antispoof is off; a vif that is there keeps them (its check, with
+ * antispoof on, adds the missing ones). */
+static void run_rules(struct worker *w, struct job *j)
+{
+	struct nl_link l;
+	int rc;
+
+	w->ctx.command = "coldplug";
+	w->ctx.dev = j->q.key;
+	rc = nl_link_get(w->ctx.nl, j->q.key, 0, &l);
+	if (rc && rc != -ENODEV) {
+		ctx_log(&w->ctx, LOG_WARNING,
+			"cannot tell whether it exists (%s): its antispoofing "
+			"rules are left",
+			strerror(-rc));
+		return;
+	}
+	if (!rc && w->ctx.conf.antispoof)
+		return;
+	if (antispoof_remove(&w->ctx, j->q.key, j->routed)) {
+		ctx_log(&w->ctx, LOG_ERR, "%s", w->ctx.error);
+		return;
+	}
+	MET(pd.met.coldplug_runs++);
+	ctx_log(&w->ctx, LOG_INFO, "%s: its antispoofing rules removed",
+		rc ? "the vif is gone" : "antispoof is off");
+}
+
+/* coldplug's sink: a check queued per device, a reattach per record,
+ * a rules job per vif with rules */
 static void queue_check(const char *dev, const char *cmd, const char *type,
 			const char *const kv[], size_t n)
 {
 	queue_event(JOB_CHECK, dev, cmd, type, kv, n);
 }
 
+static void queue_rules(const char *dev, bool routed)
+{
+	struct job *j = job_new(JOB_RULES, dev);
+
+	if (j) {
+		j->routed = routed;
+		enqueue(j);
+	}
+}
+
 static void coldplug(void)
 {
-	static const struct coldplug_sink sink = {queue_check, record_reattach};
+	static const struct coldplug_sink sink = {queue_check, record_reattach,
+						  queue_rules};
 
 	coldplug_queue(PROG, &sink);
 }
@@ -516,6 +579,9 @@ static void run_job(struct worker *w, struct job *j)
 		break;
 	case JOB_REATTACH:
 		run_reattach(w, j);
+		break;
+	case JOB_RULES:
+		run_rules(w, j);
 		break;
 	}
 }

@@ -259,3 +259,82 @@ send() { ip netns exec "$G" "$FRAMES" send eth0 "$@"; }
 	run rchain
 	assert_failure
 }
+
+# vif8.0 (bridged) and vif9.0 (routed) got their rules, then their links
+# went without an offline: their rules are stale
+stale_vifs() {
+	mk_tap vif8.0
+	mk_backend 8 0 bridge=xenbr0 mac=00:16:3e:00:08:00 ip=192.0.2.8
+	run_libxl online 8 0
+	assert_success
+	mk_tap vif9.0
+	mk_backend 9 0 mac=00:16:3e:00:09:00 ip=192.0.2.99
+	PROG=vif-route NETDEV=xenbr0 run_libxl online 9 0
+	assert_success
+	ip netns exec "$NS" nft list chain bridge vifplug from-vif8.0 >/dev/null
+	ip netns exec "$NS" nft list chain inet vifplug from-vif9.0 >/dev/null
+	ip -n "$NS" link del vif8.0
+	ip -n "$NS" link del vif9.0
+}
+has_chain() { ip netns exec "$NS" nft list chain "$1" vifplug "from-$2" >/dev/null 2>&1; }
+no_chain() { ! has_chain "$@"; }
+
+@test "vifplugd's coldplug makes the rules match what exists: a connected vif without them gets them, gone vifs' are removed, other tables untouched" {
+	ip netns exec "$NS" nft add table bridge other
+	ip netns exec "$NS" nft add chain bridge other from-vif8.0
+	mk_backend 7 0 bridge=xenbr0 mac=$GMAC ip=192.0.2.7
+	online
+	stale_vifs
+	# vif7.0's rules gone behind vifplug's back, the vif still attached
+	ip netns exec "$NS" nft delete element bridge vifplug vifs '{ "vif7.0" }'
+	ip netns exec "$NS" nft flush chain bridge vifplug from-vif7.0
+	ip netns exec "$NS" nft delete chain bridge vifplug from-vif7.0
+	start_plugd
+	wait_for has_chain bridge vif7.0
+	wait_for no_chain bridge vif8.0
+	wait_for no_chain inet vif9.0
+	grep -q "vifplugd coldplug vif7.0: attached, but without its antispoofing rules: running online" "$T/hotplug.log"
+	grep -q "vifplugd coldplug vif8.0: the vif is gone: its antispoofing rules removed" "$T/hotplug.log"
+	grep -q "vifplugd coldplug vif9.0: the vif is gone: its antispoofing rules removed" "$T/hotplug.log"
+	run ip netns exec "$NS" nft list map bridge vifplug vifs
+	assert_output --partial '"vif7.0" : jump from-vif7.0'
+	refute_output --partial vif8.0
+	ip netns exec "$NS" nft list chain bridge other from-vif8.0
+	# the rules it made hold: a spoofed source is dropped again
+	sniff_start
+	send udp $GMAC 192.0.2.66 mark-spoofip
+	send udp $GMAC 192.0.2.7 mark-own
+	sniff_end
+	run sort -u "$T/seen"
+	assert_line mark-own
+	refute_line mark-spoofip
+	stop_plugd
+}
+
+@test "vifplugd's coldplug with antispoof turned off: an existing vif's rules are removed, the vif stays attached" {
+	mk_backend 7 0 bridge=xenbr0 mac=$GMAC ip=192.0.2.7
+	online
+	has_chain bridge vif7.0
+	sed -i '/^antispoof/d' "$T/vifplug.conf"
+	start_plugd
+	wait_for no_chain bridge vif7.0
+	grep -q "vifplugd coldplug vif7.0: antispoof is off: its antispoofing rules removed" "$T/hotplug.log"
+	assert_equal "$(link_master vif7.0)" xenbr0
+	assert_equal "$(hotplug_status 7 0)" connected
+	stop_plugd
+}
+
+@test "doctor: antispoofing rules of a vif that no longer exists are a problem, in either table" {
+	mkdir -p "$T/root"
+	stale_vifs
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		$(helper_cmd vifctl) doctor --root "$T/root"
+	assert_line --partial "problem antispoof table bridge vifplug: vif8.0: antispoofing rules are left for a vif that no longer exists"
+	assert_line --partial "problem antispoof table inet vifplug: vif9.0: antispoofing rules are left for a vif that no longer exists"
+	run_libxl offline 8 0
+	PROG=vif-route NETDEV=xenbr0 run_libxl offline 9 0
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		$(helper_cmd vifctl) doctor --root "$T/root"
+	refute_output --partial "no longer exists"
+	assert_line "ok      antispoof: no antispoofing rules of vifs that are gone"
+}
