@@ -17,6 +17,8 @@ XS_LIBDIR := $(shell pkg-config --variable=libdir xenstore 2>/dev/null || echo /
 # libxenstore linked statically: a driver domain need not carry Xen's
 # libraries, and the helper does no dynamic loading at start.
 XS_STATIC := $(XS_LIBDIR)/libxenstore.a $(XS_LIBDIR)/libxentoolcore.a
+# jansson (OVSDB's JSON) statically too: MIT, no dependencies of its own.
+XS_STATIC += $(XS_LIBDIR)/libjansson.a
 
 WARN := -Wall -Wextra -Werror -Wmissing-prototypes -Wformat=2 -Wshadow
 HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
@@ -33,7 +35,7 @@ COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(OBJ)/%.o)
 LIB := $(BUILD)/libvifplug.a
 
-HELPERS := vif-bridge vif-route vif-setup qemu-ifup qemu-ifdown vifctl vifplugd
+HELPERS := vif-bridge vif-route vif-openvswitch vif-setup qemu-ifup qemu-ifdown vifctl vifplugd
 HELPER_BIN := $(HELPERS:%=$(BUILD)/%)
 # What is run by libxl, udev, QEMU and systemd goes to LIBEXECDIR; what
 # a person runs, to SBINDIR.

@@ -198,7 +198,7 @@ void bridge_port_detach(struct ctx *c, const struct nl_link *link,
 /* The frontend's copy of the MTU, which the guest's netfront reads. A
  * driver domain may not write there (libxl gives it read access only);
  * libxl writes it itself, so a refusal is only a warning. */
-static int write_frontend_mtu(struct hotplug *hp, unsigned mtu)
+int bridge_frontend_mtu(struct hotplug *hp, unsigned mtu)
 {
 	char path[96], val[16], *old = NULL;
 	int rc;
@@ -250,7 +250,7 @@ int bridge_online(struct hotplug *hp)
 		return -1;
 	if (bridge_port_prepare(c, &link, bridge_port_mac) ||
 	    bridge_port_mtu(c, &link, &br, want, from, &mtu) ||
-	    (hp->type == HP_VIF && write_frontend_mtu(hp, mtu)) ||
+	    (hp->type == HP_VIF && bridge_frontend_mtu(hp, mtu)) ||
 	    bridge_port_attach(c, &link, &br))
 		return as ? antispoof_undo(hp, false) : -1;
 	ctx_log(c, LOG_INFO, "on bridge %s, mtu %u%s", br.name, mtu,

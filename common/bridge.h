@@ -40,6 +40,9 @@ void bridge_port_detach(struct ctx *c, const struct nl_link *link,
 			char bridge[NAMES_IFNAMSIZ]);
 
 /* vif-bridge's actions: online/add and offline/remove. */
+/* The guest's copy of its MTU (device/vif/N/mtu), which netfront reads;
+ * a driver domain's refusal is a warning. 0, or -1 reported. */
+int bridge_frontend_mtu(struct hotplug *hp, unsigned mtu);
 int bridge_online(struct hotplug *hp);
 int bridge_offline(struct hotplug *hp);
 

@@ -19,6 +19,8 @@ void conf_defaults(struct conf *c)
 	snprintf(c->log_file, sizeof(c->log_file),
 		 "/var/log/xen/xen-hotplug.log");
 	snprintf(c->lock_dir, sizeof(c->lock_dir), "/run/vifplug");
+	snprintf(c->ovsdb_socket, sizeof(c->ovsdb_socket),
+		 "/run/openvswitch/db.sock");
 	c->log_level = LOG_INFO;
 	c->timeout = CONF_DEFAULT_TIMEOUT;
 	c->syslog = true;
@@ -75,6 +77,9 @@ static int set_key(struct conf *c, const char *k, const char *v, char *why,
 				whylen);
 	if (!strcmp(k, "metrics_file"))
 		return set_path(c->metrics_file, sizeof(c->metrics_file), v,
+				why, whylen);
+	if (!strcmp(k, "ovsdb_socket"))
+		return set_path(c->ovsdb_socket, sizeof(c->ovsdb_socket), v,
 				why, whylen);
 	if (!strcmp(k, "tap_mac")) {
 		if (strcmp(v, "xen") && strcmp(v, "libvirt")) {

@@ -17,6 +17,7 @@ struct conf {
 	char log_file[CONF_PATH_MAX];  /* the hotplug log */
 	char lock_dir[CONF_PATH_MAX];  /* one lock file per device */
 	char metrics_file[CONF_PATH_MAX];    /* vifplugd's counters; "": none */
+	char ovsdb_socket[CONF_PATH_MAX];    /* Open vSwitch's database */
 	char default_bridge[NAMES_IFNAMSIZ]; /* before "the first bridge" */
 	int log_level;	      /* syslog level written to the log */
 	unsigned timeout;     /* seconds before a helper gives up */

@@ -1,0 +1,595 @@
+/* ovs.c: vif-openvswitch: Xen's contract (its bridge syntax, fake
+ * bridges, delete-and-re-add, the external-ids), over OVSDB instead of
+ * ovs-vsctl, with what Xen's script gets wrong put right: any VM name,
+ * the MTU applied as vif-bridge applies it, a bounded wait for
+ * ovs-vswitchd that takes the port back when it never comes, and an
+ * interface Open vSwitch cannot open reported in its own words. */
+#include "ovs.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bridge.h"
+#include "esc.h"
+#include "hooks.h"
+#include "log.h"
+#include "ovsdb.h"
+#include "xs.h"
+
+/* ---- the bridge syntax (pure) ------------------------------------------- */
+
+/* digits at *p up to a '.', ':' or the end, as a VLAN: 0..4095 */
+static int vlan_at(const char **p, int *out)
+{
+	int v = 0, n = 0;
+
+	while (**p >= '0' && **p <= '9') {
+		v = v * 10 + (**p - '0');
+		if (++n > 4 || v > OVS_VLAN_MAX)
+			return -1;
+		(*p)++;
+	}
+	*out = v;
+	return n ? 0 : -1;
+}
+
+int ovs_bridge_parse(const char *s, struct ovs_bridge *b, char *why,
+		     size_t whylen)
+{
+	char safe[ESC_TEXT_SIZE(64)], head[65];
+	size_t len = strcspn(s, ".:");
+	const char *p = s + len;
+	int v;
+
+	snprintf(head, sizeof(head), "%s", s);
+	esc_text(head, safe, sizeof(safe));
+	b->tag = -1;
+	b->ntrunks = 0;
+	if (len == 0 || len >= sizeof(b->name))
+		goto bad;
+	memcpy(b->name, s, len);
+	b->name[len] = '\0';
+	if (!names_ifname_valid(b->name))
+		goto bad;
+	if (*p == '.') {
+		p++;
+		if (vlan_at(&p, &b->tag))
+			goto bad;
+	}
+	if (*p == ':') {
+		do {
+			p++;
+			if (vlan_at(&p, &v) || b->ntrunks == OVS_TRUNKS_MAX)
+				goto bad;
+			b->trunks[b->ntrunks++] = (uint16_t)v;
+		} while (*p == ':');
+	}
+	if (*p)
+		goto bad;
+	return 0;
+bad:
+	snprintf(why, whylen,
+		 "bridge '%s' is not BRIDGE[.TAG][:TRUNK...] "
+		 "(VLANs 0 to 4095)",
+		 safe);
+	return -1;
+}
+
+/* ---- OVSDB values
+ * ------------------------------------------------------------ */
+
+/* whether set (an OVSDB ["uuid",U] or ["set",[["uuid",U],...]]) has u */
+static bool set_has_uuid(const json_t *set, const char *u)
+{
+	const char *kind = json_string_value(json_array_get(set, 0));
+	const json_t *v = json_array_get(set, 1), *e;
+	size_t i;
+
+	if (!kind)
+		return false;
+	if (!strcmp(kind, "uuid"))
+		return json_is_string(v) && !strcmp(json_string_value(v), u);
+	if (strcmp(kind, "set"))
+		return false;
+	json_array_foreach(v, i, e)
+	{
+		const char *x = json_string_value(json_array_get(e, 1));
+
+		if (x && !strcmp(x, u))
+			return true;
+	}
+	return false;
+}
+
+/* the uuid string of row's _uuid, or NULL */
+static const char *row_uuid(const json_t *row)
+{
+	return json_string_value(
+	    json_array_get(json_object_get(row, "_uuid"), 1));
+}
+
+/* op's rows (a select's result) */
+static json_t *rows_of(const json_t *result, size_t op)
+{
+	return json_object_get(json_array_get(result, op), "rows");
+}
+
+/* A value for OVSDB: valid UTF-8 as it is, anything else escaped (a VM
+ * name is the toolstack's, but not necessarily UTF-8). */
+static json_t *str_value(const char *s)
+{
+	char safe[ESC_TEXT_SIZE(256)];
+	json_t *v = json_string(s);
+
+	if (v)
+		return v;
+	return json_string(esc_text(s, safe, sizeof(safe)));
+}
+
+static json_t *uuid_ref(const char *u)
+{
+	return json_pack("[s,s]", "uuid", u);
+}
+
+/* {"op":"mutate", table Bridge row br, ports OP {ref}} */
+static json_t *ports_mutation(const char *br, const char *op, json_t *ref)
+{
+	return json_pack("{s:s,s:s,s:[[s,s,o]],s:[[s,s,[s,[o]]]]}", "op",
+			 "mutate", "table", "Bridge", "where", "_uuid",
+			 "==", uuid_ref(br), "mutations", "ports", op, "set",
+			 ref);
+}
+
+static json_t *bump_cfg(void)
+{
+	return json_pack("{s:s,s:s,s:[],s:[[s,s,i]]}", "op", "mutate", "table",
+			 "Open_vSwitch", "where", "mutations", "next_cfg",
+			 "+=", 1);
+}
+
+static json_t *read_cfg(void)
+{
+	return json_pack("{s:s,s:s,s:[],s:[s]}", "op", "select", "table",
+			 "Open_vSwitch", "where", "columns", "next_cfg");
+}
+
+static json_t *select_by_name(const char *table, const char *name,
+			      json_t *columns)
+{
+	return json_pack("{s:s,s:s,s:[[s,s,o]],s:o}", "op", "select", "table",
+			 table, "where", "name", "==", str_value(name),
+			 "columns", columns);
+}
+
+/* ---- one session
+ * ------------------------------------------------------------- */
+
+struct sess {
+	struct hotplug *hp;
+	struct ovsdb *db;
+	int ms; /* each wait's bound: half the helper's timeout */
+	char why[512];
+};
+
+static int sess_open(struct sess *s, struct hotplug *hp)
+{
+	const char *path = hp->ctx->conf.ovsdb_socket;
+
+	s->hp = hp;
+	s->db = NULL;
+	s->ms = (int)hp->ctx->conf.timeout * 500;
+	if (ovsdb_open(&s->db, path, s->ms, s->why, sizeof(s->why)))
+		return hotplug_error(hp, "Open vSwitch's database: %s", s->why);
+	return 0;
+}
+
+static int sess_txn(struct sess *s, json_t *ops, json_t **result)
+{
+	if (!ops)
+		return hotplug_error(s->hp, "out of memory");
+	if (ovsdb_transact(s->db, ops, result, s->ms, s->why, sizeof(s->why)))
+		return hotplug_error(s->hp, "%s%s", s->why,
+				     strstr(s->why, "no answer")
+					 ? " from Open vSwitch's database"
+					 : "");
+	return 0;
+}
+
+/* What exists: the bridge (or a fake bridge: its parent and VLAN), and a
+ * port of dev's name and the bridge holding it. */
+struct world {
+	char br_uuid[40];
+	int fake_tag; /* -1: a real bridge */
+	char old_port[40], old_parent[40];
+};
+
+static int look(struct sess *s, const char *bridge, const char *dev,
+		struct world *w)
+{
+	json_t *ops = json_pack(
+	    "[{s:s,s:s,s:[],s:[s,s,s]},o,o]", "op", "select", "table", "Bridge",
+	    "where", "columns", "_uuid", "name", "ports",
+	    select_by_name("Port", bridge,
+			   json_pack("[s,s,s]", "_uuid", "fake_bridge", "tag")),
+	    select_by_name("Port", dev, json_pack("[s]", "_uuid")));
+	json_t *result, *bridges, *fake, *row;
+	const char *fake_uuid = NULL, *old;
+	size_t i;
+
+	memset(w, 0, sizeof(*w));
+	w->fake_tag = -1;
+	if (sess_txn(s, ops, &result))
+		return -1;
+	bridges = rows_of(result, 0);
+	fake = json_array_get(rows_of(result, 1), 0);
+	if (fake && json_is_true(json_object_get(fake, "fake_bridge"))) {
+		const json_t *tag = json_object_get(fake, "tag");
+
+		fake_uuid = row_uuid(fake);
+		w->fake_tag =
+		    json_is_integer(tag) ? (int)json_integer_value(tag) : 0;
+	}
+	old = row_uuid(json_array_get(rows_of(result, 2), 0));
+	if (old)
+		snprintf(w->old_port, sizeof(w->old_port), "%s", old);
+	json_array_foreach(bridges, i, row)
+	{
+		const char *u = row_uuid(row);
+		const char *name =
+		    json_string_value(json_object_get(row, "name"));
+		const json_t *ports = json_object_get(row, "ports");
+
+		if (!u)
+			continue;
+		if (name && !strcmp(name, bridge) && !fake_uuid)
+			snprintf(w->br_uuid, sizeof(w->br_uuid), "%s", u);
+		if (fake_uuid && set_has_uuid(ports, fake_uuid))
+			snprintf(w->br_uuid, sizeof(w->br_uuid), "%s", u);
+		if (old && set_has_uuid(ports, old))
+			snprintf(w->old_parent, sizeof(w->old_parent), "%s", u);
+	}
+	json_decref(result);
+	if (!w->br_uuid[0])
+		return hotplug_error(s->hp, "Open vSwitch has no bridge %s",
+				     bridge);
+	return 0;
+}
+
+/* The external-ids Xen's script sets: the VM's name and uuid (through
+ * frontend-id and the domain's vm path) and the backend's mac; absent
+ * ones are left out (Xen writes a hotplug-error and goes on). */
+static json_t *external_ids(struct hotplug *hp)
+{
+	struct xs_handle *xs = hp->ctx->xs;
+	char path[NAMES_XS_ABS_PATH_MAX + 16], fe[16] = "", vm[128] = "";
+	char val[256];
+	json_t *pairs = json_array();
+	static const char *const vmkeys[][2] = {{"name", "xen-vm-name"},
+						{"uuid", "xen-vm-uuid"}};
+
+	if (!pairs)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/frontend-id", hp->xenbus_path);
+	if (xs && !xs_read_buf(xs, path, fe, sizeof(fe)) && fe[0]) {
+		snprintf(path, sizeof(path), "/local/domain/%s/vm", fe);
+		xs_read_buf(xs, path, vm, sizeof(vm));
+	}
+	for (size_t i = 0; i < 2 && !strncmp(vm, "/vm/", 4); i++) {
+		snprintf(path, sizeof(path), "%s/%s", vm, vmkeys[i][0]);
+		if (!xs_read_buf(xs, path, val, sizeof(val)))
+			json_array_append_new(
+			    pairs,
+			    json_pack("[s,o]", vmkeys[i][1], str_value(val)));
+	}
+	snprintf(path, sizeof(path), "%s/mac", hp->xenbus_path);
+	if (xs && !xs_read_buf(xs, path, val, sizeof(val)) && val[0])
+		json_array_append_new(
+		    pairs, json_pack("[s,o]", "attached-mac", str_value(val)));
+	return json_pack("[s,o]", "map", pairs);
+}
+
+/* Deletes port (a uuid) from bridge parent, and asks ovs-vswitchd to
+ * apply it; the new next_cfg in *cfg (-1 if unknown). */
+static int del_port(struct sess *s, const char *parent, const char *port,
+		    int64_t *cfg)
+{
+	json_t *result;
+	const json_t *v;
+
+	*cfg = -1;
+	if (sess_txn(s,
+		     json_pack("[o,o,o]",
+			       ports_mutation(parent, "delete", uuid_ref(port)),
+			       bump_cfg(), read_cfg()),
+		     &result))
+		return -1;
+	v = json_object_get(json_array_get(rows_of(result, 2), 0), "next_cfg");
+	if (json_is_integer(v))
+		*cfg = json_integer_value(v);
+	json_decref(result);
+	return 0;
+}
+
+/* A failed online's port taken back out, its own error kept. */
+static int take_back(struct sess *s, const char *parent, const char *port)
+{
+	struct ctx *c = s->hp->ctx;
+	char err[sizeof(c->error)];
+	int64_t cfg = -1;
+
+	memcpy(err, c->error, sizeof(err));
+	if (del_port(s, parent, port, &cfg))
+		ctx_log(c, LOG_WARNING, "cannot take its port back out: %s",
+			c->error);
+	memcpy(c->error, err, sizeof(err));
+	return -1;
+}
+
+/* The port and interface rows, the bridge's new port, a replaced old
+ * one: one transaction. The new port's uuid in port, next_cfg in cfg. */
+static int add_port(struct sess *s, const struct ovs_bridge *b,
+		    const struct world *w, char port[40], int64_t *cfg)
+{
+	struct hotplug *hp = s->hp;
+	json_t *ops = json_array(), *prow, *trunks, *result;
+	int tag = b->tag >= 0 ? b->tag : w->fake_tag;
+	size_t n_before;
+	const char *u;
+	const json_t *v;
+
+	if (!ops || !(trunks = json_array()))
+		return hotplug_error(hp, "out of memory");
+	for (size_t i = 0; i < b->ntrunks; i++)
+		json_array_append_new(trunks, json_integer(b->trunks[i]));
+	/* Xen's `--if-exists del-port DEV`: in the same transaction */
+	if (w->old_port[0] && w->old_parent[0])
+		json_array_append_new(ops,
+				      ports_mutation(w->old_parent, "delete",
+						     uuid_ref(w->old_port)));
+	n_before = json_array_size(ops);
+	json_array_append_new(
+	    ops, json_pack("{s:s,s:s,s:s,s:{s:s,s:o}}", "op", "insert", "table",
+			   "Interface", "uuid-name", "iface", "row", "name",
+			   hp->dev, "external_ids", external_ids(hp)));
+	prow = json_pack("{s:s,s:[s,s],s:[s,o]}", "name", hp->dev, "interfaces",
+			 "named-uuid", "iface", "trunks", "set", trunks);
+	if (prow && tag >= 0)
+		json_object_set_new(prow, "tag", json_integer(tag));
+	json_array_append_new(ops, json_pack("{s:s,s:s,s:s,s:o}", "op",
+					     "insert", "table", "Port",
+					     "uuid-name", "port", "row", prow));
+	json_array_append_new(
+	    ops, ports_mutation(w->br_uuid, "insert",
+				json_pack("[s,s]", "named-uuid", "port")));
+	json_array_append_new(ops, bump_cfg());
+	json_array_append_new(ops, read_cfg());
+	if (json_array_size(ops) != n_before + 5)
+		return json_decref(ops), hotplug_error(hp, "out of memory");
+	if (sess_txn(s, ops, &result))
+		return -1;
+	u = json_string_value(json_array_get(
+	    json_object_get(json_array_get(result, n_before + 1), "uuid"), 1));
+	snprintf(port, 40, "%s", u ? u : "");
+	v = json_object_get(json_array_get(rows_of(result, n_before + 4), 0),
+			    "next_cfg");
+	*cfg = json_is_integer(v) ? json_integer_value(v) : -1;
+	json_decref(result);
+	if (!port[0] || *cfg < 0)
+		return hotplug_error(hp, "Open vSwitch's database answered "
+					 "the port's insertion without its "
+					 "row or next_cfg");
+	return 0;
+}
+
+/* After ovs-vswitchd applied it: whether it could open the interface
+ * (ofport -1 and its error column when not). */
+static int check_iface(struct sess *s)
+{
+	json_t *result, *row;
+	const json_t *ofport, *err;
+	int rc = 0;
+
+	if (sess_txn(s,
+		     json_pack(
+			 "[o]",
+			 select_by_name("Interface", s->hp->dev,
+					json_pack("[s,s]", "ofport", "error"))),
+		     &result))
+		return -1;
+	row = json_array_get(rows_of(result, 0), 0);
+	ofport = json_object_get(row, "ofport");
+	err = json_object_get(row, "error");
+	if (json_is_string(err) && json_string_length(err)) {
+		char safe[ESC_TEXT_SIZE(200)], raw[201];
+
+		snprintf(raw, sizeof(raw), "%s", json_string_value(err));
+		rc = hotplug_error(s->hp, "Open vSwitch cannot use %s: %s",
+				   s->hp->dev,
+				   esc_text(raw, safe, sizeof(safe)));
+	} else if (!json_is_integer(ofport) || json_integer_value(ofport) < 0)
+		rc = hotplug_error(s->hp,
+				   "Open vSwitch cannot use %s (it has no "
+				   "OpenFlow port)",
+				   s->hp->dev);
+	json_decref(result);
+	return rc;
+}
+
+/* ---- the events
+ * ---------------------------------------------------------------- */
+
+/* The MTU: the backend's mtu, else the OVS bridge's internal port's
+ * (as vif-bridge takes the bridge's); set on the link. */
+static int apply_mtu(struct hotplug *hp, const struct nl_link *link,
+		     const char *bridge, unsigned want, unsigned *mtu)
+{
+	struct nl_link br;
+	char from[sizeof(hp->xenbus_path) + 8];
+
+	snprintf(from, sizeof(from), "%s/mtu", hp->xenbus_path);
+	if (nl_link_get(hp->ctx->nl, bridge, 0, &br)) {
+		/* no internal port here: only a wanted MTU is set */
+		memset(&br, 0, sizeof(br));
+		snprintf(br.name, sizeof(br.name), "%s", bridge);
+		br.mtu = want ? want : link->mtu;
+	}
+	return bridge_port_mtu(hp->ctx, link, &br, want, from, mtu);
+}
+
+int ovs_online(struct hotplug *hp)
+{
+	struct ctx *c = hp->ctx;
+	const char *source, *name = hotplug_bridge_name(hp, &source);
+	struct ovs_bridge *b = calloc(1, sizeof(*b));
+	struct nl_link link, now;
+	struct world w;
+	struct sess s = {0};
+	char why[160], port[40], extra[40], trunks[64] = "";
+	const char *vars[] = {extra, NULL};
+	unsigned want, mtu;
+	int64_t cfg = -1;
+	int rc = -1, wr;
+
+	if (!b)
+		return hotplug_error(hp, "out of memory");
+	if (!name) {
+		hotplug_error(hp, "no bridge is named (backend bridge, "
+				  "bridge=, or default_bridge)");
+		goto out;
+	}
+	if (ovs_bridge_parse(name, b, why, sizeof(why))) {
+		hotplug_error(hp, "%s%s", why, source ? source : "");
+		goto out;
+	}
+	wr = hotplug_link(hp, &link);
+	if (wr == -ENODEV) {
+		hotplug_error(hp, "link %s does not exist", hp->dev);
+		goto out;
+	}
+	/* Everything is checked before the first change. */
+	if (wr || hotplug_check_addrs(hp, &link, 0, NULL) ||
+	    hotplug_mtu(hp, &want) || sess_open(&s, hp) ||
+	    look(&s, b->name, hp->dev, &w))
+		goto out;
+	if (bridge_port_prepare(c, &link, bridge_port_mac) ||
+	    apply_mtu(hp, &link, b->name, want, &mtu) ||
+	    (hp->type == HP_VIF && bridge_frontend_mtu(hp, mtu)) ||
+	    add_port(&s, b, &w, port, &cfg))
+		goto out;
+	wr = ovsdb_wait_cfg(s.db, cfg, s.ms, s.why, sizeof(s.why));
+	if (wr) {
+		hotplug_error(hp, "%s", s.why);
+		rc = take_back(&s, w.br_uuid, port);
+		goto out;
+	}
+	if (check_iface(&s)) {
+		rc = take_back(&s, w.br_uuid, port);
+		goto out;
+	}
+	wr = nl_link_set_up(c->nl, link.index, true);
+	if (wr || nl_link_get(c->nl, NULL, link.index, &now) ||
+	    !(now.flags & IFF_UP)) {
+		hotplug_error(hp, "cannot set the link up: %s",
+			      wr ? ctx_nl_strerror(c, wr) : "it stays down");
+		rc = take_back(&s, w.br_uuid, port);
+		goto out;
+	}
+	for (size_t i = 0, o = 0; i < b->ntrunks && o + 8 < sizeof(trunks); i++)
+		o += (size_t)snprintf(trunks + o, sizeof(trunks) - o, "%s%u",
+				      i ? "," : ", trunks ", b->trunks[i]);
+	{
+		int tag = b->tag >= 0 ? b->tag : w.fake_tag;
+		char tagtext[24] = "";
+
+		if (tag >= 0)
+			snprintf(tagtext, sizeof(tagtext), ", tag %d", tag);
+		ctx_log(c, LOG_INFO, "on Open vSwitch bridge %s%s%s, mtu %u",
+			b->name, tagtext, trunks, mtu);
+	}
+	snprintf(extra, sizeof(extra), "bridge=%s", b->name);
+	rc = hooks_run(hp, "vif", "post", vars);
+out:
+	ovsdb_close(s.db);
+	free(b);
+	return rc;
+}
+
+/* Xen's `--if-exists del-port DEV` and link down: whatever fails is
+ * logged, the offline succeeds (Xen's do_without_error). */
+int ovs_offline(struct hotplug *hp)
+{
+	struct ctx *c = hp->ctx;
+	struct nl_link link;
+	struct sess s = {0};
+	char extra[40] = "bridge=";
+	const char *vars[] = {extra, NULL};
+	int rc = hotplug_link(hp, &link);
+
+	if (rc && rc != -ENODEV)
+		return -1;
+	if (!sess_open(&s, hp)) {
+		json_t *result;
+		const char *port = NULL;
+		char parent[40] = "", pname[NAMES_IFNAMSIZ] = "";
+		int64_t cfg = -1;
+
+		if (!sess_txn(
+			&s,
+			json_pack("[o,{s:s,s:s,s:[],s:[s,s,s]}]",
+				  select_by_name("Port", hp->dev,
+						 json_pack("[s]", "_uuid")),
+				  "op", "select", "table", "Bridge", "where",
+				  "columns", "_uuid", "name", "ports"),
+			&result)) {
+			json_t *row;
+			size_t i;
+
+			port = row_uuid(json_array_get(rows_of(result, 0), 0));
+			json_array_foreach(rows_of(result, 1), i, row)
+			{
+				const char *n = json_string_value(
+				    json_object_get(row, "name"));
+
+				if (port && row_uuid(row) &&
+				    set_has_uuid(json_object_get(row, "ports"),
+						 port)) {
+					snprintf(parent, sizeof(parent), "%s",
+						 row_uuid(row));
+					snprintf(pname, sizeof(pname), "%s",
+						 n ? n : "");
+				}
+			}
+			if (parent[0] && !del_port(&s, parent, port, &cfg) &&
+			    cfg >= 0 &&
+			    ovsdb_wait_cfg(s.db, cfg, s.ms, s.why,
+					   sizeof(s.why)))
+				ctx_log(c, LOG_WARNING, "%s", s.why);
+			else if (parent[0] && cfg >= 0)
+				snprintf(extra, sizeof(extra), "bridge=%s",
+					 names_ifname_valid(pname) ? pname
+								   : "");
+			json_decref(result);
+		}
+	}
+	if (c->error[0]) {
+		ctx_log(c, LOG_WARNING, "its port is left in Open vSwitch: %s",
+			c->error);
+		c->error[0] = '\0';
+	}
+	ovsdb_close(s.db);
+	if (rc == -ENODEV)
+		ctx_log(c, LOG_INFO, "the link is already gone");
+	else if ((rc = nl_link_set_up(c->nl, link.index, false)) &&
+		 rc != -ENODEV)
+		ctx_log(c, LOG_WARNING, "cannot set the link down: %s",
+			ctx_nl_strerror(c, rc));
+	return hooks_run(hp, "vif", "post", vars);
+}
+
+const struct hotplug_action ovs_actions[] = {
+    {"online", ovs_online},  {"add", ovs_online}, {"offline", ovs_offline},
+    {"remove", ovs_offline}, {NULL, NULL},
+};

@@ -1,0 +1,189 @@
+#!/usr/bin/env bats
+# vif-openvswitch against a real Open vSwitch (tests/ovs.bash): Xen's
+# contract over OVSDB, checked in OVS's own rows, the links and xenstore.
+
+load helpers
+load ovs
+
+setup() {
+	WIRES=()
+	vp_setup
+	start_sim
+	start_ovs
+	PLUGD_PID=
+}
+
+teardown() {
+	local w n
+	for w in "${WIRES[@]}"; do kill "$w" 2>/dev/null; wait "$w" 2>/dev/null; done
+	for n in a b c; do ip netns del "$NS$n" 2>/dev/null; done
+	stop_ovs
+	vp_teardown
+}
+
+vm() { # the toolstack's /vm/UUID with the domain's name
+	xs write "/local/domain/$1/vm" "/vm/$2" "/vm/$2/name" "$3" "/vm/$2/uuid" "$2"
+}
+
+@test "online: a port with Xen's tag, its interface with the VM's external-ids; up, connected, the bridge's MTU" {
+	mk_tap vif7.0
+	mk_backend 7 0 bridge=ovsbr0.10
+	vm 7 0b9e2a4c-1111-2222-3333-444455556666 web1
+	PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
+	assert_equal "$(hotplug_status 7 0)" connected
+	assert_equal "$(port_row vif7.0)" "vif7.0 10 []"
+	run ovsc list-ports ovsbr0
+	assert_output vif7.0
+	run iface_ids vif7.0
+	assert_output '{attached-mac="00:16:3e:00:07:00", xen-vm-name=web1, xen-vm-uuid="0b9e2a4c-1111-2222-3333-444455556666"}'
+	assert_equal "$(link_json vif7.0 | jq -r '.[0].flags | index("UP") != null')" true
+	assert_equal "$(link_json vif7.0 | jq -r '.[0].address')" fe:ff:ff:ff:ff:ff
+	assert_equal "$(ovsc get interface vif7.0 ofport)" 1
+	grep -q "vif-openvswitch online vif7.0: on Open vSwitch bridge ovsbr0, tag 10, mtu 1500" "$T/hotplug.log"
+}
+
+@test "online: tag and trunks, trunks alone, no tag" {
+	mk_tap vif7.0
+	mk_backend 7 0 bridge=ovsbr0.10:20:30
+	PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
+	assert_equal "$(port_row vif7.0)" "vif7.0 10 [20, 30]"
+	xs write /local/domain/0/backend/vif/7/0/bridge ovsbr0:40
+	PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
+	assert_equal "$(port_row vif7.0)" "vif7.0 [] [40]"
+	xs write /local/domain/0/backend/vif/7/0/bridge ovsbr0
+	PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
+	assert_equal "$(port_row vif7.0)" "vif7.0 [] []"
+	# delete and re-add: one port of that name, ever
+	run ovsc list-ports ovsbr0
+	assert_output vif7.0
+}
+
+@test "online: an OVS fake bridge is the bridge: its parent's port, its VLAN" {
+	ovsc add-br vlan10 ovsbr0 10
+	mk_tap vif7.0
+	mk_backend 7 0 bridge=vlan10
+	PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
+	assert_equal "$(port_row vif7.0)" "vif7.0 10 []"
+	run ovsc port-to-br vif7.0
+	assert_output vlan10
+	assert_equal "$(ovsc get port vif7.0 fake_bridge)" false
+}
+
+@test "online: the backend's mtu is applied and written for the frontend" {
+	mk_tap vif7.0
+	mk_backend 7 0 bridge=ovsbr0 mtu=1400
+	PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
+	assert_equal "$(link_json vif7.0 | jq -r '.[0].mtu')" 1400
+	assert_equal "$(xs_val /local/domain/7/device/vif/0/mtu)" 1400
+}
+
+@test "online: a VM name with spaces and quotes (Xen's script breaks on it) is kept as it is" {
+	mk_tap vif7.0
+	mk_backend 7 0 bridge=ovsbr0
+	vm 7 0b9e2a4c-1111-2222-3333-444455556666 'my "web" server'
+	PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
+	assert_equal "$(ovsc get interface vif7.0 external_ids:xen-vm-name)" '"my \"web\" server"'
+}
+
+@test "online: no frontend VM name or uuid is no error: attached-mac alone" {
+	mk_tap vif7.0
+	mk_backend 7 0 bridge=ovsbr0
+	PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
+	assert_equal "$(hotplug_error 7 0)" "<absent>"
+	assert_equal "$(iface_ids vif7.0)" '{attached-mac="00:16:3e:00:07:00"}'
+}
+
+@test "online with vifname: the link renamed, the port named after it" {
+	mk_tap vif7.0
+	mk_backend 7 0 bridge=ovsbr0 vifname=web1-eth0
+	PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
+	run ovsc list-ports ovsbr0
+	assert_output web1-eth0
+	ip -n "$NS" link show web1-eth0
+}
+
+@test "offline: the port and its interface rows go, the link goes down, other ports stay" {
+	mk_tap vif7.0
+	mk_tap vif8.0
+	mk_backend 7 0 bridge=ovsbr0
+	mk_backend 8 0 bridge=ovsbr0
+	PROG=vif-openvswitch run_libxl online 7 0
+	PROG=vif-openvswitch run_libxl online 8 0
+	PROG=vif-openvswitch run_libxl offline 7 0
+	assert_success
+	run ovsc list-ports ovsbr0
+	assert_output vif8.0
+	run ovsc --bare --columns=name find interface name=vif7.0
+	assert_output ""
+	assert_equal "$(link_json vif7.0 | jq -r '.[0].flags | index("UP") != null')" false
+	# again, with nothing left to remove: still success
+	PROG=vif-openvswitch run_libxl offline 7 0
+	assert_success
+}
+
+@test "the emulated NIC's tap: add and remove with INTERFACE, the backend's bridge" {
+	mk_tap vif7.0-emu
+	mk_backend 7 0 bridge=ovsbr0.20
+	PROG=vif-openvswitch run_libxl_tap add 7 0
+	assert_success
+	assert_equal "$(port_row vif7.0-emu)" "vif7.0-emu 20 []"
+	PROG=vif-openvswitch run_libxl_tap remove 7 0
+	assert_success
+	run ovsc list-ports ovsbr0
+	assert_output ""
+}
+
+@test "bridge= on the command line names the bridge when xenstore has none" {
+	mk_tap vif7.0
+	mk_backend 7 0
+	PROG=vif-openvswitch run_libxl online 7 0 bridge=ovsbr0.30
+	assert_success
+	assert_equal "$(port_row vif7.0)" "vif7.0 30 []"
+}
+
+# traffic: guests are namespaces whose eth0 is wired to their vif, a
+# real tap in the test's namespace (tests/tools/tap-wire)
+guest() { # guest NAME VIF ADDR
+	ip netns add "$NS$1"
+	ip netns exec "$NS" "$BUILD/tap-wire" "$2" "$NS$1" eth0 &
+	WIRES+=($!)
+	wait_for ip -n "$NS$1" link show eth0
+	ip -n "$NS$1" link set eth0 up
+	ip -n "$NS$1" addr add "$3/24" dev eth0
+}
+
+@test "traffic: ports with the same tag reach each other, tags 10 and 20 are isolated" {
+	WIRES=()
+	guest a vif7.0 192.0.2.7
+	guest b vif8.0 192.0.2.8
+	guest c vif9.0 192.0.2.9
+	mk_backend 7 0 bridge=ovsbr0.10
+	mk_backend 8 0 bridge=ovsbr0.10
+	mk_backend 9 0 bridge=ovsbr0.20
+	for d in 7 8 9; do
+		PROG=vif-openvswitch run_libxl online $d 0
+		assert_success
+	done
+	ip netns exec "${NS}a" ping -c1 -W5 192.0.2.8
+	run ip netns exec "${NS}a" ping -c1 -W2 192.0.2.9
+	assert_failure
+	# the same guest moved to tag 20 reaches the other side instead
+	xs write /local/domain/0/backend/vif/7/0/bridge ovsbr0.20
+	PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
+	# the re-added port keeps its ofport; ovs-vswitchd's datapath may
+	# still hold flows of the old port for a moment (ovs-vsctl's
+	# del-port + add-port, Xen's, does the same)
+	wait_for ip netns exec "${NS}a" ping -c1 -W1 192.0.2.9
+	run ip netns exec "${NS}a" ping -c1 -W2 192.0.2.8
+	assert_failure
+}
