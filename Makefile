@@ -123,7 +123,7 @@ FUZZ_TIME ?= 20
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Icommon -Itests/sim \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZERS := qemuargs names params conf uevent sim esc addrlist
+FUZZERS := qemuargs names params conf uevent sim esc addrlist ovsdb
 FUZZ_BIN := $(FUZZERS:%=$(BUILD)/fuzz/fuzz-%)
 fuzz_src_qemuargs := common/qemuargs.c common/names.c
 fuzz_src_names := common/names.c
@@ -133,10 +133,12 @@ fuzz_src_uevent := common/uevent.c common/names.c
 fuzz_src_sim := tests/sim/store.c tests/sim/tree.c
 fuzz_src_esc := common/esc.c
 fuzz_src_addrlist := common/addrlist.c common/names.c
+fuzz_src_ovsdb := common/ovsdb.c common/ovsbr.c common/esc.c common/names.c
+fuzz_lib_ovsdb := -ljansson
 
 $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(wildcard common/*.c common/*.h tests/sim/*.c tests/sim/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(fuzz_src_$*) -o $@
+	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(fuzz_src_$*) $(fuzz_lib_$*) -o $@
 
 fuzz: $(FUZZ_BIN)
 	@scripts/fuzz.sh $(BUILD)/fuzz $(FUZZ_TIME) $(FUZZERS)

@@ -30,6 +30,8 @@ void ovsdb_stream_free(struct ovsdb_stream *s)
 
 int ovsdb_stream_feed(struct ovsdb_stream *s, const void *p, size_t n)
 {
+	if (n == 0)
+		return 0;
 	if (n > OVSDB_MSG_MAX || s->len + n > OVSDB_MSG_MAX)
 		return -E2BIG;
 	if (s->len + n > s->cap) {
@@ -95,9 +97,23 @@ int ovsdb_stream_next(struct ovsdb_stream *s, json_t **out, char *why,
 		}
 		if (c == '"')
 			s->in_string = true;
-		else if (c == '{' || c == '[')
-			s->depth++;
-		else if ((c == '}' || c == ']') && --s->depth == 0) {
+		else if (c == '{' || c == '[') {
+			if (s->depth == OVSDB_DEPTH_MAX) {
+				snprintf(why, whylen,
+					 "the server sent JSON nested deeper "
+					 "than %d",
+					 OVSDB_DEPTH_MAX);
+				return -EBADMSG;
+			}
+			s->closer[s->depth++] = c == '{' ? '}' : ']';
+		} else if ((c == '}' || c == ']') &&
+			   (s->depth == 0 || s->closer[s->depth - 1] != c)) {
+			snprintf(why, whylen,
+				 "the server sent JSON that does not parse: "
+				 "an unbalanced '%c'",
+				 c);
+			return -EBADMSG;
+		} else if ((c == '}' || c == ']') && --s->depth == 0) {
 			json_error_t err;
 			size_t n = s->scan + 1;
 
@@ -114,10 +130,6 @@ int ovsdb_stream_next(struct ovsdb_stream *s, json_t **out, char *why,
 				return -EBADMSG;
 			}
 			return 1;
-		} else if (s->depth < 0) {
-			snprintf(why, whylen,
-				 "the server sent an unbalanced JSON value");
-			return -EBADMSG;
 		}
 	}
 	return 0;

@@ -19,11 +19,14 @@
 
 /* The server sends JSON values back to back, with no framing: bytes are
  * fed in, whole values come out. */
+#define OVSDB_DEPTH_MAX 64 /* OVSDB's replies nest a dozen deep */
+
 struct ovsdb_stream {
 	char *buf;
 	size_t len, cap;
 	size_t scan; /* bytes of buf already scanned */
 	int depth;
+	char closer[OVSDB_DEPTH_MAX]; /* the '}' or ']' each level expects */
 	bool in_string, escape;
 };
 
