@@ -3,6 +3,9 @@
 # only those missing (so it is quick and idempotent). Needs root.
 set -euo pipefail
 pkgs=(gcc make pkg-config libc6-dev libxen-dev libmnl-dev libudev-dev libnftnl-dev
+	libjansson-dev
+	# tests/66-openvswitch.bats: a real Open vSwitch per test
+	openvswitch-switch
 	libcmocka-dev bats bats-support bats-assert xenstore-utils iproute2
 	jq udev valgrind mandoc qemu-system-x86 parallel
 	# tests/64-antispoof.bats: vifplug's table read back, and real pings

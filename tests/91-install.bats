@@ -11,10 +11,11 @@ teardown() { :; }
 	[ -x "$T/root/usr/libexec/vifplug/vif-bridge" ]
 	[ -x "$T/root/usr/libexec/vifplug/vif-setup" ]
 	[ -f "$T/root/usr/share/man/man8/vif-bridge.8" ]
+	[ -f "$T/root/usr/share/man/man8/vif-openvswitch.8" ]
 	[ -f "$T/root/usr/share/man/man5/vifplug.conf.5" ]
 	[ -f "$T/root/usr/share/man/man7/vifplug.rules.7" ]
 	[ "$(readlink "$T/root/usr/share/man/man8/qemu-ifdown.8")" = qemu-ifup.8 ]
-	for prog in qemu-ifup qemu-ifdown vif-route; do
+	for prog in qemu-ifup qemu-ifdown vif-route vif-openvswitch; do
 		[ -x "$T/root/usr/libexec/vifplug/$prog" ]
 	done
 	# what a person runs is on PATH; what callers run is not
@@ -44,6 +45,7 @@ teardown() { :; }
 		run ldd "$BUILD/$prog"
 		refute_output --partial libxenstore
 		refute_output --partial libxentoolcore
+		refute_output --partial libjansson
 		run readelf -d "$BUILD/$prog"
 		assert_output --partial "BIND_NOW"
 		run readelf -h "$BUILD/$prog"
