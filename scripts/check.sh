@@ -55,7 +55,7 @@ memcheck_files() {
 	local f
 	for f in "$top"/tests/*.bats; do
 		case ${f##*/} in
-		30-parity.bats | 90-docs.bats | 91-install.bats) ;;
+		30-parity.bats | 31-parity-ovs.bats | 90-docs.bats | 91-install.bats) ;;
 		*) echo "$f" ;;
 		esac
 	done
