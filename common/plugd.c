@@ -42,6 +42,7 @@
 #include "log.h"
 #include "names.h"
 #include "nl.h"
+#include "ovs.h"
 #include "route.h"
 #include "xs.h"
 
@@ -198,8 +199,8 @@ static int spawn_script(struct hotplug *hp, const char *script)
 	return HP_SKIP;
 }
 
-/* vif-bridge, vif-route (and vif-setup, which would run vif-bridge) run
- * in process; any other script is executed. */
+/* vif-bridge, vif-route, vif-openvswitch (and vif-setup, which would
+ * run vif-bridge) run in process; any other script is executed. */
 static int run_script(struct hotplug *hp)
 {
 	const char *script = params_get(&hp->params, "script");
@@ -213,6 +214,8 @@ static int run_script(struct hotplug *hp)
 		return hotplug_dispatch(hp, bridge_actions);
 	if (!strcmp(base, "vif-route"))
 		return hotplug_dispatch(hp, route_actions);
+	if (!strcmp(base, "vif-openvswitch"))
+		return hotplug_dispatch(hp, ovs_actions);
 	return spawn_script(hp, script);
 }
 

@@ -15,6 +15,7 @@ setup() {
 
 teardown() {
 	local w n
+	stop_plugd
 	for w in "${WIRES[@]}"; do kill "$w" 2>/dev/null; wait "$w" 2>/dev/null; done
 	for n in a b c; do ip netns del "$NS$n" 2>/dev/null; done
 	stop_ovs
@@ -186,4 +187,22 @@ guest() { # guest NAME VIF ADDR
 	wait_for ip netns exec "${NS}a" ping -c1 -W1 192.0.2.9
 	run ip netns exec "${NS}a" ping -c1 -W2 192.0.2.8
 	assert_failure
+}
+
+@test "vifplugd runs vif-openvswitch's events in process: online makes the port, offline removes it" {
+	mk_tap vif7.0
+	mk_backend 7 0 bridge=ovsbr0.10 script=/etc/xen/scripts/vif-openvswitch
+	start_plugd --no-coldplug
+	UDEV_SCRIPT=/etc/xen/scripts/vif-openvswitch uevent_vif online 7 0
+	connected() { [ "$(hotplug_status 7 0)" = connected ]; }
+	wait_for connected
+	assert_equal "$(port_row vif7.0)" "vif7.0 10 []"
+	grep -q "vifplugd online vif7.0: on Open vSwitch bridge ovsbr0, tag 10, mtu 1500" "$T/hotplug.log"
+	# in process: no program was executed for it
+	run grep -c "vif-openvswitch" "$T/plugd.err"
+	assert_output 0
+	UDEV_SCRIPT=/etc/xen/scripts/vif-openvswitch uevent_vif offline 7 0
+	gone() { [ -z "$(ovsc --bare --columns=name find port name=vif7.0)" ]; }
+	wait_for gone
+	stop_plugd
 }
