@@ -2,6 +2,7 @@
 #include "emu.h"
 #include "addrlist.h"
 #include "antispoof.h"
+#include "ovs.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -286,6 +287,65 @@ void emu_tap_mac(const struct conf *c, const char *guest_mac, uint8_t mac[6])
 		memcpy(mac, bridge_port_mac, 6);
 }
 
+/* Whether name (Xen's syntax, "ovsbr0.10") is an Open vSwitch bridge
+ * rather than a Linux one: asked only when no Linux bridge has it. */
+static bool on_ovs(struct hotplug *hp, const char *name)
+{
+	struct ovs_bridge b;
+	struct nl_link l;
+	char why[160];
+
+	if (!name || ovs_bridge_parse(name, &b, why, sizeof(why)))
+		return false;
+	if (!nl_link_get(hp->ctx->nl, name, 0, &l) && !strcmp(l.kind, "bridge"))
+		return false;
+	return ovs_has_bridge(hp, b.name);
+}
+
+
+/* emu_up onto an Open vSwitch bridge: the port over OVSDB, then the
+ * label and records as on a Linux bridge. */
+static int emu_up_ovs(struct hotplug *hp, const struct nl_link *link,
+		      const char *name, struct emu *e)
+{
+	struct ctx *c = hp->ctx;
+	struct records r = {.hp = hp, .add = true, .e = e};
+	struct ovs_bridge b;
+	char why[160];
+	uint8_t mac[6];
+	unsigned want, mtu;
+	int rc;
+
+	if (ovs_bridge_parse(name, &b, why, sizeof(why)))
+		return hotplug_error(hp, "%s", why);
+	if (hotplug_mtu(hp, &want))
+		return -1;
+	if (c->conf.antispoof && e->domid >= 0)
+		ctx_log(c, LOG_WARNING,
+			"antispoof does not reach Open vSwitch ports: %s has "
+			"no antispoofing rules",
+			hp->dev);
+	emu_tap_mac(&c->conf, e->mac, mac);
+	if (ovs_port_add(hp, link, &b, mac, want, &mtu))
+		return -1;
+	label_link(c, link, e);
+	if (c->xs && e->domid >= 0) {
+		r.bridge = b.name;
+		rc = xs_txn_run(c->xs, write_records, &r);
+		if (rc)
+			return hotplug_error(hp,
+					     "cannot write its records under "
+					     "backend/vif-ioemu/%ld: %s",
+					     e->domid, xs_strerror(rc));
+	}
+	ctx_log(c, LOG_INFO,
+		"domain %ld (%s) nic %ld, qemu pid %d, on Open vSwitch bridge "
+		"%s",
+		e->domid, e->name[0] ? e->name : "-", e->devid, (int)e->pid,
+		b.name);
+	return 0;
+}
+
 int emu_up(struct hotplug *hp)
 {
 	struct ctx *c = hp->ctx;
@@ -308,6 +368,8 @@ int emu_up(struct hotplug *hp)
 	name = hp->qemu_bridge ? hp->qemu_bridge
 			       : hotplug_bridge_name(hp, &source);
 	snprintf(from, sizeof(from), "%s/mtu", hp->xenbus_path);
+	if (on_ovs(hp, name))
+		return emu_up_ovs(hp, &link, name, &e);
 	if (bridge_pick(c, name, source, &br) || hotplug_mtu(hp, &want))
 		return -1;
 	emu_tap_mac(&c->conf, e.mac, mac);
@@ -395,6 +457,9 @@ int emu_down(struct hotplug *hp)
 		return 0;
 	if (rc)
 		return -1;
+	/* on no Linux bridge: maybe an Open vSwitch port */
+	if (!link.master && ovs_present(hp->ctx))
+		ovs_port_del(hp, bridge);
 	bridge_port_detach(hp->ctx, &link, bridge);
 	return 0;
 }

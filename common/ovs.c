@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bridge.h"
 #include "esc.h"
@@ -380,18 +381,90 @@ static int apply_mtu(struct hotplug *hp, const struct nl_link *link,
 	return bridge_port_mtu(hp->ctx, link, &br, want, from, mtu);
 }
 
-int ovs_online(struct hotplug *hp)
+int ovs_port_add(struct hotplug *hp, const struct nl_link *link,
+		 const struct ovs_bridge *b, const uint8_t mac[6],
+		 unsigned want, unsigned *mtu)
 {
 	struct ctx *c = hp->ctx;
-	const char *source, *name = hotplug_bridge_name(hp, &source);
-	struct ovs_bridge *b = calloc(1, sizeof(*b));
-	struct nl_link link, now;
+	struct nl_link now;
 	struct world w;
 	struct sess s = {0};
-	char why[160], port[40], extra[40], trunks[64] = "";
+	char port[40], trunks[64] = "", tagtext[24] = "";
+	int64_t cfg = -1;
+	int rc = -1, wr, tag;
+
+	/* the bridge looked up before the first change */
+	if (sess_open(&s, hp) || look(&s, b->name, hp->dev, &w))
+		goto out;
+	if (bridge_port_prepare(c, link, mac) ||
+	    apply_mtu(hp, link, b->name, want, mtu) ||
+	    (hp->type == HP_VIF && bridge_frontend_mtu(hp, *mtu)) ||
+	    add_port(&s, b, &w, port, &cfg))
+		goto out;
+	wr = ovsdb_wait_cfg(s.db, cfg, s.ms, s.why, sizeof(s.why));
+	if (wr) {
+		hotplug_error(hp, "%s", s.why);
+		take_back(&s, w.br_uuid, port);
+		goto out;
+	}
+	if (check_iface(&s)) {
+		take_back(&s, w.br_uuid, port);
+		goto out;
+	}
+	wr = nl_link_set_up(c->nl, link->index, true);
+	if (wr || nl_link_get(c->nl, NULL, link->index, &now) ||
+	    !(now.flags & IFF_UP)) {
+		hotplug_error(hp, "cannot set the link up: %s",
+			      wr ? ctx_nl_strerror(c, wr) : "it stays down");
+		take_back(&s, w.br_uuid, port);
+		goto out;
+	}
+	for (size_t i = 0, o = 0; i < b->ntrunks && o + 8 < sizeof(trunks); i++)
+		o += (size_t)snprintf(trunks + o, sizeof(trunks) - o, "%s%u",
+				      i ? "," : ", trunks ", b->trunks[i]);
+	tag = b->tag >= 0 ? b->tag : w.fake_tag;
+	if (tag >= 0)
+		snprintf(tagtext, sizeof(tagtext), ", tag %d", tag);
+	ctx_log(c, LOG_INFO, "on Open vSwitch bridge %s%s%s, mtu %u", b->name,
+		tagtext, trunks, *mtu);
+	rc = 0;
+out:
+	ovsdb_close(s.db);
+	return rc;
+}
+
+bool ovs_present(const struct ctx *c)
+{
+	struct stat st;
+
+	return !stat(c->conf.ovsdb_socket, &st) && S_ISSOCK(st.st_mode);
+}
+
+bool ovs_has_bridge(struct hotplug *hp, const char *name)
+{
+	struct sess s = {0};
+	struct world w;
+	char err[sizeof(hp->ctx->error)];
+	bool yes;
+
+	/* no database here: no OVS bridge, and no wait for one */
+	if (!ovs_present(hp->ctx))
+		return false;
+	memcpy(err, hp->ctx->error, sizeof(err));
+	yes = !sess_open(&s, hp) && !look(&s, name, hp->dev, &w);
+	ovsdb_close(s.db);
+	memcpy(hp->ctx->error, err, sizeof(err));
+	return yes;
+}
+
+int ovs_online(struct hotplug *hp)
+{
+	const char *source, *name = hotplug_bridge_name(hp, &source);
+	struct ovs_bridge *b = calloc(1, sizeof(*b));
+	struct nl_link link;
+	char why[160], extra[40];
 	const char *vars[] = {extra, NULL};
 	unsigned want, mtu;
-	int64_t cfg = -1;
 	int rc = -1, wr;
 
 	if (!b)
@@ -412,50 +485,65 @@ int ovs_online(struct hotplug *hp)
 	}
 	/* Everything is checked before the first change. */
 	if (wr || hotplug_check_addrs(hp, &link, 0, NULL) ||
-	    hotplug_mtu(hp, &want) || sess_open(&s, hp) ||
-	    look(&s, b->name, hp->dev, &w))
+	    hotplug_mtu(hp, &want) ||
+	    ovs_port_add(hp, &link, b, bridge_port_mac, want, &mtu))
 		goto out;
-	if (bridge_port_prepare(c, &link, bridge_port_mac) ||
-	    apply_mtu(hp, &link, b->name, want, &mtu) ||
-	    (hp->type == HP_VIF && bridge_frontend_mtu(hp, mtu)) ||
-	    add_port(&s, b, &w, port, &cfg))
-		goto out;
-	wr = ovsdb_wait_cfg(s.db, cfg, s.ms, s.why, sizeof(s.why));
-	if (wr) {
-		hotplug_error(hp, "%s", s.why);
-		rc = take_back(&s, w.br_uuid, port);
-		goto out;
-	}
-	if (check_iface(&s)) {
-		rc = take_back(&s, w.br_uuid, port);
-		goto out;
-	}
-	wr = nl_link_set_up(c->nl, link.index, true);
-	if (wr || nl_link_get(c->nl, NULL, link.index, &now) ||
-	    !(now.flags & IFF_UP)) {
-		hotplug_error(hp, "cannot set the link up: %s",
-			      wr ? ctx_nl_strerror(c, wr) : "it stays down");
-		rc = take_back(&s, w.br_uuid, port);
-		goto out;
-	}
-	for (size_t i = 0, o = 0; i < b->ntrunks && o + 8 < sizeof(trunks); i++)
-		o += (size_t)snprintf(trunks + o, sizeof(trunks) - o, "%s%u",
-				      i ? "," : ", trunks ", b->trunks[i]);
-	{
-		int tag = b->tag >= 0 ? b->tag : w.fake_tag;
-		char tagtext[24] = "";
-
-		if (tag >= 0)
-			snprintf(tagtext, sizeof(tagtext), ", tag %d", tag);
-		ctx_log(c, LOG_INFO, "on Open vSwitch bridge %s%s%s, mtu %u",
-			b->name, tagtext, trunks, mtu);
-	}
 	snprintf(extra, sizeof(extra), "bridge=%s", b->name);
 	rc = hooks_run(hp, "vif", "post", vars);
 out:
-	ovsdb_close(s.db);
 	free(b);
 	return rc;
+}
+
+void ovs_port_del(struct hotplug *hp, char bridge[NAMES_IFNAMSIZ])
+{
+	struct ctx *c = hp->ctx;
+	struct sess s = {0};
+	json_t *result;
+	const char *port = NULL;
+	char parent[40] = "", pname[NAMES_IFNAMSIZ] = "";
+	int64_t cfg = -1;
+
+	bridge[0] = '\0';
+	if (!sess_open(&s, hp) &&
+	    !sess_txn(&s,
+		      json_pack("[o,{s:s,s:s,s:[],s:[s,s,s]}]",
+				select_by_name("Port", hp->dev,
+					       json_pack("[s]", "_uuid")),
+				"op", "select", "table", "Bridge", "where",
+				"columns", "_uuid", "name", "ports"),
+		      &result)) {
+		json_t *row;
+		size_t i;
+
+		port = row_uuid(json_array_get(rows_of(result, 0), 0));
+		json_array_foreach(rows_of(result, 1), i, row)
+		{
+			const char *n =
+			    json_string_value(json_object_get(row, "name"));
+
+			if (port && row_uuid(row) &&
+			    set_has_uuid(json_object_get(row, "ports"), port)) {
+				snprintf(parent, sizeof(parent), "%s",
+					 row_uuid(row));
+				snprintf(pname, sizeof(pname), "%s",
+					 n ? n : "");
+			}
+		}
+		if (parent[0] && !del_port(&s, parent, port, &cfg) &&
+		    cfg >= 0 &&
+		    ovsdb_wait_cfg(s.db, cfg, s.ms, s.why, sizeof(s.why)))
+			ctx_log(c, LOG_WARNING, "%s", s.why);
+		if (parent[0] && names_ifname_valid(pname))
+			memcpy(bridge, pname, NAMES_IFNAMSIZ);
+		json_decref(result);
+	}
+	if (c->error[0]) {
+		ctx_log(c, LOG_WARNING, "its port is left in Open vSwitch: %s",
+			c->error);
+		c->error[0] = '\0';
+	}
+	ovsdb_close(s.db);
 }
 
 /* Xen's `--if-exists del-port DEV` and link down: whatever fails is
@@ -464,63 +552,14 @@ int ovs_offline(struct hotplug *hp)
 {
 	struct ctx *c = hp->ctx;
 	struct nl_link link;
-	struct sess s = {0};
-	char extra[40] = "bridge=";
+	char extra[40], bridge[NAMES_IFNAMSIZ];
 	const char *vars[] = {extra, NULL};
 	int rc = hotplug_link(hp, &link);
 
 	if (rc && rc != -ENODEV)
 		return -1;
-	if (!sess_open(&s, hp)) {
-		json_t *result;
-		const char *port = NULL;
-		char parent[40] = "", pname[NAMES_IFNAMSIZ] = "";
-		int64_t cfg = -1;
-
-		if (!sess_txn(
-			&s,
-			json_pack("[o,{s:s,s:s,s:[],s:[s,s,s]}]",
-				  select_by_name("Port", hp->dev,
-						 json_pack("[s]", "_uuid")),
-				  "op", "select", "table", "Bridge", "where",
-				  "columns", "_uuid", "name", "ports"),
-			&result)) {
-			json_t *row;
-			size_t i;
-
-			port = row_uuid(json_array_get(rows_of(result, 0), 0));
-			json_array_foreach(rows_of(result, 1), i, row)
-			{
-				const char *n = json_string_value(
-				    json_object_get(row, "name"));
-
-				if (port && row_uuid(row) &&
-				    set_has_uuid(json_object_get(row, "ports"),
-						 port)) {
-					snprintf(parent, sizeof(parent), "%s",
-						 row_uuid(row));
-					snprintf(pname, sizeof(pname), "%s",
-						 n ? n : "");
-				}
-			}
-			if (parent[0] && !del_port(&s, parent, port, &cfg) &&
-			    cfg >= 0 &&
-			    ovsdb_wait_cfg(s.db, cfg, s.ms, s.why,
-					   sizeof(s.why)))
-				ctx_log(c, LOG_WARNING, "%s", s.why);
-			else if (parent[0] && cfg >= 0)
-				snprintf(extra, sizeof(extra), "bridge=%s",
-					 names_ifname_valid(pname) ? pname
-								   : "");
-			json_decref(result);
-		}
-	}
-	if (c->error[0]) {
-		ctx_log(c, LOG_WARNING, "its port is left in Open vSwitch: %s",
-			c->error);
-		c->error[0] = '\0';
-	}
-	ovsdb_close(s.db);
+	ovs_port_del(hp, bridge);
+	snprintf(extra, sizeof(extra), "bridge=%s", bridge);
 	if (rc == -ENODEV)
 		ctx_log(c, LOG_INFO, "the link is already gone");
 	else if ((rc = nl_link_set_up(c->nl, link.index, false)) &&

@@ -4,6 +4,7 @@
 
 load helpers
 load ovs
+load qemu
 
 setup() {
 	WIRES=()
@@ -11,10 +12,12 @@ setup() {
 	start_sim
 	start_ovs
 	PLUGD_PID=
+	QPID=
 }
 
 teardown() {
 	local w n
+	stop_qemu
 	stop_plugd
 	for w in "${WIRES[@]}"; do kill "$w" 2>/dev/null; wait "$w" 2>/dev/null; done
 	for n in a b c; do ip netns del "$NS$n" 2>/dev/null; done
@@ -205,4 +208,20 @@ guest() { # guest NAME VIF ADDR
 	gone() { [ -z "$(ovsc --bare --columns=name find port name=vif7.0)" ]; }
 	wait_for gone
 	stop_plugd
+}
+
+@test "qemu-ifup onto an Open vSwitch bridge: a Xen HVM guest's tap, its backend's bridge and tag; qemu-ifdown removes the port" {
+	command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86 is not installed"
+	xs write /local/domain/7/name guest7
+	mk_backend 7 0 bridge=ovsbr0.10 mac=00:16:3e:00:00:70
+	# shellcheck disable=SC2046
+	start_qemu XEN_DOMAIN_ID=7 -- -name guest7 $(nic n0 vif7.0-emu 00:16:3e:00:00:70)
+	assert_equal "$(port_row vif7.0-emu)" "vif7.0-emu 10 []"
+	assert_equal "$(xs_val /local/domain/0/backend/vif-ioemu/7/vif7_2e0-emu/bridge)" ovsbr0
+	assert_equal "$(link_json vif7.0-emu | jq -r '.[0].ifalias')" "xen domain guest7 (7) nic 0 00:16:3e:00:00:70"
+	assert_equal "$(link_json vif7.0-emu | jq -r '.[0].flags | index("UP") != null')" true
+	stop_qemu
+	gone() { [ -z "$(ovsc --bare --columns=name find port name=vif7.0-emu)" ]; }
+	wait_for gone
+	assert_equal "$(xs_val /local/domain/0/backend/vif-ioemu/7)" "<absent>"
 }
