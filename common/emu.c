@@ -302,7 +302,6 @@ static bool on_ovs(struct hotplug *hp, const char *name)
 	return ovs_has_bridge(hp, b.name);
 }
 
-
 /* emu_up onto an Open vSwitch bridge: the port over OVSDB, then the
  * label and records as on a Linux bridge. */
 static int emu_up_ovs(struct hotplug *hp, const struct nl_link *link,
