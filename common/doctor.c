@@ -2,6 +2,7 @@
  * found and, for a problem, what to do about it. */
 #include "doctor.h"
 #include "antispoof.h"
+#include "ovs.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -329,8 +330,44 @@ static bool antispoof_on(const char *dev)
 	return antispoof_state(dev, &on, &n) == 0 && on;
 }
 
+/* A vif of vif-openvswitch's: its port, where a bridged one's bridge
+ * is checked. */
+static void check_ovs_vif(const char *subject, const char *dev,
+			  const char *status, bool has_link,
+			  const struct ovs_snapshot *ovs,
+			  struct doctor_report *r)
+{
+	const struct ovs_port *p = ovs ? ovs_snapshot_port(ovs, dev) : NULL;
+
+	if (strcmp(status, "connected"))
+		return;
+	if (!has_link)
+		add(r, DOCTOR_PROBLEM, "vif", subject,
+		    "xl network-detach the NIC, or restart the guest",
+		    "%s: hotplug-status is connected but the link does not "
+		    "exist",
+		    dev);
+	else if (!ovs)
+		add(r, DOCTOR_PROBLEM, "vif", subject,
+		    "start Open vSwitch (openvswitch-switch)",
+		    "%s: a vif-openvswitch vif, and Open vSwitch's database "
+		    "does not answer",
+		    dev);
+	else if (!p)
+		add(r, DOCTOR_PROBLEM, "vif", subject,
+		    "run vif-openvswitch online for it again",
+		    "%s: hotplug-status is connected but Open vSwitch has no "
+		    "port for it",
+		    dev);
+	else
+		add(r, DOCTOR_OK, "vif", subject, NULL,
+		    "%s: connected, a port of Open vSwitch bridge %s%s", dev,
+		    p->bridge[0] ? p->bridge : "(none)",
+		    p->tag >= 0 ? " with its tag" : "");
+}
+
 static void check_vif(struct ctx *c, unsigned d, unsigned n,
-		      struct doctor_report *r)
+		      const struct ovs_snapshot *ovs, struct doctor_report *r)
 {
 	char base[64], path[128], subject[64], script[256] = "";
 	char bridge[64] = "", vifname[32] = "", status[32] = "";
@@ -357,6 +394,15 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 		snprintf(dev, sizeof(dev), "vif%u.%u", d, n);
 	check_script(c, subject, script, r);
 	has_link = nl_link_get(c->nl, dev, 0, &link) == 0;
+	{
+		const char *sb = strrchr(script, '/');
+
+		if (!strcmp(sb ? sb + 1 : script, "vif-openvswitch")) {
+			check_ovs_vif(subject, dev, status, has_link, ovs, r);
+			if (!strcmp(status, "connected"))
+				return;
+		}
+	}
 	if (bridge[0]) {
 		has_br = names_ifname_valid(bridge) &&
 			 nl_link_get(c->nl, bridge, 0, &br) == 0;
@@ -418,6 +464,7 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 struct vif_walk {
 	struct ctx *c;
 	struct doctor_report *r;
+	const struct ovs_snapshot *ovs;
 	unsigned count;
 };
 
@@ -425,14 +472,15 @@ static int check_vif_cb(unsigned d, unsigned n, void *arg)
 {
 	struct vif_walk *w = arg;
 
-	check_vif(w->c, d, n, w->r);
+	check_vif(w->c, d, n, w->ovs, w->r);
 	w->count++;
 	return 0;
 }
 
-static void check_vifs(struct ctx *c, struct doctor_report *r)
+static void check_vifs(struct ctx *c, const struct ovs_snapshot *ovs,
+		       struct doctor_report *r)
 {
-	struct vif_walk w = {c, r, 0};
+	struct vif_walk w = {c, r, ovs, 0};
 
 	xs_backends_foreach(c->xs, "backend/vif", check_vif_cb, &w);
 	if (!w.count)
@@ -548,22 +596,65 @@ static void check_log(struct ctx *c, struct doctor_report *r)
 		    strerror(errno));
 }
 
+/* ---- Open vSwitch ------------------------------------------------------ */
+
+/* When its socket is here: the database answers, and ovs-vswitchd has
+ * applied what it holds. true with *snap to free when it answered. */
+static bool check_ovs(struct ctx *c, struct ovs_snapshot *snap,
+		      struct doctor_report *r)
+{
+	const char *sock = c->conf.ovsdb_socket;
+
+	if (!ovs_present(c))
+		return false;
+	if (ovs_snapshot(c, snap)) {
+		add(r, DOCTOR_PROBLEM, "openvswitch", sock,
+		    "start ovsdb-server (openvswitch-switch), or set "
+		    "ovsdb_socket in vifplug.conf",
+		    "%s", c->error);
+		c->error[0] = '\0';
+		return false;
+	}
+	if (snap->cur_cfg < snap->next_cfg)
+		add(r, DOCTOR_PROBLEM, "openvswitch", sock,
+		    "start ovs-vswitchd (openvswitch-switch)",
+		    "ovs-vswitchd has not applied the database's configuration "
+		    "(cur_cfg %lld, next_cfg %lld): is it running?",
+		    snap->cur_cfg, snap->next_cfg);
+	else
+		add(r, DOCTOR_OK, "openvswitch", sock, NULL,
+		    "the database answers and ovs-vswitchd has applied it "
+		    "(cur_cfg %lld)",
+		    snap->cur_cfg);
+	return true;
+}
+
+static void ovs_free_if(struct ovs_snapshot *snap, bool have)
+{
+	if (have)
+		ovs_snapshot_free(snap);
+}
+
 int doctor_run(struct ctx *c, const struct doctor_env *env,
 	       const char *xs_error, struct doctor_report *r)
 {
 	unsigned domid;
+	struct ovs_snapshot ovs;
+	bool have_ovs;
 
 	memset(r, 0, sizeof(*r));
 	domid = check_xenstore(c, xs_error, r);
+	have_ovs = check_ovs(c, &ovs, r);
 	check_netback(env, domid, r);
 	check_handlers(c, env, r);
 	if (c->xs) {
 		struct rec_walk w = {c, r};
 
-		check_vifs(c, r);
+		check_vifs(c, have_ovs ? &ovs : NULL, r);
 		emu_records_foreach(c->xs, check_record, &w);
 	}
 	check_stale_rules(c, r);
+	ovs_free_if(&ovs, have_ovs);
 	check_log(c, r);
 	return r->v || !r->n ? 0 : -ENOMEM;
 }

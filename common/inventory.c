@@ -9,6 +9,7 @@
 #include <xenstore.h>
 
 #include "antispoof.h"
+#include "ovs.h"
 #include "emu.h"
 #include "xs.h"
 
@@ -97,6 +98,7 @@ static bool row_for(struct ctx *c, const struct links *ls,
 
 	memset(r, 0, sizeof(*r));
 	r->domid = r->devid = r->uid = -1;
+	r->tag = -1;
 	snprintf(r->name, sizeof(r->name), "%s", l->name);
 	r->up = l->flags & IFF_UP;
 	for (size_t i = 0; l->master && i < ls->n; i++)
@@ -137,6 +139,35 @@ static bool row_for(struct ctx *c, const struct links *ls,
 		r->kind = e.domid >= 0 ? "emulated tap" : "other tap";
 	}
 	return true;
+}
+
+/* Open vSwitch's ports, in one transaction: a row's bridge and tag
+ * there; OVS's own devices (a bridge's internal port, the userspace
+ * datapath's ovs-netdev) are no guest's and leave the list. */
+static void ovs_rows(struct ctx *c, struct inventory_row *rows, size_t *n)
+{
+	struct ovs_snapshot snap;
+	size_t k = 0;
+
+	if (ovs_snapshot(c, &snap)) {
+		c->error[0] = '\0'; /* no OVS: rows as netlink sees them */
+		return;
+	}
+	for (size_t i = 0; i < *n; i++) {
+		const struct ovs_port *p =
+		    ovs_snapshot_port(&snap, rows[i].name);
+
+		if ((p && p->internal) || !strcmp(rows[i].name, "ovs-netdev"))
+			continue;
+		if (p && p->bridge[0] && !rows[i].bridge[0]) {
+			memcpy(rows[i].bridge, p->bridge, sizeof(p->bridge));
+			rows[i].ovs = true;
+			rows[i].tag = p->tag;
+		}
+		rows[k++] = rows[i];
+	}
+	*n = k;
+	ovs_snapshot_free(&snap);
 }
 
 static int by_name(const void *a, const void *b)
@@ -180,6 +211,8 @@ int inventory_collect(struct ctx *c, struct inventory_row **rows, size_t *n)
 		*rows = NULL;
 		return rc;
 	}
+	if (ovs_present(c))
+		ovs_rows(c, *rows, n);
 	qsort(*rows, *n, sizeof(**rows), by_name);
 	return 0;
 }

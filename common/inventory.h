@@ -18,6 +18,8 @@ struct inventory_row {
 	long devid;		    /* -1 unknown */
 	char mac[NAMES_MAC_STRLEN]; /* the guest side's */
 	char bridge[NAMES_IFNAMSIZ];
+	bool ovs; /* bridge is an Open vSwitch bridge */
+	int tag;  /* its VLAN tag there, -1 none */
 	bool up;
 	char status[16];	    /* a vif's hotplug-status, "" if none */
 	pid_t pid;		    /* the process holding a tap, 0 if none */

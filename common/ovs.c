@@ -569,6 +569,97 @@ int ovs_offline(struct hotplug *hp)
 	return hooks_run(hp, "vif", "post", vars);
 }
 
+/* ---- what OVS holds, for vifctl
+ * ------------------------------------------------- */
+
+int ovs_snapshot(struct ctx *c, struct ovs_snapshot *snap)
+{
+	struct ovsdb *db = NULL;
+	json_t *result = NULL, *row, *bridges, *ports;
+	char why[512];
+	int ms = (int)c->conf.timeout * 500;
+	size_t i, j;
+
+	memset(snap, 0, sizeof(*snap));
+	snap->next_cfg = snap->cur_cfg = -1;
+	if (ovsdb_open(&db, c->conf.ovsdb_socket, ms, why, sizeof(why)) ||
+	    ovsdb_transact(
+		db,
+		json_pack("[{s:s,s:s,s:[],s:[s,s]},{s:s,s:s,s:[],s:[s,s]},"
+			  "{s:s,s:s,s:[],s:[s,s,s,s]}]",
+			  "op", "select", "table", "Open_vSwitch", "where",
+			  "columns", "next_cfg", "cur_cfg", "op", "select",
+			  "table", "Bridge", "where", "columns", "name",
+			  "ports", "op", "select", "table", "Port", "where",
+			  "columns", "_uuid", "name", "tag", "fake_bridge"),
+		&result, ms, why, sizeof(why))) {
+		ovsdb_close(db);
+		return ctx_error(c, "Open vSwitch's database: %s", why);
+	}
+	ovsdb_close(db);
+	row = json_array_get(rows_of(result, 0), 0);
+	if (json_is_integer(json_object_get(row, "next_cfg")))
+		snap->next_cfg =
+		    json_integer_value(json_object_get(row, "next_cfg"));
+	if (json_is_integer(json_object_get(row, "cur_cfg")))
+		snap->cur_cfg =
+		    json_integer_value(json_object_get(row, "cur_cfg"));
+	bridges = rows_of(result, 1);
+	ports = rows_of(result, 2);
+	snap->ports = calloc(json_array_size(ports) + 1, sizeof(*snap->ports));
+	if (!snap->ports) {
+		json_decref(result);
+		return ctx_error(c, "out of memory");
+	}
+	json_array_foreach(ports, i, row)
+	{
+		struct ovs_port *p = &snap->ports[snap->n];
+		const char *name =
+		    json_string_value(json_object_get(row, "name"));
+		const char *u = row_uuid(row);
+		const json_t *tag = json_object_get(row, "tag"), *br;
+
+		/* names held to ours */
+		if (!name || !u || !names_ifname_valid(name))
+			continue;
+		/* a fake bridge's port is its own internal port */
+		p->internal = json_is_true(json_object_get(row, "fake_bridge"));
+		snprintf(p->name, sizeof(p->name), "%s", name);
+		p->tag =
+		    json_is_integer(tag) ? (int)json_integer_value(tag) : -1;
+		json_array_foreach(bridges, j, br)
+		{
+			const char *bn =
+			    json_string_value(json_object_get(br, "name"));
+
+			if (bn && names_ifname_valid(bn) &&
+			    set_has_uuid(json_object_get(br, "ports"), u)) {
+				snprintf(p->bridge, sizeof(p->bridge), "%s",
+					 bn);
+				p->internal |= !strcmp(bn, name);
+			}
+		}
+		snap->n++;
+	}
+	json_decref(result);
+	return 0;
+}
+
+void ovs_snapshot_free(struct ovs_snapshot *snap)
+{
+	free(snap->ports);
+	memset(snap, 0, sizeof(*snap));
+}
+
+const struct ovs_port *ovs_snapshot_port(const struct ovs_snapshot *snap,
+					 const char *name)
+{
+	for (size_t i = 0; i < snap->n; i++)
+		if (!strcmp(snap->ports[i].name, name))
+			return &snap->ports[i];
+	return NULL;
+}
+
 const struct hotplug_action ovs_actions[] = {
     {"online", ovs_online},  {"add", ovs_online}, {"offline", ovs_offline},
     {"remove", ovs_offline}, {NULL, NULL},

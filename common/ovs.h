@@ -29,6 +29,26 @@ bool ovs_present(const struct ctx *c);
  * or a fake bridge, of that name. hp's error is left as it was. */
 bool ovs_has_bridge(struct hotplug *hp, const char *name);
 
+/* What Open vSwitch holds, read in one transaction: every port with its
+ * bridge (a fake bridge's parent) and tag, and the configuration
+ * numbers (ovs-vswitchd is behind while cur_cfg < next_cfg). */
+struct ovs_port {
+	char name[NAMES_IFNAMSIZ];
+	char bridge[NAMES_IFNAMSIZ];
+	int tag;       /* -1: none */
+	bool internal; /* a bridge's own port (its name) */
+};
+struct ovs_snapshot {
+	struct ovs_port *ports;
+	size_t n;
+	long long next_cfg, cur_cfg;
+};
+/* 0, or -1 with c's error (no socket, no answer, ...). */
+int ovs_snapshot(struct ctx *c, struct ovs_snapshot *snap);
+void ovs_snapshot_free(struct ovs_snapshot *snap);
+const struct ovs_port *ovs_snapshot_port(const struct ovs_snapshot *snap,
+					 const char *name);
+
 int ovs_online(struct hotplug *hp);
 int ovs_offline(struct hotplug *hp);
 extern const struct hotplug_action ovs_actions[];

@@ -53,6 +53,11 @@ static void print_json(const struct inventory_row *r, size_t n)
 		json_str(r[i].mac);
 		printf(",\"bridge\":");
 		json_str(r[i].bridge);
+		printf(",\"ovs\":%s", r[i].ovs ? "true" : "false");
+		if (r[i].tag >= 0)
+			printf(",\"tag\":%d", r[i].tag);
+		else
+			printf(",\"tag\":null");
 		printf(",\"state\":\"%s\",\"hotplug_status\":",
 		       r[i].up ? "up" : "down");
 		json_str(r[i].status);
@@ -97,9 +102,14 @@ static void print_table(const struct inventory_row *r, size_t n)
 			 r[i].status[0] ? "/" : "", r[i].status);
 		/* every name here came from outside: links, argv, xenstore */
 		char name[ESC_TEXT_SIZE(16)], domain[ESC_TEXT_SIZE(16)];
-		char mac[ESC_TEXT_SIZE(18)], bridge[ESC_TEXT_SIZE(16)];
-		char est[ESC_TEXT_SIZE(32)], cut[17];
+		char mac[ESC_TEXT_SIZE(18)], bridge[ESC_TEXT_SIZE(24)];
+		char est[ESC_TEXT_SIZE(32)], cut[17], br[24];
 
+		/* an OVS port's bridge in Xen's syntax: ovsbr0.10 */
+		snprintf(br, sizeof(br), "%s", or_dash(r[i].bridge));
+		if (r[i].tag >= 0)
+			snprintf(br + strlen(br), sizeof(br) - strlen(br),
+				 ".%d", r[i].tag);
 		/* the domain's name cut to its column before escaping */
 		snprintf(cut, sizeof(cut), "%s", or_dash(r[i].domain));
 		esc_text(cut, domain, sizeof(domain));
@@ -107,7 +117,7 @@ static void print_table(const struct inventory_row *r, size_t n)
 		       esc_text(r[i].name, name, sizeof(name)), r[i].kind, dom,
 		       domain, dev,
 		       esc_text(or_dash(r[i].mac), mac, sizeof(mac)),
-		       esc_text(or_dash(r[i].bridge), bridge, sizeof(bridge)),
+		       esc_text(br, bridge, sizeof(bridge)),
 		       esc_text(st, est, sizeof(est)), pid, as);
 	}
 }
@@ -326,6 +336,22 @@ int main(int argc, char **argv)
 	}
 	ctx_init(&c, "vifctl", cmd);
 	c.dev = what ? esc_text(what, safe_what, sizeof(safe_what)) : NULL;
+	{
+		/* only ovsdb_socket matters here: a conf that does not load
+		 * leaves the defaults, said once */
+		const char *conf_path = getenv("VIFPLUG_CONF");
+		char why[256];
+		unsigned line;
+
+		if (conf_load(&c.conf,
+			      conf_path ? conf_path : CONF_DEFAULT_PATH, &line,
+			      why, sizeof(why))) {
+			ctx_log(&c, LOG_WARNING,
+				"%s is not used (%s): defaults instead",
+				conf_path ? conf_path : CONF_DEFAULT_PATH, why);
+			conf_defaults(&c.conf);
+		}
+	}
 	rc = nl_open(&c.nl);
 	if (rc) {
 		ctx_log(&c, LOG_ERR, "cannot open rtnetlink: %s",

@@ -225,3 +225,49 @@ guest() { # guest NAME VIF ADDR
 	wait_for gone
 	assert_equal "$(xs_val /local/domain/0/backend/vif-ioemu/7)" "<absent>"
 }
+
+vifctl_ns() {
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		$(helper_cmd vifctl) "$@"
+}
+
+@test "vifctl list and which: an OVS port with its bridge and tag; OVS's own devices are not listed" {
+	mk_tap vif7.0
+	mk_backend 7 0 bridge=ovsbr0.10 script=/etc/xen/scripts/vif-openvswitch
+	xs write /local/domain/7/name web7
+	PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
+	vifctl_ns which vif7.0 --json
+	assert_success
+	assert_equal "$(jq -r '.[0].bridge' <<<"$output")" ovsbr0
+	assert_equal "$(jq -r '.[0].ovs' <<<"$output")" true
+	assert_equal "$(jq -r '.[0].tag' <<<"$output")" 10
+	assert_equal "$(jq -r '.[0].domain' <<<"$output")" web7
+	vifctl_ns list
+	assert_success
+	assert_line --regexp '^vif7\.0 +netback vif +7 web7 +0 00:16:3e:00:07:00 ovsbr0\.10 '
+	refute_line --regexp '^ovsbr0 '
+	refute_line --regexp '^ovs-netdev '
+}
+
+@test "vifctl doctor: OVSDB answering and applied; a connected vif-openvswitch vif without its port; ovs-vswitchd gone" {
+	mkdir -p "$T/root"
+	mk_tap vif7.0
+	mk_backend 7 0 bridge=ovsbr0.10 script=/etc/xen/scripts/vif-openvswitch
+	PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
+	doctor() { vifctl_ns doctor --root "$T/root"; }
+	doctor
+	assert_line --regexp "^ok +openvswitch .*: the database answers and ovs-vswitchd has applied it"
+	assert_line "ok      vif backend/vif/7/0: vif7.0: connected, a port of Open vSwitch bridge ovsbr0 with its tag"
+	# the port removed behind vifplug's back
+	ovsc del-port vif7.0
+	doctor
+	assert_line --partial "problem vif backend/vif/7/0: vif7.0: hotplug-status is connected but Open vSwitch has no port for it"
+	# ovs-vswitchd stopped, and a change it never applies
+	kill "$(cat "$OVS/ovs-vswitchd.pid")"
+	# ovs-vsctl commits, then gives up waiting for it
+	ovs-vsctl --db="unix:$OVS/db.sock" --timeout=1 add-br ovsbr1 || true
+	doctor
+	assert_line --regexp "^problem openvswitch .*: ovs-vswitchd has not applied the database's configuration \(cur_cfg [0-9]+, next_cfg [0-9]+\): is it running\?"
+}
