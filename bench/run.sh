@@ -42,6 +42,7 @@ cleanup() {
 	[ -z "$PLUGD" ] || kill "$PLUGD" 2>/dev/null || true
 	[ -z "${UDEVD_PID:-}" ] || kill "$UDEVD_PID" 2>/dev/null || true
 	[ -z "$SIM" ] || kill "$SIM" 2>/dev/null || true
+	declare -F ovs_stop >/dev/null && ovs_stop
 	ip netns del "$NS" 2>/dev/null || true
 	rm -rf "$D"
 }
@@ -215,6 +216,52 @@ storm_run() { # storm_run N exec|daemon NB -> "seconds failures attached connect
 }
 echo "bench: storms..." >&2
 mkstorm 4096 5
+
+# Open vSwitch: Debian's ovsdb-server and ovs-vswitchd (userspace
+# datapath) in the namespace. One online+offline cycle of Xen's
+# vif-openvswitch, of ours, and of the two ovs-vsctl commands alone
+# (add-port, del-port, each waiting for ovs-vswitchd as both scripts
+# do); then 256 vifs online at once on one OVS bridge.
+echo "bench: openvswitch..." >&2
+OVSD=$D/ovs
+mkdir -p "$OVSD"
+ovsc() { ovs-vsctl --db="unix:$OVSD/db.sock" --timeout=30 "$@"; }
+ovsdb-tool create "$OVSD/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+in_ns ovsdb-server "$OVSD/conf.db" --remote="punix:$OVSD/db.sock" \
+	--pidfile="$OVSD/ovsdb-server.pid" --unixctl="$OVSD/ovsdb-server.ctl" \
+	--log-file="$OVSD/ovsdb-server.log" --detach 2>/dev/null
+ovsc --no-wait init
+in_ns env OVS_RUNDIR="$OVSD" ovs-vswitchd "unix:$OVSD/db.sock" \
+	--pidfile="$OVSD/ovs-vswitchd.pid" --unixctl="$OVSD/ovs-vswitchd.ctl" \
+	--log-file="$OVSD/ovs-vswitchd.log" --detach 2>/dev/null
+ovsc add-br ovsbr0 -- set bridge ovsbr0 datapath_type=netdev
+ovs_stop() {
+	local p
+	for p in ovs-vswitchd ovsdb-server; do
+		[ -f "$OVSD/$p.pid" ] && kill "$(cat "$OVSD/$p.pid")" 2>/dev/null || true
+	done
+}
+sed "s|^syslog = no$|syslog = no\novsdb_socket = $OVSD/db.sock|" "$VIFPLUG_CONF" >"$D/vifplug-ovs.conf"
+U=0b9e2a4c-0000-4000-8000-000000000007
+xenstore-write $be/7/0/bridge ovsbr0 /local/domain/7/vm /vm/$U /vm/$U/name bench7 /vm/$U/uuid $U
+for i in $(seq "$ROUNDS"); do
+	OVS_RUNDIR=$OVSD xen_ns "$B/vifbench" cycle 1 "$X/vif-openvswitch" >>"$OUT/xen-ovs-cycle"
+	VIFPLUG_CONF=$D/vifplug-ovs.conf in_ns "$B/vifbench" cycle 1 "$B/vif-openvswitch" >>"$OUT/our-ovs-cycle"
+	t0=$(date +%s%N)
+	in_ns ovs-vsctl --db="unix:$OVSD/db.sock" --timeout=30 add-port ovsbr0 vif7.0 &&
+		in_ns ovs-vsctl --db="unix:$OVSD/db.sock" --timeout=30 del-port vif7.0 ||
+		echo "bench: ovs-vsctl failed" >&2
+	echo "$(($(date +%s%N) - t0)) 0" >>"$OUT/ovsvsctl-cycle"
+done
+xenstore-write $be/7/0/bridge xenbr0
+for i in $(seq 100 355); do echo "$be/$i/0/bridge ovsbr0"; done | xargs -n 400 xenstore-write
+for i in $(seq 100 355); do echo "$be/$i/0/hotplug-status"; done | xargs -r -n 256 xenstore-rm 2>/dev/null || true
+set -- $(VIFPLUG_CONF=$D/vifplug-ovs.conf in_ns "$B/vifbench" storm 256 "$B/vif-openvswitch")
+OVS_STORM="$(awk -v t="$2" 'BEGIN { printf "%.3f", t / 1e9 }') $4 \
+$(ovsc list-ports ovsbr0 | grep -cE '^vif[0-9]{3}\.0$' || true) \
+$(xenstore-ls -f "$be" | grep -cE '/vif/[0-9]{3}/0/hotplug-status = "connected"' || true)"
+xenstore-ls -f "$be" | grep -m1 -E '/vif/[0-9]{3}/0/hotplug-error' >>"$OUT/storm-errors" || true
+ovs_stop
 # vifbench storm/ustorm number domains from 100 as mkstorm does
 STORM_E256=$(storm_run 256 exec 2)
 STORM_D256=$(storm_run 256 daemon 2)
@@ -330,7 +377,13 @@ FE=$(med "$OUT/floor-exec")
 	row "Xen's iptables for 1 ip (8 programs)" "$OUT/xen-iptables" "" ""
 	echo "antispoof's own cost per cycle: $(awk -v a="$AS" -v b="$NOAS" 'BEGIN { printf "%.3f", a - b }') ms; Xen's iptables alone / ours: $(ratio "$(med "$OUT/xen-iptables")" "$(awk -v a="$AS" -v b="$NOAS" 'BEGIN { d = a - b; printf "%.6f", (d > 0.001 ? d : 0.001) }')")"
 	echo
+	XO=$(med "$OUT/xen-ovs-cycle")
+	row "vif-openvswitch online+offline: Xen's" "$OUT/xen-ovs-cycle" "$XO" ""
+	row "vif-openvswitch online+offline: ours" "$OUT/our-ovs-cycle" "$XO" ""
+	row "ovs-vsctl add-port + del-port alone" "$OUT/ovsvsctl-cycle" "$XO" ""
+	echo
 	printf '%-36s %8s %9s %9s %10s\n' "storm (all at once)" seconds failures attached connected
+	printf '%-36s %8s %9s %9s %10s\n' "256 vifs on one OVS bridge, exec" $OVS_STORM
 	printf '%-36s %8s %9s %9s %10s\n' "256 vifs, one vif-bridge each" $STORM_E256
 	printf '%-36s %8s %9s %9s %10s\n' "256 vifs, vifplugd" $STORM_D256
 	printf '%-36s %8s %9s %9s %10s\n' "1024 vifs, one vif-bridge each" $STORM_E1024
@@ -365,6 +418,8 @@ cat >"$OUT/results.json" <<JSON
  "ratios": {"xen_over_ours": $(ratio "$XC" "$OC"), "xen_over_in_process": $(ratio "$XC" "$IC"),
             "ours_over_floor": $(ratio "$OC" "$FC"), "qemu_xen_over_ours": $(ratio "$XQ" "$OQ")},
  "programs_per_cycle": {"xen": $PROGS_XEN, "ours": $PROGS_OURS},
+ "openvswitch": {"xen": $(js "$OUT/xen-ovs-cycle"), "ours": $(js "$OUT/our-ovs-cycle"),
+                 "ovs_vsctl_alone": $(js "$OUT/ovsvsctl-cycle"), "storm_256": $(jstorm "$OVS_STORM")},
  "antispoof": {"cycle_on": $(js "$OUT/as-cycle"), "cycle_off": $(js "$OUT/noas-cycle"),
                "xen_iptables_1ip": $(js "$OUT/xen-iptables")},
  "storm": {"exec_256": $(jstorm "$STORM_E256"), "vifplugd_256": $(jstorm "$STORM_D256"),

@@ -86,6 +86,12 @@ static char **libxl_env(unsigned dom, const char *script)
 	env[n++] = "XENBUS_TYPE=vif";
 	env[n++] = "XENBUS_BASE_PATH=backend";
 	env[n++] = "netdev=";
+	/* where Xen's vif-openvswitch (ovs-vsctl) finds the database */
+	if (getenv("OVS_RUNDIR")) {
+		snprintf(buf[5], sizeof(buf[5]), "OVS_RUNDIR=%s",
+			 getenv("OVS_RUNDIR"));
+		env[n++] = buf[5];
+	}
 	env[n] = NULL;
 	return env;
 }
