@@ -287,6 +287,32 @@ void emu_tap_mac(const struct conf *c, const char *guest_mac, uint8_t mac[6])
 		memcpy(mac, bridge_port_mac, 6);
 }
 
+/* A tap on its bridge (what: "bridge", "Open vSwitch bridge"): its
+ * label, a Xen guest's records, the log line. 0, or -1 reported. */
+static int emu_attached(struct hotplug *hp, const struct nl_link *link,
+			struct emu *e, const char *bridge, unsigned mtu,
+			const char *what)
+{
+	struct ctx *c = hp->ctx;
+	struct records r = {.hp = hp, .add = true, .e = e, .bridge = bridge};
+	int rc;
+
+	label_link(c, link, e);
+	if (c->xs && e->domid >= 0) {
+		rc = xs_txn_run(c->xs, write_records, &r);
+		if (rc)
+			return hotplug_error(hp,
+					     "cannot write its records under "
+					     "backend/vif-ioemu/%ld: %s",
+					     e->domid, xs_strerror(rc));
+	}
+	ctx_log(c, LOG_INFO,
+		"on %s %s, mtu %u, domain %ld (%s) nic %ld, qemu pid %d", what,
+		bridge, mtu, e->domid, e->name[0] ? e->name : "-", e->devid,
+		(int)e->pid);
+	return 0;
+}
+
 /* Whether name (Xen's syntax, "ovsbr0.10") is an Open vSwitch bridge
  * rather than a Linux one: asked only when no Linux bridge has it. */
 static bool on_ovs(struct hotplug *hp, const char *name)
@@ -308,12 +334,10 @@ static int emu_up_ovs(struct hotplug *hp, const struct nl_link *link,
 		      const char *name, struct emu *e)
 {
 	struct ctx *c = hp->ctx;
-	struct records r = {.hp = hp, .add = true, .e = e};
 	struct ovs_bridge b;
 	char why[160];
 	uint8_t mac[6];
 	unsigned want, mtu;
-	int rc;
 
 	if (ovs_bridge_parse(name, &b, why, sizeof(why)))
 		return hotplug_error(hp, "%s", why);
@@ -327,29 +351,13 @@ static int emu_up_ovs(struct hotplug *hp, const struct nl_link *link,
 	emu_tap_mac(&c->conf, e->mac, mac);
 	if (ovs_port_add(hp, link, &b, mac, want, &mtu))
 		return -1;
-	label_link(c, link, e);
-	if (c->xs && e->domid >= 0) {
-		r.bridge = b.name;
-		rc = xs_txn_run(c->xs, write_records, &r);
-		if (rc)
-			return hotplug_error(hp,
-					     "cannot write its records under "
-					     "backend/vif-ioemu/%ld: %s",
-					     e->domid, xs_strerror(rc));
-	}
-	ctx_log(c, LOG_INFO,
-		"domain %ld (%s) nic %ld, qemu pid %d, on Open vSwitch bridge "
-		"%s",
-		e->domid, e->name[0] ? e->name : "-", e->devid, (int)e->pid,
-		b.name);
-	return 0;
+	return emu_attached(hp, link, e, b.name, mtu, "Open vSwitch bridge");
 }
 
 int emu_up(struct hotplug *hp)
 {
 	struct ctx *c = hp->ctx;
 	struct nl_link link, br;
-	struct records r = {.hp = hp, .add = true};
 	struct emu e;
 	struct addrlist ips;
 	uint8_t mac[6], gmac[6];
@@ -382,23 +390,7 @@ int emu_up(struct hotplug *hp)
 	    bridge_port_mtu(c, &link, &br, want, from, &mtu) ||
 	    bridge_port_attach(c, &link, &br))
 		return as ? antispoof_undo(hp, false) : -1;
-	label_link(c, &link, &e);
-	if (c->xs && e.domid >= 0) {
-		r.e = &e;
-		r.bridge = br.name;
-		rc = xs_txn_run(c->xs, write_records, &r);
-		if (rc)
-			return hotplug_error(hp,
-					     "cannot write its records under "
-					     "backend/vif-ioemu/%ld: %s",
-					     e.domid, xs_strerror(rc));
-	}
-	ctx_log(c, LOG_INFO,
-		"on bridge %s, mtu %u, domain %ld (%s) nic %ld, "
-		"qemu pid %d",
-		br.name, mtu, e.domid, e.name[0] ? e.name : "-", e.devid,
-		(int)e.pid);
-	return 0;
+	return emu_attached(hp, &link, &e, br.name, mtu, "bridge");
 }
 
 int emu_from_records(struct ctx *c, const char *ifname, struct emu *e)

@@ -7,6 +7,7 @@
 
 load helpers
 load parity/parity
+load ovs
 
 setup() {
 	T=$BATS_TEST_TMPDIR
@@ -28,37 +29,19 @@ teardown() {
 	vg_check
 }
 
-# this side's Open vSwitch, in its namespace
+# this side's Open vSwitch, in its namespace (tests/ovs.bash)
 p_ovs() {
 	OVS=$T/ovs-$SIDE
-	mkdir -p "$OVS"
-	ovsdb-tool create "$OVS/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-	ip netns exec "$NS" ovsdb-server "$OVS/conf.db" --remote="punix:$OVS/db.sock" \
-		--pidfile="$OVS/ovsdb-server.pid" --unixctl="$OVS/ovsdb-server.ctl" \
-		--log-file="$OVS/ovsdb-server.log" --detach 2>>"$OVS/start.err"
-	povs --no-wait init
-	ip netns exec "$NS" env OVS_RUNDIR="$OVS" ovs-vswitchd "unix:$OVS/db.sock" \
-		--pidfile="$OVS/ovs-vswitchd.pid" --unixctl="$OVS/ovs-vswitchd.ctl" \
-		--log-file="$OVS/ovs-vswitchd.log" --detach 2>>"$OVS/start.err"
-	povs add-br ovsbr0 -- set bridge ovsbr0 datapath_type=netdev
+	ovs_up
 	echo "ovsdb_socket = $OVS/db.sock" >>"$T/$SIDE.conf"
 	# Xen's script finds the database as ovs-vsctl does
 	HP_ENV=(OVS_RUNDIR="$OVS")
 }
-povs() { ovs-vsctl --db="unix:$OVS/db.sock" --timeout=10 "$@"; }
-p_side_end() {
-	local p
-	[ -n "${OVS:-}" ] || return 0
-	for p in ovs-vswitchd ovsdb-server; do
-		[ -f "$OVS/$p.pid" ] && kill "$(cat "$OVS/$p.pid")" 2>/dev/null
-	done
-	OVS=
-	return 0
-}
+p_side_end() { stop_ovs; }
 p_collect_more() {
-	povs --format=csv --no-headings --columns=name,tag,trunks list port |
+	ovsc --format=csv --no-headings --columns=name,tag,trunks list port |
 		grep -v '^ovsbr0,' | sed 's/^/ovs port /' | sort
-	povs --format=csv --no-headings --columns=name,external_ids list interface |
+	ovsc --format=csv --no-headings --columns=name,external_ids list interface |
 		grep -v '^ovsbr0,' | sed 's/^/ovs iface /' | sort
 }
 
@@ -92,7 +75,7 @@ sc_o_trunk_setup() { std bridge=ovsbr0:20:30; }
 sc_o_trunk_run() { ovs_hp online vif 7 0; }
 @test "parity ovs: online, trunks alone" { parity o_trunk; }
 
-sc_o_fake_setup() { std bridge=vlan10; povs add-br vlan10 ovsbr0 10; }
+sc_o_fake_setup() { std bridge=vlan10; ovsc add-br vlan10 ovsbr0 10; }
 sc_o_fake_run() { ovs_hp online vif 7 0; }
 @test "parity ovs: online, an OVS fake bridge" { parity o_fake; }
 
