@@ -235,20 +235,29 @@ static json_t *external_ids(struct hotplug *hp)
 
 /* Deletes port (a uuid) from bridge parent, and asks ovs-vswitchd to
  * apply it; the new next_cfg in *cfg (-1 if unknown). */
+/* Deletes port (a uuid) from bridge parent, and asks ovs-vswitchd to
+ * apply it: the new next_cfg in *cfg (-1 if unknown); *behind when
+ * ovs-vswitchd had not applied the previous configuration either. */
 static int del_port(struct sess *s, const char *parent, const char *port,
-		    int64_t *cfg)
+		    int64_t *cfg, bool *behind)
 {
-	json_t *result;
+	json_t *result, *before;
 	const json_t *v;
 
 	*cfg = -1;
+	*behind = false;
 	if (sess_txn(s,
-		     json_pack("[o,o,o]",
+		     json_pack("[{s:s,s:s,s:[],s:[s,s]},o,o,o]", "op", "select",
+			       "table", "Open_vSwitch", "where", "columns",
+			       "next_cfg", "cur_cfg",
 			       ports_mutation(parent, "delete", uuid_ref(port)),
 			       bump_cfg(), read_cfg()),
 		     &result))
 		return -1;
-	v = json_object_get(json_array_get(rows_of(result, 2), 0), "next_cfg");
+	before = json_array_get(rows_of(result, 0), 0);
+	*behind = json_integer_value(json_object_get(before, "cur_cfg")) <
+		  json_integer_value(json_object_get(before, "next_cfg"));
+	v = json_object_get(json_array_get(rows_of(result, 3), 0), "next_cfg");
 	if (json_is_integer(v))
 		*cfg = json_integer_value(v);
 	json_decref(result);
@@ -261,9 +270,10 @@ static int take_back(struct sess *s, const char *parent, const char *port)
 	struct ctx *c = s->hp->ctx;
 	char err[sizeof(c->error)];
 	int64_t cfg = -1;
+	bool behind;
 
 	memcpy(err, c->error, sizeof(err));
-	if (del_port(s, parent, port, &cfg))
+	if (del_port(s, parent, port, &cfg, &behind))
 		ctx_log(c, LOG_WARNING, "cannot take its port back out: %s",
 			c->error);
 	memcpy(c->error, err, sizeof(err));
@@ -503,6 +513,7 @@ void ovs_port_del(struct hotplug *hp, char bridge[NAMES_IFNAMSIZ])
 	const char *port = NULL;
 	char parent[40] = "", pname[NAMES_IFNAMSIZ] = "";
 	int64_t cfg = -1;
+	bool behind;
 
 	bridge[0] = '\0';
 	if (!sess_open(&s, hp) &&
@@ -530,10 +541,21 @@ void ovs_port_del(struct hotplug *hp, char bridge[NAMES_IFNAMSIZ])
 					 n ? n : "");
 			}
 		}
-		if (parent[0] && !del_port(&s, parent, port, &cfg) &&
-		    cfg >= 0 &&
-		    ovsdb_wait_cfg(s.db, cfg, s.ms, s.why, sizeof(s.why)))
-			ctx_log(c, LOG_WARNING, "%s", s.why);
+		/* ovs-vswitchd waited for, as ovs-vsctl's del-port does: it
+		 * restores the device's flags when it lets go of it, which
+		 * must come before the link is set down. Not when it had not
+		 * applied the previous configuration either (it is down or
+		 * stuck): every guest's offline would wait for the bound. */
+		if (parent[0] && !del_port(&s, parent, port, &cfg, &behind) &&
+		    cfg >= 0) {
+			if (behind)
+				ctx_log(c, LOG_WARNING,
+					"ovs-vswitchd is behind the database: "
+					"not waiting for it");
+			else if (ovsdb_wait_cfg(s.db, cfg, s.ms, s.why,
+						sizeof(s.why)))
+				ctx_log(c, LOG_WARNING, "%s", s.why);
+		}
 		if (parent[0] && names_ifname_valid(pname))
 			memcpy(bridge, pname, NAMES_IFNAMSIZ);
 		json_decref(result);

@@ -122,3 +122,16 @@ while True:
 	ovs_online
 	refused vif-openvswitch online vif7.0 "the server sent JSON that does not parse"
 }
+
+@test "openvswitch: offline with ovs-vswitchd gone: the port leaves the database, no wait for it, success" {
+	start_ovs
+	hrun "${LIBXL[@]}" vif-openvswitch online type_if=vif
+	assert_success
+	kill "$(cat "$OVS/ovs-vswitchd.pid")"
+	# a change it never applies: it is behind now
+	ovs-vsctl --db="unix:$OVS/db.sock" --timeout=1 add-br ovsbr1 || true
+	hrun "${LIBXL[@]}" vif-openvswitch offline type_if=vif
+	assert_success
+	grep -q "vif-openvswitch offline vif7.0: ovs-vswitchd is behind the database: not waiting for it" "$T/hotplug.log"
+	no_port
+}
