@@ -135,3 +135,17 @@ while True:
 	grep -q "vif-openvswitch offline vif7.0: ovs-vswitchd is behind the database: not waiting for it" "$T/hotplug.log"
 	no_port
 }
+
+@test "openvswitch: an interface Open vSwitch cannot open (a bridge on the kernel datapath, with no openvswitch module): an error, the port taken back out" {
+	start_ovs
+	ovsc add-br sysbr 2>/dev/null || true
+	[ "$(ovsc get interface sysbr ofport)" != 65534 ] ||
+		skip "this kernel has the openvswitch module: the kernel datapath works here"
+	xs write "$BE/7/0/bridge" sysbr
+	ovs_online
+	# Xen's script exits 0 here (ovs-vsctl only warns)
+	assert_failure
+	assert_line --regexp "^vif-openvswitch online vif7.0: Open vSwitch cannot use vif7.0( \(it has no OpenFlow port\)|: .+)$"
+	assert_equal "$(xs_val $BE/7/0/hotplug-status)" error
+	no_port
+}
