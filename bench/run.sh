@@ -131,6 +131,11 @@ done
 xenstore-rm $be/7/0/ip
 [ -s "$OUT/xen-iptables" ] || echo "0 0" >"$OUT/xen-iptables"
 
+# vifctl list on a KVM host: 1000 taps held by 250 processes (QEMUs
+# with four NICs each); every tap's holder found in one pass over /proc
+echo "bench: vifctl list, 1000 taps held by 250 processes..." >&2
+in_ns "$B/vifbench" hold 250 4 "$B/vifctl" list >"$OUT/vifctl-1000" || echo "bench: vifctl list failed" >&2
+
 # peak RSS (KiB) per helper
 rss() { "$@" | awk '{ if ($2 > m) m = $2 } END { print m }'; }
 RSS_BRIDGE=$(rss in_ns "$B/vifbench" cycle 5 "$B/vif-bridge")
@@ -377,6 +382,8 @@ FE=$(med "$OUT/floor-exec")
 	row "Xen's iptables for 1 ip (8 programs)" "$OUT/xen-iptables" "" ""
 	echo "antispoof's own cost per cycle: $(awk -v a="$AS" -v b="$NOAS" 'BEGIN { printf "%.3f", a - b }') ms; Xen's iptables alone / ours: $(ratio "$(med "$OUT/xen-iptables")" "$(awk -v a="$AS" -v b="$NOAS" 'BEGIN { d = a - b; printf "%.6f", (d > 0.001 ? d : 0.001) }')")"
 	echo
+	row "vifctl list: 1000 taps, 250 holders" "$OUT/vifctl-1000" "" ""
+	echo
 	XO=$(med "$OUT/xen-ovs-cycle")
 	row "vif-openvswitch online+offline: Xen's" "$OUT/xen-ovs-cycle" "$XO" ""
 	row "vif-openvswitch online+offline: ours" "$OUT/our-ovs-cycle" "$XO" ""
@@ -418,6 +425,7 @@ cat >"$OUT/results.json" <<JSON
  "ratios": {"xen_over_ours": $(ratio "$XC" "$OC"), "xen_over_in_process": $(ratio "$XC" "$IC"),
             "ours_over_floor": $(ratio "$OC" "$FC"), "qemu_xen_over_ours": $(ratio "$XQ" "$OQ")},
  "programs_per_cycle": {"xen": $PROGS_XEN, "ours": $PROGS_OURS},
+ "vifctl_list_1000_taps_250_holders": $(js "$OUT/vifctl-1000"),
  "openvswitch": {"xen": $(js "$OUT/xen-ovs-cycle"), "ours": $(js "$OUT/our-ovs-cycle"),
                  "ovs_vsctl_alone": $(js "$OUT/ovsvsctl-cycle"), "storm_256": $(jstorm "$OVS_STORM")},
  "antispoof": {"cycle_on": $(js "$OUT/as-cycle"), "cycle_off": $(js "$OUT/noas-cycle"),

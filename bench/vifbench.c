@@ -19,6 +19,10 @@
  * messages for distinct vifs, nothing awaited vifbench ustorm N          the
  * same N events as udevd messages to a running vifplugd; waits for every
  *                              hotplug-status: "total NS failures F"
+ *   vifbench hold N K EXEC...  N processes holding K taps each (hI.K),
+ *                              as QEMUs do; runs EXEC... 5 times once they
+ *                              all hold theirs (one sample per run), then
+ *                              ends them
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -412,6 +416,54 @@ static int uflood(int n)
 	return 0;
 }
 
+/* N processes holding K taps each, then EXEC... timed 5 times. */
+static int hold(int n, int k, char **argv)
+{
+	pid_t *kids = calloc((size_t)n, sizeof(*kids));
+	int ready[2], fails = 0;
+	char c;
+
+	if (!kids || pipe(ready))
+		die("hold");
+	for (int i = 0; i < n; i++) {
+		kids[i] = fork();
+		if (kids[i] < 0)
+			die("fork");
+		if (kids[i] == 0) {
+			for (int q = 0; q < k; q++) {
+				struct ifreq ifr = {.ifr_flags =
+							IFF_TAP | IFF_NO_PI};
+				int fd = open("/dev/net/tun", O_RDWR);
+
+				snprintf(ifr.ifr_name, sizeof(ifr.ifr_name),
+					 "h%d.%d", i % 100000, q % 1000);
+				if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0)
+					_exit(1);
+			}
+			if (write(ready[1], "r", 1) != 1)
+				_exit(1);
+			pause();
+			_exit(0);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (read(ready[0], &c, 1) != 1)
+			die("a holder");
+	for (int r = 0; r < 5; r++) {
+		long rss = 0;
+		long long t = now_ns();
+
+		fails += run(argv, environ, &rss);
+		printf("%lld %ld\n", now_ns() - t, rss);
+	}
+	for (int i = 0; i < n; i++) {
+		kill(kids[i], SIGTERM);
+		waitpid(kids[i], NULL, 0);
+	}
+	free(kids);
+	return fails ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 2 ? atoi(argv[2]) : 0;
@@ -438,6 +490,8 @@ int main(int argc, char **argv)
 		return ustorm(n);
 	if (!strcmp(argv[1], "uflood"))
 		return uflood(n);
+	if (!strcmp(argv[1], "hold") && argc >= 5)
+		return hold(n, atoi(argv[3]), argv + 4);
 usage:
 	fprintf(stderr, "usage: vifbench cycle|qemu|exec|inproc|rtt|storm|"
 			"ustorm N ... (see bench/vifbench.c)\n");

@@ -74,19 +74,31 @@ static long backend_by_mac(struct ctx *c, long domid, const char *mac)
 
 int emu_resolve(struct ctx *c, const char *ifname, struct emu *e)
 {
+	int fd;
+
+	pid_t pid;
+
+	if (owner_find(ifname, getppid(), &pid, &fd)) {
+		memset(e, 0, sizeof(*e));
+		e->domid = e->nic = e->devid = e->uid = -1;
+		ctx_log(c, LOG_INFO, "no process holds the tap");
+		return 0;
+	}
+	return emu_resolve_holder(c, ifname, pid, fd, e);
+}
+
+int emu_resolve_holder(struct ctx *c, const char *ifname, pid_t pid, int fd,
+		       struct emu *e)
+{
 	struct qemu_info *qi;
 	char *buf = NULL, vm[64] = "";
 	const char *v;
 	size_t len;
 	unsigned d;
-	int fd;
 
 	memset(e, 0, sizeof(*e));
 	e->domid = e->nic = e->devid = e->uid = -1;
-	if (owner_find(ifname, getppid(), &e->pid, &fd)) {
-		ctx_log(c, LOG_INFO, "no process holds the tap");
-		return 0;
-	}
+	e->pid = pid;
 	e->fd = fd;
 	if (owner_uid(e->pid, &e->uid) || e->uid != 0) {
 		/* Anyone may put anything in their own argv: only root's

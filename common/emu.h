@@ -26,6 +26,10 @@ struct emu {
 /* Who owns tap ifname: owner process, its domain and NIC. Never fails
  * for want of an answer: unknown fields stay -1 or "". */
 int emu_resolve(struct ctx *c, const char *ifname, struct emu *e);
+/* The same for a holder already found (owner_scan): pid holds ifname by
+ * fd. */
+int emu_resolve_holder(struct ctx *c, const char *ifname, pid_t pid, int fd,
+		       struct emu *e);
 
 /* What vifplug's records (backend/vif-ioemu) say of tap ifname, for
  * when /proc cannot answer: 1 if there are records, 0 if not. */

@@ -63,7 +63,7 @@ static int count_taps(struct ctx *c, struct gauges *g)
 {
 	struct inventory_row *rows;
 	size_t n;
-	int rc = inventory_collect(c, &rows, &n);
+	int rc = inventory_collect(c, &rows, &n, NULL);
 
 	if (rc)
 		return rc;

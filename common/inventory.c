@@ -10,6 +10,7 @@
 
 #include "antispoof.h"
 #include "ovs.h"
+#include "owner.h"
 #include "emu.h"
 #include "xs.h"
 
@@ -91,7 +92,8 @@ static void antispoof_of(struct inventory_row *r)
 
 /* One link's row; false if it is no guest's link. */
 static bool row_for(struct ctx *c, const struct links *ls,
-		    const struct nl_link *l, struct inventory_row *r)
+		    const struct owner_map *holders, const struct nl_link *l,
+		    struct inventory_row *r)
 {
 	char path[128];
 	long dom, dev;
@@ -125,8 +127,18 @@ static bool row_for(struct ctx *c, const struct links *ls,
 	{
 		struct emu e;
 
-		/* the answer qemu-ifup gives, for any tap: fd= ones too */
-		emu_resolve(c, l->name, &e);
+		/* the answer qemu-ifup gives, for any tap: fd= ones too;
+		 * its holder from the one pass over /proc */
+		const struct owner_tap *t =
+		    holders ? owner_map_find(holders, l->name) : NULL;
+
+		if (t)
+			emu_resolve_holder(c, l->name, t->pid, t->fd, &e);
+		else if (holders) {
+			memset(&e, 0, sizeof(e));
+			e.domid = e.nic = e.devid = e.uid = -1;
+		} else
+			emu_resolve(c, l->name, &e);
 		/* the records, where /proc did not name a domain */
 		if (e.domid < 0)
 			emu_from_records(c, l->name, &e);
@@ -191,10 +203,16 @@ int inventory_links(struct nl *nl, struct nl_link **v, size_t *n)
 	return rc;
 }
 
-int inventory_collect(struct ctx *c, struct inventory_row **rows, size_t *n)
+int inventory_collect(struct ctx *c, struct inventory_row **rows, size_t *n,
+		      bool *partial)
 {
 	struct links ls = {0};
+	struct owner_map holders;
+	bool have_holders = false;
 	int rc;
+
+	if (partial)
+		*partial = false;
 
 	/* the whole dump first: no other request may interleave with it */
 	rc = nl_link_foreach(c->nl, link_cb, &ls);
@@ -202,9 +220,18 @@ int inventory_collect(struct ctx *c, struct inventory_row **rows, size_t *n)
 	*n = 0;
 	if (!rc && !*rows)
 		rc = -ENOMEM;
+	/* every tap's holder in one pass over /proc, not one per tap */
+	if (!rc && owner_scan(&holders) == 0)
+		have_holders = true;
 	for (size_t i = 0; !rc && i < ls.n; i++)
-		if (row_for(c, &ls, &ls.v[i], &(*rows)[*n]))
+		if (row_for(c, &ls, have_holders ? &holders : NULL, &ls.v[i],
+			    &(*rows)[*n]))
 			(*n)++;
+	if (have_holders) {
+		if (partial)
+			*partial = holders.partial;
+		owner_map_free(&holders);
+	}
 	free(ls.v);
 	if (rc) {
 		free(*rows);

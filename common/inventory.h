@@ -32,7 +32,9 @@ struct inventory_row {
 int inventory_links(struct nl *nl, struct nl_link **v, size_t *n);
 
 /* All rows, sorted by name; free(*rows). c carries xs (may be NULL)
- * and nl. */
-int inventory_collect(struct ctx *c, struct inventory_row **rows, size_t *n);
+ * and nl. *partial (if not NULL): some processes' fds could not be read
+ * (not root), so some taps' holders are unknown. */
+int inventory_collect(struct ctx *c, struct inventory_row **rows, size_t *n,
+		      bool *partial);
 
 #endif

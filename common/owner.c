@@ -182,6 +182,165 @@ int owner_find(const char *ifname, pid_t hint, pid_t *pid, int *fd)
 	return -ESRCH;
 }
 
+/* The tap an fdinfo names ("iff:\tNAME\n"), in name; false if none. */
+static bool fdinfo_tap(int dirfd, const char *fd, char name[16])
+{
+	char buf[512], *p;
+	ssize_t n;
+	int f = openat(dirfd, fd, O_RDONLY | O_CLOEXEC);
+
+	if (f < 0)
+		return false;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strstr(buf, "\niff:\t");
+	if (!p)
+		return false;
+	p += 6;
+	n = (ssize_t)strcspn(p, "\n");
+	if (n == 0 || n >= 16)
+		return false;
+	memcpy(name, p, (size_t)n);
+	name[n] = '\0';
+	return true;
+}
+
+static int map_add(struct owner_map *m, const char *name, pid_t pid, int fd)
+{
+	if (owner_map_find(m, name))
+		return 0;
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		struct owner_tap *v = realloc(m->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		m->v = v;
+		m->cap = cap;
+	}
+	snprintf(m->v[m->n].ifname, sizeof(m->v[m->n].ifname), "%s", name);
+	m->v[m->n].pid = pid;
+	m->v[m->n].fd = fd;
+	m->n++;
+	return 0;
+}
+
+/* pid's tun/tap fds: a readlink of each fd first (one call), its fdinfo
+ * only for /dev/net/tun. */
+static int scan_pid(struct owner_map *m, const char *pid)
+{
+	char dir[64], path[96], target[32], name[16];
+	struct dirent *d;
+	DIR *dh;
+	int rc = 0, dfd;
+
+	snprintf(dir, sizeof(dir), "/proc/%s/fd", pid);
+	dh = opendir(dir);
+	if (!dh) {
+		if (errno == EACCES)
+			m->partial = true;
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/proc/%s/fdinfo", pid);
+	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	while (dfd >= 0 && !rc && (d = readdir(dh))) {
+		ssize_t n;
+
+		if (!isdigit((unsigned char)d->d_name[0]))
+			continue;
+		n = readlinkat(dirfd(dh), d->d_name, target,
+			       sizeof(target) - 1);
+		if (n != 12 || memcmp(target, "/dev/net/tun", 12))
+			continue;
+		if (fdinfo_tap(dfd, d->d_name, name))
+			rc =
+			    map_add(m, name, (pid_t)atoi(pid), atoi(d->d_name));
+	}
+	if (dfd >= 0)
+		close(dfd);
+	closedir(dh);
+	return rc;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	long x = strtol(*(char *const *)a, NULL, 10);
+	long y = strtol(*(char *const *)b, NULL, 10);
+
+	return (x > y) - (x < y);
+}
+
+int owner_scan(struct owner_map *m)
+{
+	struct stat self, other;
+	struct dirent *d;
+	char **pids = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	DIR *proc;
+
+	memset(m, 0, sizeof(*m));
+	if (netns_of("self", &self))
+		return -errno;
+	proc = opendir("/proc");
+	if (!proc)
+		return -errno;
+	while (!rc && (d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		if (n == cap) {
+			char **v = realloc(pids, (cap = cap ? 2 * cap : 256) *
+						     sizeof(*v));
+
+			if (!v) {
+				rc = -ENOMEM;
+				break;
+			}
+			pids = v;
+		}
+		if (!(pids[n] = strdup(d->d_name)))
+			rc = -ENOMEM;
+		else
+			n++;
+	}
+	closedir(proc);
+	/* pid order: the same first holder on every run */
+	qsort(pids, n, sizeof(*pids), by_pid);
+	for (size_t i = 0; i < n; i++) {
+		/* a namespace of someone else's: its taps are other taps */
+		int ns = rc ? 0 : netns_of(pids[i], &other);
+
+		if (ns == -EACCES)
+			m->partial = true;
+		else if (!rc && !ns && other.st_dev == self.st_dev &&
+			 other.st_ino == self.st_ino)
+			rc = scan_pid(m, pids[i]);
+		free(pids[i]);
+	}
+	free(pids);
+	if (rc)
+		owner_map_free(m);
+	return rc;
+}
+
+const struct owner_tap *owner_map_find(const struct owner_map *m,
+				       const char *ifname)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->v[i].ifname, ifname))
+			return &m->v[i];
+	return NULL;
+}
+
+void owner_map_free(struct owner_map *m)
+{
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
 long owner_find_comm(const char *proc, const char *const comms[])
 {
 	DIR *d = opendir(proc);

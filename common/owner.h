@@ -17,6 +17,25 @@ int owner_holds(pid_t pid, const char *ifname, int *fd);
  * -ESRCH if nobody holds it. */
 int owner_find(const char *ifname, pid_t hint, pid_t *pid, int *fd);
 
+/* Every tun/tap file held open by a process in the caller's network
+ * namespace, found in one pass over /proc (the cost is processes x
+ * their fds, whatever the number of taps): the first holder of each
+ * tap by pid order, and the fd it holds it by. */
+struct owner_tap {
+	char ifname[16];
+	pid_t pid;
+	int fd;
+};
+struct owner_map {
+	struct owner_tap *v;
+	size_t n, cap;
+	bool partial; /* some process's fds could not be read (not root) */
+};
+int owner_scan(struct owner_map *m);
+const struct owner_tap *owner_map_find(const struct owner_map *m,
+				       const char *ifname);
+void owner_map_free(struct owner_map *m);
+
 /* Whether pid is in the caller's network namespace (false if unknown). */
 bool owner_same_netns(pid_t pid);
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "doctor.h"
 #include "gauges.h"
@@ -309,6 +310,7 @@ int main(int argc, char **argv)
 	char safe_what[ESC_TEXT_SIZE(64)];
 	bool json = false;
 	size_t n;
+	bool partial = false;
 	int rc;
 
 	log_guard_stdio();
@@ -361,12 +363,19 @@ int main(int argc, char **argv)
 	/* without xenstore (a KVM host) the links and /proc still answer */
 	if (xs_connect(&c.xs, &c.xs_transport))
 		c.xs = NULL;
-	rc = inventory_collect(&c, &rows, &n);
+	rc = inventory_collect(&c, &rows, &n, &partial);
 	if (rc) {
 		ctx_log(&c, LOG_ERR, "cannot list links: %s", strerror(-rc));
 		ctx_close(&c);
 		return EXIT_CANNOT;
 	}
+	/* the rows are still right, only the holders are missing: say so
+	 * once, and exit 0 (root may miss a few too, e.g. processes of
+	 * another user namespace: not this sentence's business) */
+	if (partial && geteuid() != 0)
+		ctx_log(&c, LOG_WARNING,
+			"owners of taps need root: other users' processes "
+			"cannot be read, so taps show no holder or guest");
 	if (what)
 		n = select_rows(rows, n, what);
 	if (json)

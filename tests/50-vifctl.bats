@@ -159,3 +159,20 @@ guest7() {
 	assert_equal "$(row tapr devid)" 4
 	assert_equal "$(row tapr mac)" 00:16:3e:00:00:74
 }
+
+@test "list as a user that is not root: the rows, one sentence saying owners of taps need root, exit 0" {
+	ip netns exec "$NS" "$BUILD/tap-holder" tapr >/dev/null &
+	HOLDER=$!
+	wait_link tapr
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" "$PRIVATE" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$BUILD/vifctl" list
+	kill "$HOLDER"
+	wait "$HOLDER" 2>/dev/null || true
+	assert_success
+	assert_line --regexp '^tapr +other tap '
+	assert_equal "$(grep -c 'owners of taps need root' <<<"$output")" 1
+	# as root: the holder, and no such sentence
+	vifctl list
+	assert_success
+	refute_output --partial "need root"
+}
