@@ -145,6 +145,8 @@ struct half {
 	char ifname[NAMES_IFNAMSIZ], mac[NAMES_MAC_STRLEN], model[32];
 	char bridge[NAMES_IFNAMSIZ];
 	int fd;
+	int fds[QEMU_MAX_QUEUES];
+	unsigned nfds;
 	int tap; /* a backend of type tap */
 	unsigned order;
 };
@@ -165,6 +167,33 @@ static int to_fd(const char *v)
 	return *end || fd < 0 || fd > 65535 ? -1 : (int)fd;
 }
 
+/* fds=35:37 (a multiqueue tap's queues): all of them, or none when one
+ * is not a descriptor number; past QEMU_MAX_QUEUES, the rest ignored */
+static void to_fds(const char *v, int fds[QEMU_MAX_QUEUES], unsigned *n)
+{
+	char one[16];
+
+	*n = 0;
+	while (v && *v && *n < QEMU_MAX_QUEUES) {
+		size_t len = strcspn(v, ":");
+
+		if (len == 0 || len >= sizeof(one)) {
+			*n = 0;
+			return;
+		}
+		memcpy(one, v, len);
+		one[len] = '\0';
+		if ((fds[*n] = to_fd(one)) < 0) {
+			*n = 0;
+			return;
+		}
+		(*n)++;
+		v += len;
+		if (*v == ':')
+			v++;
+	}
+}
+
 static void add_back(struct halves *h, const char *key,
 		     const struct qemu_kv *kv, int n)
 {
@@ -181,6 +210,7 @@ static void add_back(struct halves *h, const char *key,
 	if (!b->bridge[0])
 		copy(b->bridge, sizeof(b->bridge), kv_get(kv, n, "bridge"));
 	b->fd = to_fd(kv_get(kv, n, "fd"));
+	to_fds(kv_get(kv, n, "fds"), b->fds, &b->nfds);
 	b->tap = type && !strcmp(type, "tap");
 }
 
@@ -304,6 +334,8 @@ int qemuargs_parse(const char *argv, size_t len, struct qemu_info *qi)
 		memcpy(nic->bridge, h->back[b].bridge, sizeof(nic->bridge));
 		memcpy(nic->netdev, h->back[b].key, sizeof(nic->netdev));
 		nic->fd = h->back[b].fd;
+		memcpy(nic->fds, h->back[b].fds, sizeof(nic->fds));
+		nic->nfds = h->back[b].nfds;
 		nic->index = h->nfront + b; /* no device: after them all */
 		for (unsigned f = 0; f < h->nfront; f++)
 			if (!strcmp(h->front[f].key, h->back[b].key)) {
@@ -331,8 +363,12 @@ const struct qemu_nic *qemuargs_by_ifname(const struct qemu_info *qi,
 
 const struct qemu_nic *qemuargs_by_fd(const struct qemu_info *qi, int fd)
 {
-	for (unsigned i = 0; i < qi->nnics; i++)
+	for (unsigned i = 0; i < qi->nnics; i++) {
 		if (qi->nics[i].fd >= 0 && qi->nics[i].fd == fd)
 			return &qi->nics[i];
+		for (unsigned q = 0; fd >= 0 && q < qi->nics[i].nfds; q++)
+			if (qi->nics[i].fds[q] == fd)
+				return &qi->nics[i];
+	}
 	return NULL;
 }

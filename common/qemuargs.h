@@ -8,11 +8,14 @@
 #include "names.h"
 
 #define QEMU_MAX_NICS 32
+#define QEMU_MAX_QUEUES 64 /* fds= of a multiqueue tap: more are ignored */
 
 struct qemu_nic {
 	char ifname[NAMES_IFNAMSIZ]; /* the tap's ifname=, "" when passed as fd=
 				      */
 	int fd;			     /* fd=, or -1 */
+	int fds[QEMU_MAX_QUEUES]; /* fds=a:b:... (multiqueue), nfds of them */
+	unsigned nfds;
 	char mac[NAMES_MAC_STRLEN];  /* the guest side's mac= / macaddr=, "" if
 					none */
 	char model[32];		     /* the device driver or model= */
@@ -35,6 +38,8 @@ int qemuargs_parse(const char *argv, size_t len, struct qemu_info *qi);
 
 const struct qemu_nic *qemuargs_by_ifname(const struct qemu_info *qi,
 					  const char *ifname);
+/* The NIC whose fd= is fd, or one of whose fds= (a multiqueue tap's
+ * queues) is. */
 const struct qemu_nic *qemuargs_by_fd(const struct qemu_info *qi, int fd);
 
 /* One QEMU option value, "a=1,b=x,,y" or libvirt's {"a":"1","b":2}, into

@@ -100,6 +100,27 @@ guest7() {
 	assert_equal "$(row tapf pid)" "${PIDS[0]}"
 }
 
+@test "which: a multiqueue tap handed to QEMU as fds= (libvirt's queues) names its NIC and MAC" {
+	stop_sim
+	# two NICs, the second one multiqueue: its index and MAC come from the
+	# queue fds QEMU holds
+	ip netns exec "$NS" env TAP_QUEUES=2 "$BUILD/tap-holder" tapq \
+		qemu-system-x86_64 -machine pc -S -display none -nodefaults -m 32 \
+		-name guest=mq1 -netdev user,id=u0 -device e1000,netdev=u0,mac=52:54:00:00:00:10 \
+		-netdev tap,fds=3:4,id=hostnet1 \
+		-device virtio-net-pci,mq=on,vectors=6,netdev=hostnet1,mac=52:54:00:00:00:11 >/dev/null &
+	PIDS+=($!)
+	wait_link tapq
+	vifctl which tapq --json
+	assert_success
+	LIST=$output
+	assert_equal "$(row tapq kind)" "other tap"
+	assert_equal "$(row tapq domain)" mq1
+	assert_equal "$(row tapq devid)" 1
+	assert_equal "$(row tapq mac)" 52:54:00:00:00:11
+	assert_equal "$(row tapq pid)" "${PIDS[-1]}"
+}
+
 @test "which: a plain KVM guest's tap names the guest and its QEMU, without a domain" {
 	stop_sim
 	ip netns exec "$NS" "$BUILD/tap-holder" vnet0 \

@@ -131,6 +131,40 @@ static void libvirt_json(void **state)
 	assert_string_equal(n->model, "virtio-net-pci");
 }
 
+/* libvirt's multiqueue NIC: every queue's fd is that NIC */
+static void libvirt_multiqueue(void **state)
+{
+	static const char cl[] =
+	    "qemu-system-x86_64\0-name\0guest=mq,debug-threads=on\0"
+	    "-netdev\0{\"type\":\"tap\",\"fds\":\"35:37:39:41\",\"vhost\":true,"
+	    "\"vhostfds\":\"36:38:40:42\",\"id\":\"hostnet0\"}\0"
+	    "-device\0{\"driver\":\"virtio-net-pci\",\"mq\":true,"
+	    "\"vectors\":10,\"netdev\":\"hostnet0\",\"id\":\"net0\","
+	    "\"mac\":\"52:54:00:aa:00:01\"}\0"
+	    "-netdev\0tap,fds=50:51,id=hostnet1\0"
+	    "-device\0virtio-net-pci,netdev=hostnet1,mac=52:54:00:aa:00:02\0"
+	    "-netdev\0tap,fds=60:x,id=hostnet2\0";
+	struct qemu_info qi;
+	const struct qemu_nic *n;
+
+	(void)state;
+	assert_int_equal(qemuargs_parse(CMDLINE(cl), &qi), 0);
+	for (int fd = 35; fd <= 41; fd += 2) {
+		n = qemuargs_by_fd(&qi, fd);
+		assert_non_null(n);
+		assert_string_equal(n->mac, "52:54:00:aa:00:01");
+		assert_int_equal(n->index, 0);
+	}
+	/* the vhost fds are no queue of the tap */
+	assert_null(qemuargs_by_fd(&qi, 36));
+	n = qemuargs_by_fd(&qi, 51);
+	assert_non_null(n);
+	assert_string_equal(n->mac, "52:54:00:aa:00:02");
+	assert_int_equal(n->index, 1);
+	/* one queue that is no descriptor: none of them is taken */
+	assert_null(qemuargs_by_fd(&qi, 60));
+}
+
 static void commas_and_nic(void **state)
 {
 	static const char cl[] =
@@ -237,6 +271,7 @@ int main(void)
 	    cmocka_unit_test(libxl_upstream),
 	    cmocka_unit_test(xend_qemu_dm),
 	    cmocka_unit_test(libvirt_fd),
+	    cmocka_unit_test(libvirt_multiqueue),
 	    cmocka_unit_test(libvirt_json),
 	    cmocka_unit_test(commas_and_nic),
 	    cmocka_unit_test(device_order_sets_index),
