@@ -261,7 +261,7 @@ static void label_link(struct ctx *c, const struct nl_link *link,
 		snprintf(alias, sizeof(alias), "xen domain %s (%ld) nic %ld %s",
 			 e->name[0] ? e->name : "-", e->domid, e->devid,
 			 e->mac[0] ? e->mac : "-");
-	else if (e->trusted)
+	else if (e->trusted && e->nic >= 0)
 		snprintf(alias, sizeof(alias),
 			 "qemu guest %s (pid %d) nic %ld "
 			 "%s",
@@ -318,10 +318,19 @@ static int emu_attached(struct hotplug *hp, const struct nl_link *link,
 					     "backend/vif-ioemu/%ld: %s",
 					     e->domid, xs_strerror(rc));
 	}
-	ctx_log(c, LOG_INFO,
-		"on %s %s, mtu %u, domain %ld (%s) nic %ld, qemu pid %d", what,
-		bridge, mtu, e->domid, e->name[0] ? e->name : "-", e->devid,
-		(int)e->pid);
+	if (e->domid < 0 && e->nic < 0)
+		/* libvirtd running the script before QEMU exists, or any
+		 * other holder: nothing proves whose guest this is */
+		ctx_log(c, LOG_INFO,
+			"on %s %s, mtu %u; held by pid %d, whose command line "
+			"names no NIC of it: not labelled",
+			what, bridge, mtu, (int)e->pid);
+	else
+		ctx_log(c, LOG_INFO,
+			"on %s %s, mtu %u, domain %ld (%s) nic %ld, qemu pid "
+			"%d",
+			what, bridge, mtu, e->domid, e->name[0] ? e->name : "-",
+			e->devid, (int)e->pid);
 	return 0;
 }
 
@@ -366,6 +375,42 @@ static int emu_up_ovs(struct hotplug *hp, const struct nl_link *link,
 	return emu_attached(hp, link, e, b.name, mtu, "Open vSwitch bridge");
 }
 
+/* The bridge the main table's default route goes out of, in br; else a
+ * refusal naming the bridges here. 0, or -1 reported. */
+static int default_route_bridge(struct hotplug *hp, char br[NAMES_IFNAMSIZ])
+{
+	struct ctx *c = hp->ctx;
+	struct nl_link l;
+	char list[512], first[NAMES_IFNAMSIZ];
+	int oif = 0, rc = nl_route4_default_oif(c->nl, &oif);
+
+	if (!rc && oif && !nl_link_get(c->nl, NULL, oif, &l) &&
+	    !strcmp(l.kind, "bridge")) {
+		memcpy(br, l.name, NAMES_IFNAMSIZ);
+		return 0;
+	}
+	if (nl_bridge_names(c->nl, list, sizeof(list), first) || !first[0])
+		snprintf(list, sizeof(list), "none");
+	return hotplug_error(hp,
+			     "no bridge was named (no BRIDGE argument, no "
+			     "default_bridge) and no bridge carries the "
+			     "default route (bridges here: %s)",
+			     list);
+}
+
+/* Whether the tap's MAC follows libvirt's rule: 0xfe, then the guest
+ * MAC's tail (any tail when the guest's MAC is not known yet). */
+static bool libvirt_mac(const struct nl_link *link, const char *guest)
+{
+	uint8_t g[6];
+
+	if (!link->has_mac || link->mac[0] != 0xfe ||
+	    !memcmp(link->mac, bridge_port_mac, 6))
+		return false;
+	return !guest[0] || names_parse_mac(guest, g) ||
+	       !memcmp(link->mac + 1, g + 1, 5);
+}
+
 int emu_up(struct hotplug *hp)
 {
 	struct ctx *c = hp->ctx;
@@ -376,7 +421,7 @@ int emu_up(struct hotplug *hp)
 	bool as = false, has_ips = false;
 	unsigned want, mtu;
 	const char *name, *source = NULL;
-	char from[sizeof(hp->xenbus_path) + 8];
+	char from[sizeof(hp->xenbus_path) + 8], defbr[NAMES_IFNAMSIZ];
 	int rc = hotplug_link(hp, &link);
 
 	if (rc == -ENODEV)
@@ -386,12 +431,26 @@ int emu_up(struct hotplug *hp)
 		return -1;
 	name = hp->qemu_bridge ? hp->qemu_bridge
 			       : hotplug_bridge_name(hp, &source);
+	/* a tap of no Xen domain: what Debian's /etc/qemu-ifup does, the
+	 * bridge carrying the default route (Xen's taps keep Xen's rule) */
+	if (!name && e.domid < 0) {
+		if (default_route_bridge(hp, defbr))
+			return -1;
+		name = defbr;
+		source = " (it carries the default route)";
+	}
 	snprintf(from, sizeof(from), "%s/mtu", hp->xenbus_path);
 	if (on_ovs(hp, name))
 		return emu_up_ovs(hp, &link, name, &e);
 	if (bridge_pick(c, name, source, &br) || hotplug_mtu(hp, &want))
 		return -1;
 	emu_tap_mac(&c->conf, e.mac, mac);
+	/* a MAC libvirt gave the tap (0xfe, then the guest MAC's tail) is
+	 * kept: libvirt holds it and runs this script, QEMU does not yet */
+	if (e.domid < 0 && libvirt_mac(&link, e.mac)) {
+		memcpy(mac, link.mac, 6);
+		ctx_log(c, LOG_INFO, "keeps the MAC libvirt gave it");
+	}
 	/* a Xen guest's tap: the backend's mac and ip, as its vif's */
 	if (hp->xenbus_path[0] && e.domid >= 0 &&
 	    (antispoof_args(hp, &as, gmac, &ips, &has_ips) ||

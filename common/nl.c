@@ -667,6 +667,7 @@ int nl_route4_del(struct nl *nl, uint32_t dst, unsigned dst_len, int oif,
 struct route_find {
 	uint32_t dst;
 	unsigned dst_len, metric;
+	bool lowest; /* any metric: the lowest one's oif */
 	int oif;
 	/* per message */
 	uint32_t m_dst, m_metric;
@@ -705,7 +706,13 @@ static int route_find_cb(const struct nlmsghdr *nlh, void *data)
 	f->m_metric = 0;
 	f->m_oif = 0;
 	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, f);
-	if (f->m_dst == f->dst && f->m_metric == f->metric)
+	if (f->lowest) {
+		if (f->m_dst == f->dst && f->m_oif &&
+		    (!f->oif || f->m_metric < f->metric)) {
+			f->oif = f->m_oif;
+			f->metric = f->m_metric;
+		}
+	} else if (f->m_dst == f->dst && f->m_metric == f->metric)
 		f->oif = f->m_oif;
 	return MNL_CB_OK;
 }
@@ -715,6 +722,16 @@ int nl_route4_oif(struct nl *nl, uint32_t dst, unsigned dst_len,
 {
 	struct route_find f = {
 	    .dst = dst, .dst_len = dst_len, .metric = metric};
+	int rc = dump(nl, RTM_GETROUTE, sizeof(struct rtmsg), AF_INET,
+		      route_find_cb, &f);
+
+	*oif = f.oif;
+	return rc;
+}
+
+int nl_route4_default_oif(struct nl *nl, int *oif)
+{
+	struct route_find f = {.lowest = true};
 	int rc = dump(nl, RTM_GETROUTE, sizeof(struct rtmsg), AF_INET,
 		      route_find_cb, &f);
 

@@ -96,6 +96,10 @@ int nl_route4_del(struct nl *nl, uint32_t dst, unsigned dst_len, int oif,
 int nl_route4_oif(struct nl *nl, uint32_t dst, unsigned dst_len,
 		  unsigned metric, int *oif);
 
+/* The oif of the main table's IPv4 default route (the lowest metric's),
+ * 0 if there is none. */
+int nl_route4_default_oif(struct nl *nl, int *oif);
+
 /* net.ipv4.conf.DEV.proxy_arp, over netlink (IFLA_AF_SPEC). */
 int nl_link_set_proxy_arp(struct nl *nl, int index, bool on);
 

@@ -86,9 +86,17 @@ link_altnames() { link_json "$1" | jq -r '.[0].altnames // [] | join(" ")'; }
 	assert_equal "$(link_alias tapu)" "xen domain web9 (9) nic 0 00:16:3e:00:09:00"
 }
 
-@test "plain KVM with no xenstore: attached, alias from -name, xenstore's absence logged once" {
+# default_route BRIDGE: the namespace's default route goes out of it
+default_route() {
+	ip -n "$NS" addr add 192.0.2.1/24 dev "$1"
+	ip -n "$NS" route add default via 192.0.2.254 dev "$1"
+}
+
+@test "plain KVM with no xenstore: on the bridge carrying the default route, alias from -name, xenstore's absence logged once" {
+	default_route xenbr1
 	QEMU_XS=$T/no-such.sock start_qemu -- -name kvm1 $(nic n0 tapk 52:54:00:00:00:01)
-	assert_equal "$(link_master tapk)" xenbr0
+	# not xenbr0, the first bridge by name: the one with the default route
+	assert_equal "$(link_master tapk)" xenbr1
 	assert_equal "$(link_alias tapk)" "qemu guest kvm1 (pid $QPID) nic 0 52:54:00:00:00:01"
 	assert_equal "$(grep -c 'xenstore is not reachable' "$T/hotplug.log")" 1
 	stop_qemu
@@ -128,6 +136,7 @@ link_altnames() { link_json "$1" | jq -r '.[0].altnames // [] | join(" ")'; }
 
 @test "tap_mac = libvirt gives the tap the guest's MAC with 0xfe first" {
 	echo "tap_mac = libvirt" >>"$T/vifplug.conf"
+	default_route xenbr0
 	start_qemu -- -name kvm2 $(nic n0 tapl 52:54:00:12:34:56)
 	assert_equal "$(link_mac tapl)" fe:54:00:12:34:56
 }
@@ -158,4 +167,36 @@ link_altnames() { link_json "$1" | jq -r '.[0].altnames // [] | join(" ")'; }
 	stop_qemu
 	run ip netns exec "$NS" nft list chain bridge vifplug from-vif7.0-emu
 	assert_failure
+}
+
+@test "a tap of no Xen domain, no bridge named and no default route: refused naming the bridges, and QEMU does not start" {
+	rm -f "$T/qemu.pid"
+	run start_qemu -- -name kvm3 $(nic n0 tapn 52:54:00:00:00:03)
+	# (under run, start_qemu's QPID is a subshell's: a QEMU that did
+	# start must still be stopped)
+	[ ! -s "$T/qemu.pid" ] || QPID=$(cat "$T/qemu.pid")
+	assert_failure
+	grep -q "qemu-ifup up tapn: no bridge was named (no BRIDGE argument, no default_bridge) and no bridge carries the default route (bridges here: xenbr0, xenbr1)" "$T/qemu.err"
+	# default_bridge names one: that one
+	echo "default_bridge = xenbr1" >>"$T/vifplug.conf"
+	start_qemu -- -name kvm3 $(nic n0 tapn 52:54:00:00:00:03)
+	assert_equal "$(link_master tapn)" xenbr1
+}
+
+@test "run by a holder that is not QEMU (libvirtd runs <script path=...> itself): attached, libvirt's MAC kept, nothing labelled" {
+	default_route xenbr0
+	ip netns exec "$NS" "$BUILD/tap-holder" tapv >/dev/null &
+	HOLDER=$!
+	wait_for link_exists tapv
+	# libvirt's rule: 0xfe, then the guest MAC's tail
+	ip -n "$NS" link set tapv address fe:54:00:aa:bb:cc
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		$(helper_cmd qemu-ifup) tapv
+	assert_success
+	assert_equal "$(link_mac tapv)" fe:54:00:aa:bb:cc
+	assert_equal "$(link_alias tapv)" ""
+	assert_equal "$(link_master tapv)" xenbr0
+	kill "$HOLDER"
+	wait "$HOLDER" 2>/dev/null || true
+	grep -q "qemu-ifup up tapv: on bridge xenbr0, mtu 1500; held by pid $HOLDER, whose command line names no NIC of it: not labelled" "$T/hotplug.log"
 }
