@@ -2,6 +2,7 @@
  * found and, for a problem, what to do about it. */
 #include "doctor.h"
 #include "antispoof.h"
+#include "inventory.h"
 #include "ovs.h"
 
 #include <dirent.h>
@@ -571,6 +572,47 @@ static void check_stale_rules(struct ctx *c, struct doctor_report *r)
 		    "no antispoofing rules of vifs that are gone");
 }
 
+/* ---- taps (a KVM host) --------------------------------------------- */
+
+/* Each tap a QEMU holds: on a bridge (or an OVS port), and labelled as
+ * its holder says (a label left from another guest misleads). */
+static void check_taps(struct ctx *c, struct doctor_report *r)
+{
+	struct inventory_row *rows;
+	size_t n, taps = 0;
+
+	if (inventory_collect(c, &rows, &n, NULL))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct inventory_row *t = &rows[i];
+
+		if (strcmp(t->kind, "other tap") &&
+		    strcmp(t->kind, "emulated tap"))
+			continue;
+		taps++;
+		if (t->qemu_nic && !t->bridge[0])
+			add(r, DOCTOR_PROBLEM, "tap", t->name,
+			    "qemu-ifup it again, or check the NIC's bridge",
+			    "%s: held by QEMU pid %d (%s) but on no bridge",
+			    t->name, (int)t->pid,
+			    t->domain[0] ? t->domain : "-");
+		else if (t->label[0] && t->alias[0] &&
+			 strcmp(t->alias, t->label) &&
+			 (!strncmp(t->alias, "qemu guest ", 11) ||
+			  !strncmp(t->alias, "xen domain ", 11)))
+			add(r, DOCTOR_PROBLEM, "tap", t->name,
+			    "qemu-ifup it again: its label is rewritten",
+			    "%s: labelled '%s', but its holder says '%s'",
+			    t->name, t->alias, t->label);
+	}
+	if (taps)
+		add(r, DOCTOR_INFO, "tap", "-", NULL,
+		    "%zu taps looked at (held by QEMU: on a bridge, labelled "
+		    "as their holder says)",
+		    taps);
+	free(rows);
+}
+
 /* ---- the hotplug log ------------------------------------------------- */
 
 static void check_log(struct ctx *c, struct doctor_report *r)
@@ -654,6 +696,7 @@ int doctor_run(struct ctx *c, const struct doctor_env *env,
 		emu_records_foreach(c->xs, check_record, &w);
 	}
 	check_stale_rules(c, r);
+	check_taps(c, r);
 	ovs_free_if(&ovs, have_ovs);
 	check_log(c, r);
 	return r->v || !r->n ? 0 : -ENOMEM;

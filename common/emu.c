@@ -249,6 +249,21 @@ static int write_records(struct xs_handle *xs, uint32_t t, void *arg)
 }
 
 /* The link says whose it is: its alias, and an altname NAME.NIC. */
+int emu_label(const struct emu *e, char *alias, size_t len)
+{
+	if (e->domid >= 0)
+		snprintf(alias, len, "xen domain %s (%ld) nic %ld %s",
+			 e->name[0] ? e->name : "-", e->domid, e->devid,
+			 e->mac[0] ? e->mac : "-");
+	else if (e->trusted && e->nic >= 0)
+		snprintf(alias, len, "qemu guest %s (pid %d) nic %ld %s",
+			 e->name[0] ? e->name : "-", (int)e->pid, e->nic,
+			 e->mac[0] ? e->mac : "-");
+	else
+		return -1;
+	return 0;
+}
+
 static void label_link(struct ctx *c, const struct nl_link *link,
 		       const struct emu *e)
 {
@@ -257,17 +272,7 @@ static void label_link(struct ctx *c, const struct nl_link *link,
 	struct nl_link other;
 	int rc;
 
-	if (e->domid >= 0)
-		snprintf(alias, sizeof(alias), "xen domain %s (%ld) nic %ld %s",
-			 e->name[0] ? e->name : "-", e->domid, e->devid,
-			 e->mac[0] ? e->mac : "-");
-	else if (e->trusted && e->nic >= 0)
-		snprintf(alias, sizeof(alias),
-			 "qemu guest %s (pid %d) nic %ld "
-			 "%s",
-			 e->name[0] ? e->name : "-", (int)e->pid, e->nic,
-			 e->mac[0] ? e->mac : "-");
-	else
+	if (emu_label(e, alias, sizeof(alias)))
 		return;
 	ch.alias = alias;
 	rc = nl_link_change(c->nl, link->index, &ch);

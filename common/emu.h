@@ -26,6 +26,9 @@ struct emu {
 /* Who owns tap ifname: owner process, its domain and NIC. Never fails
  * for want of an answer: unknown fields stay -1 or "". */
 int emu_resolve(struct ctx *c, const char *ifname, struct emu *e);
+/* The alias qemu-ifup gives a tap of e, in alias; -1 when nothing
+ * proves whose it is (then it gets none). */
+int emu_label(const struct emu *e, char *alias, size_t len);
 /* The same for a holder already found (owner_scan): pid holds ifname by
  * fd. */
 int emu_resolve_holder(struct ctx *c, const char *ifname, pid_t pid, int fd,

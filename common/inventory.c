@@ -103,6 +103,7 @@ static bool row_for(struct ctx *c, const struct links *ls,
 	r->tag = -1;
 	snprintf(r->name, sizeof(r->name), "%s", l->name);
 	r->up = l->flags & IFF_UP;
+	snprintf(r->alias, sizeof(r->alias), "%s", l->alias);
 	for (size_t i = 0; l->master && i < ls->n; i++)
 		if (ls->v[i].index == l->master)
 			snprintf(r->bridge, sizeof(r->bridge), "%s",
@@ -149,6 +150,9 @@ static bool row_for(struct ctx *c, const struct links *ls,
 		snprintf(r->mac, sizeof(r->mac), "%s", e.mac);
 		snprintf(r->domain, sizeof(r->domain), "%s", e.name);
 		r->kind = e.domid >= 0 ? "emulated tap" : "other tap";
+		r->qemu_nic = e.trusted && e.nic >= 0;
+		if (emu_label(&e, r->label, sizeof(r->label)))
+			r->label[0] = '\0';
 	}
 	return true;
 }

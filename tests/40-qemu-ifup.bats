@@ -200,3 +200,23 @@ default_route() {
 	wait "$HOLDER" 2>/dev/null || true
 	grep -q "qemu-ifup up tapv: on bridge xenbr0, mtu 1500; held by pid $HOLDER, whose command line names no NIC of it: not labelled" "$T/hotplug.log"
 }
+
+@test "doctor on a KVM host: a tap QEMU holds on no bridge, and a label that disagrees with its holder, are problems" {
+	default_route xenbr0
+	mkdir -p "$T/root"
+	start_qemu -- -name kvm5 $(nic n0 tapd0 52:54:00:00:00:50) \
+		-netdev tap,id=n1,ifname=tapd1,script=no,downscript=no \
+		-device e1000,netdev=n1,mac=52:54:00:00:00:51
+	doctor() {
+		run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+			$(helper_cmd vifctl) doctor --root "$T/root"
+	}
+	doctor
+	assert_line --partial "problem tap tapd1: tapd1: held by QEMU pid $QPID (kvm5) but on no bridge"
+	refute_line --partial "tapd0: held by QEMU"
+	refute_line --partial "tapd0: labelled"
+	# a label rewritten behind vifplug's back (another guest's)
+	ip -n "$NS" link set tapd0 alias "qemu guest other (pid 1) nic 3 52:54:00:00:00:99"
+	doctor
+	assert_line --partial "problem tap tapd0: tapd0: labelled 'qemu guest other (pid 1) nic 3 52:54:00:00:00:99', but its holder says 'qemu guest kvm5 (pid $QPID) nic 0 52:54:00:00:00:50'"
+}
