@@ -6,6 +6,8 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 UDEVDIR ?= /lib/udev/rules.d
 SYSTEMDDIR ?= /lib/systemd/system
+# libvirt >= 6.5 runs every executable in qemu.d with the domain XML
+LIBVIRT_HOOKDIR ?= /etc/libvirt/hooks/qemu.d
 CC ?= cc
 SANITIZE ?=
 
@@ -23,7 +25,9 @@ XS_STATIC += $(XS_LIBDIR)/libjansson.a
 WARN := -Wall -Wextra -Werror -Wmissing-prototypes -Wformat=2 -Wshadow
 HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -Icommon
+# libxml2 (libvirt's own dependency) reads libvirt's domain and status XML
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -Icommon $(XML_CFLAGS)
 LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -U_FORTIFY_SOURCE
@@ -35,7 +39,7 @@ COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(OBJ)/%.o)
 LIB := $(BUILD)/libvifplug.a
 
-HELPERS := vif-bridge vif-route vif-openvswitch vif-setup qemu-ifup qemu-ifdown vifctl vifplugd
+HELPERS := vif-bridge vif-route vif-openvswitch vif-setup qemu-ifup qemu-ifdown vifctl vifplugd libvirt-hook
 HELPER_BIN := $(HELPERS:%=$(BUILD)/%)
 # What is run by libxl, udev, QEMU and systemd goes to LIBEXECDIR; what
 # a person runs, to SBINDIR.
@@ -66,15 +70,15 @@ $(LIB): $(COMMON_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/%: $(OBJ)/helpers/%.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -lxml2 -o $@
 
 # The daemon alone needs threads and libudev (for coldplug's enumeration).
 $(BUILD)/vifplugd: $(OBJ)/helpers/vifplugd.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -ludev -lpthread -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -lxml2 -ludev -lpthread -o $@
 
 # make bench's tools: not built by all.
 $(BUILD)/vifbench: $(OBJ)/bench/vifbench.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -ludev -lpthread -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -lxml2 -ludev -lpthread -o $@
 
 $(BUILD)/noop-static: bench/noop.c
 	$(CC) -O2 -static $< -o $@
@@ -109,7 +113,7 @@ $(BUILD)/no-nftables: $(OBJ)/tests/tools/no-nftables.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
 
 $(BUILD)/test-%: $(OBJ)/tests/unit/test-%.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -lcmocka -lpthread -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -lxml2 -lcmocka -lpthread -o $@
 
 # Everything, ending with the line "N passed, N failed".
 check: all
@@ -123,7 +127,7 @@ FUZZ_TIME ?= 20
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Icommon -Itests/sim \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZERS := qemuargs names params conf uevent sim esc addrlist ovsdb
+FUZZERS := qemuargs names params conf uevent sim esc addrlist ovsdb libvirt
 FUZZ_BIN := $(FUZZERS:%=$(BUILD)/fuzz/fuzz-%)
 fuzz_src_qemuargs := common/qemuargs.c common/names.c
 fuzz_src_names := common/names.c
@@ -135,6 +139,8 @@ fuzz_src_esc := common/esc.c
 fuzz_src_addrlist := common/addrlist.c common/names.c
 fuzz_src_ovsdb := common/ovsdb.c common/ovsbr.c common/esc.c common/names.c
 fuzz_lib_ovsdb := -ljansson
+fuzz_src_libvirt := common/libvirt.c common/names.c
+fuzz_lib_libvirt := $(XML_CFLAGS) -lxml2
 
 $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(wildcard common/*.c common/*.h tests/sim/*.c tests/sim/*.h)
 	@mkdir -p $(dir $@)
@@ -177,13 +183,17 @@ install: all
 			$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; \
 		chmod 0644 $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	ln -sf qemu-ifup.8 $(DESTDIR)$(MANDIR)/man8/qemu-ifdown.8
+	# the libvirt hook: a link, so that the one installed binary runs
+	install -d $(DESTDIR)$(LIBVIRT_HOOKDIR)
+	ln -sf $(LIBEXECDIR)/libvirt-hook $(DESTDIR)$(LIBVIRT_HOOKDIR)/vifplug
 
 uninstall:
 	rm -f $(HELPERS:%=$(DESTDIR)$(LIBEXECDIR)/%) $(DESTDIR)$(SBINDIR)/vifctl \
 		$(DESTDIR)$(UDEVDIR)/65-vifplug.rules \
 		$(DESTDIR)$(SYSTEMDDIR)/vifplugd.service \
 		$(DESTDIR)$(SYSTEMDDIR)/vifplug-metrics.service \
-		$(DESTDIR)$(SYSTEMDDIR)/vifplug-metrics.timer
+		$(DESTDIR)$(SYSTEMDDIR)/vifplug-metrics.timer \
+		$(DESTDIR)$(LIBVIRT_HOOKDIR)/vifplug
 	for m in $(MANPAGES); do \
 		rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	rm -f $(DESTDIR)$(MANDIR)/man8/qemu-ifdown.8

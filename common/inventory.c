@@ -9,6 +9,7 @@
 #include <xenstore.h>
 
 #include "antispoof.h"
+#include "libvirt.h"
 #include "ovs.h"
 #include "owner.h"
 #include "emu.h"
@@ -92,7 +93,8 @@ static void antispoof_of(struct inventory_row *r)
 
 /* One link's row; false if it is no guest's link. */
 static bool row_for(struct ctx *c, const struct links *ls,
-		    const struct owner_map *holders, const struct nl_link *l,
+		    const struct owner_map *holders,
+		    const struct libvirt_status *lv, const struct nl_link *l,
 		    struct inventory_row *r)
 {
 	char path[128];
@@ -146,10 +148,27 @@ static bool row_for(struct ctx *c, const struct links *ls,
 		r->pid = e.pid;
 		r->uid = e.pid ? e.uid : -1;
 		r->domid = e.domid;
-		r->devid = e.domid >= 0 ? e.devid : e.nic;
+		r->kind = e.domid >= 0 ? "emulated tap" : "other tap";
+		/* a QEMU of libvirt's (run as libvirt-qemu, so its own
+		 * command line is not believed): libvirtd's status file for
+		 * that pid names the NIC, hot-plugged ones too */
+		if (e.domid < 0 && e.pid && lv) {
+			const struct libvirt_nic *nic;
+			const struct libvirt_dom *d =
+			    libvirt_status_find(lv, e.pid, l->name, &nic);
+
+			if (d) {
+				snprintf(e.name, sizeof(e.name), "%s", d->name);
+				snprintf(e.mac, sizeof(e.mac), "%s", nic->mac);
+				e.devid = nic->index;
+				r->libvirt = true;
+			}
+		}
+		r->devid = e.domid >= 0 ? e.devid
+			   : r->libvirt ? e.devid
+					: e.nic;
 		snprintf(r->mac, sizeof(r->mac), "%s", e.mac);
 		snprintf(r->domain, sizeof(r->domain), "%s", e.name);
-		r->kind = e.domid >= 0 ? "emulated tap" : "other tap";
 		r->qemu_nic = e.trusted && e.nic >= 0;
 		if (emu_label(&e, r->label, sizeof(r->label)))
 			r->label[0] = '\0';
@@ -212,7 +231,8 @@ int inventory_collect(struct ctx *c, struct inventory_row **rows, size_t *n,
 {
 	struct links ls = {0};
 	struct owner_map holders;
-	bool have_holders = false;
+	struct libvirt_status lv;
+	bool have_holders = false, have_lv = false;
 	int rc;
 
 	if (partial)
@@ -224,18 +244,23 @@ int inventory_collect(struct ctx *c, struct inventory_row **rows, size_t *n,
 	*n = 0;
 	if (!rc && !*rows)
 		rc = -ENOMEM;
-	/* every tap's holder in one pass over /proc, not one per tap */
+	/* every tap's holder in one pass over /proc, not one per tap; and
+	 * libvirtd's status files, each parsed once */
 	if (!rc && owner_scan(&holders) == 0)
 		have_holders = true;
+	if (!rc && libvirt_status_load(LIBVIRT_STATUS_DIR, &lv) == 0)
+		have_lv = true;
 	for (size_t i = 0; !rc && i < ls.n; i++)
-		if (row_for(c, &ls, have_holders ? &holders : NULL, &ls.v[i],
-			    &(*rows)[*n]))
+		if (row_for(c, &ls, have_holders ? &holders : NULL,
+			    have_lv ? &lv : NULL, &ls.v[i], &(*rows)[*n]))
 			(*n)++;
 	if (have_holders) {
 		if (partial)
 			*partial = holders.partial;
 		owner_map_free(&holders);
 	}
+	if (have_lv)
+		libvirt_status_free(&lv);
 	free(ls.v);
 	if (rc) {
 		free(*rows);

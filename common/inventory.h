@@ -26,6 +26,7 @@ struct inventory_row {
 	long uid;		    /* its uid, -1 if unknown (emu_resolve) */
 	bool antispoof;		    /* vif-bridge's rules are in place */
 	bool qemu_nic;		    /* a tap its holder's command line names */
+	bool libvirt;		    /* named by libvirtd's status file */
 	char alias[128];	    /* the link's alias as it is */
 	char label[128];	    /* the alias qemu-ifup would give it, "" */
 	unsigned long long dropped; /* frames they dropped */

@@ -55,6 +55,7 @@ static void print_json(const struct inventory_row *r, size_t n)
 		printf(",\"bridge\":");
 		json_str(r[i].bridge);
 		printf(",\"ovs\":%s", r[i].ovs ? "true" : "false");
+		printf(",\"libvirt\":%s", r[i].libvirt ? "true" : "false");
 		if (r[i].tag >= 0)
 			printf(",\"tag\":%d", r[i].tag);
 		else

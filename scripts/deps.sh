@@ -3,7 +3,9 @@
 # only those missing (so it is quick and idempotent). Needs root.
 set -euo pipefail
 pkgs=(gcc make pkg-config libc6-dev libxen-dev libmnl-dev libudev-dev libnftnl-dev
-	libjansson-dev
+	libjansson-dev libxml2-dev
+	# tests/68-libvirt.bats: a real libvirtd with TCG guests
+	libvirt-daemon-system libvirt-clients dnsmasq-base
 	# tests/66-openvswitch.bats: a real Open vSwitch per test
 	openvswitch-switch
 	libcmocka-dev bats bats-support bats-assert xenstore-utils iproute2

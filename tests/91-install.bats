@@ -18,6 +18,9 @@ teardown() { :; }
 	for prog in qemu-ifup qemu-ifdown vif-route vif-openvswitch; do
 		[ -x "$T/root/usr/libexec/vifplug/$prog" ]
 	done
+	# libvirt's hook: the installed binary, linked where libvirt looks
+	[ "$(readlink "$T/root/etc/libvirt/hooks/qemu.d/vifplug")" = /usr/libexec/vifplug/libvirt-hook ]
+	[ -x "$T/root/usr/libexec/vifplug/libvirt-hook" ]
 	# what a person runs is on PATH; what callers run is not
 	[ -x "$T/root/usr/sbin/vifctl" ]
 	[ ! -e "$T/root/usr/libexec/vifplug/vifctl" ]

@@ -1,0 +1,180 @@
+/* libvirt.c: libvirt's domain XML and libvirtd's status files, read with
+ * libxml2: no network access, no external entities, no DTD loading; a
+ * file is read only if root owns it and no one else may write it. */
+#include "libvirt.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const xmlNode *child(const xmlNode *n, const char *name)
+{
+	for (const xmlNode *c = n ? n->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    !strcmp((const char *)c->name, name))
+			return c;
+	return NULL;
+}
+
+/* attribute attr of n into out (cut to len: then ""), "" if absent */
+static void attr(const xmlNode *n, const char *name, char *out, size_t len)
+{
+	xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)name) : NULL;
+
+	out[0] = '\0';
+	if (v && strlen((const char *)v) < len)
+		memcpy(out, v, strlen((const char *)v) + 1);
+	xmlFree(v);
+}
+
+static void parse_domain(const xmlNode *dom, struct libvirt_dom *d)
+{
+	const xmlNode *name = child(dom, "name");
+	const xmlNode *devs = child(dom, "devices");
+	int index = 0;
+
+	if (name) {
+		xmlChar *t = xmlNodeGetContent(name);
+
+		if (t && strlen((const char *)t) < sizeof(d->name))
+			memcpy(d->name, t, strlen((const char *)t) + 1);
+		xmlFree(t);
+	}
+	for (const xmlNode *c = devs ? devs->children : NULL;
+	     c && d->n < LIBVIRT_MAX_NICS; c = c->next) {
+		struct libvirt_nic *nic = &d->nics[d->n];
+
+		if (c->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)c->name, "interface"))
+			continue;
+		attr(child(c, "target"), "dev", nic->dev, sizeof(nic->dev));
+		attr(child(c, "mac"), "address", nic->mac, sizeof(nic->mac));
+		if (!names_ifname_valid(nic->dev))
+			nic->dev[0] = '\0';
+		nic->index = index++;
+		d->n++;
+	}
+}
+
+int libvirt_parse(const char *buf, size_t len, struct libvirt_dom *d)
+{
+	xmlDoc *doc;
+	const xmlNode *root;
+	char pid[16];
+
+	memset(d, 0, sizeof(*d));
+	if (!len || len > LIBVIRT_XML_MAX || len > INT32_MAX)
+		return -EINVAL;
+	doc = xmlReadMemory(buf, (int)len, NULL, NULL,
+			    XML_PARSE_NONET | XML_PARSE_NOERROR |
+				XML_PARSE_NOWARNING);
+	root = doc ? xmlDocGetRootElement(doc) : NULL;
+	if (!root) {
+		xmlFreeDoc(doc);
+		return -EINVAL;
+	}
+	if (!strcmp((const char *)root->name, "domstatus")) {
+		attr(root, "pid", pid, sizeof(pid));
+		d->pid = (pid_t)strtol(pid, NULL, 10);
+		root = child(root, "domain");
+	} else if (strcmp((const char *)root->name, "domain"))
+		root = NULL;
+	if (root)
+		parse_domain(root, d);
+	xmlFreeDoc(doc);
+	return root ? 0 : -EINVAL;
+}
+
+/* path whole, if root owns it and only root may write it */
+static char *read_trusted(int dirfd, const char *name, size_t *len)
+{
+	struct stat st;
+	char *buf;
+	ssize_t n;
+	int fd =
+	    openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & 022) || st.st_size <= 0 ||
+	    (size_t)st.st_size > LIBVIRT_XML_MAX ||
+	    !(buf = malloc((size_t)st.st_size + 1))) {
+		close(fd);
+		return NULL;
+	}
+	n = read(fd, buf, (size_t)st.st_size);
+	close(fd);
+	if (n <= 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return buf;
+}
+
+int libvirt_status_load(const char *dir, struct libvirt_status *st)
+{
+	DIR *dh = opendir(dir);
+	struct dirent *e;
+	size_t cap = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (!dh)
+		return errno == ENOENT ? 0 : -errno;
+	while ((e = readdir(dh)) && st->n < 4096) {
+		size_t nl = strlen(e->d_name), len;
+		char *buf;
+
+		if (nl < 5 || strcmp(e->d_name + nl - 4, ".xml"))
+			continue;
+		if (!(buf = read_trusted(dirfd(dh), e->d_name, &len)))
+			continue;
+		if (st->n == cap) {
+			struct libvirt_dom *v = realloc(
+			    st->v, (cap = cap ? 2 * cap : 8) * sizeof(*v));
+
+			if (!v) {
+				free(buf);
+				break;
+			}
+			st->v = v;
+		}
+		if (libvirt_parse(buf, len, &st->v[st->n]) == 0 &&
+		    st->v[st->n].pid > 0)
+			st->n++;
+		free(buf);
+	}
+	closedir(dh);
+	return 0;
+}
+
+void libvirt_status_free(struct libvirt_status *st)
+{
+	free(st->v);
+	memset(st, 0, sizeof(*st));
+}
+
+const struct libvirt_dom *libvirt_status_find(const struct libvirt_status *st,
+					      pid_t pid, const char *ifname,
+					      const struct libvirt_nic **nic)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		if (st->v[i].pid != pid)
+			continue;
+		for (size_t k = 0; k < st->v[i].n; k++)
+			if (!strcmp(st->v[i].nics[k].dev, ifname)) {
+				*nic = &st->v[i].nics[k];
+				return &st->v[i];
+			}
+	}
+	return NULL;
+}

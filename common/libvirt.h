@@ -1,0 +1,48 @@
+/* libvirt.h: what libvirt says of its guests' NICs: a domain's XML (the
+ * hook's stdin) and libvirtd's live status files (/run/libvirt/qemu/
+ * NAME.xml: every NIC with its target dev, MAC and position, hot-plugged
+ * ones included, and the QEMU's pid). Read with libxml2, no network, no
+ * entities. */
+#ifndef VIFPLUG_LIBVIRT_H
+#define VIFPLUG_LIBVIRT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "names.h"
+
+#define LIBVIRT_STATUS_DIR "/run/libvirt/qemu"
+#define LIBVIRT_MAX_NICS 64
+#define LIBVIRT_XML_MAX (4u << 20)
+
+struct libvirt_nic {
+	char dev[NAMES_IFNAMSIZ]; /* <target dev=>, "" if none */
+	char mac[NAMES_MAC_STRLEN];
+	int index; /* position among the domain's interfaces */
+};
+
+struct libvirt_dom {
+	char name[128];
+	pid_t pid; /* <domstatus pid=> of a status file, 0 otherwise */
+	struct libvirt_nic nics[LIBVIRT_MAX_NICS];
+	size_t n;
+};
+
+/* A <domain> document, or a <domstatus> wrapping one. 0, or -EINVAL. */
+int libvirt_parse(const char *buf, size_t len, struct libvirt_dom *d);
+
+/* Every status file under dir that root wrote (owned by root, written by
+ * no one else), parsed once. */
+struct libvirt_status {
+	struct libvirt_dom *v;
+	size_t n;
+};
+int libvirt_status_load(const char *dir, struct libvirt_status *st);
+void libvirt_status_free(struct libvirt_status *st);
+
+/* The domain whose QEMU is pid and its NIC whose target is ifname. */
+const struct libvirt_dom *libvirt_status_find(const struct libvirt_status *st,
+					      pid_t pid, const char *ifname,
+					      const struct libvirt_nic **nic);
+
+#endif

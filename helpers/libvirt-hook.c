@@ -1,0 +1,131 @@
+/* libvirt-hook: installed as /etc/libvirt/hooks/qemu.d/vifplug. libvirt
+ * (6.5 and later) runs it as `vifplug GUEST OPERATION SUBOP EXTRA` with
+ * the domain's XML on stdin. On started and reconnect it labels every
+ * interface that has a target dev: alias "libvirt domain NAME nic N MAC",
+ * and altname NAME.N where that name is free. A hook must never stop or
+ * slow a guest's start: its time is bounded, it exits 0 whatever it
+ * cannot do, and says so in one log line. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "ctx.h"
+#include "esc.h"
+#include "libvirt.h"
+#include "log.h"
+#include "nl.h"
+
+#define HOOK_SECONDS 5
+
+static void out_of_time(int sig)
+{
+	(void)sig;
+	log_emergency("libvirt-hook: out of time: guest left unlabelled\n");
+	_exit(0);
+}
+
+/* stdin whole, at most LIBVIRT_XML_MAX bytes */
+static char *read_stdin(size_t *len)
+{
+	size_t cap = 65536;
+	char *buf = malloc(cap);
+
+	*len = 0;
+	while (buf) {
+		ssize_t n = read(0, buf + *len, cap - *len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		*len += (size_t)n;
+		if (*len == cap) {
+			char *b = cap < LIBVIRT_XML_MAX ? realloc(buf, cap * 2)
+							: NULL;
+
+			if (!b) {
+				free(buf);
+				return NULL;
+			}
+			buf = b;
+			cap *= 2;
+		}
+	}
+	return buf;
+}
+
+/* one NIC's label; 1 if it was set */
+static int label(struct ctx *c, const struct libvirt_dom *d,
+		 const struct libvirt_nic *nic)
+{
+	struct nl_link l, other;
+	struct nl_link_change ch = NL_LINK_CHANGE_INIT;
+	char alias[256], alt[160];
+	int rc;
+
+	if (!nic->dev[0] || nl_link_get(c->nl, nic->dev, 0, &l))
+		return 0;
+	snprintf(alias, sizeof(alias), "libvirt domain %s nic %d %s", d->name,
+		 nic->index, nic->mac[0] ? nic->mac : "-");
+	ch.alias = alias;
+	if ((rc = nl_link_change(c->nl, l.index, &ch)))
+		return 0;
+	snprintf(alt, sizeof(alt), "%.100s.%d", d->name, nic->index);
+	/* a name free for it, of the characters a name may have */
+	if (strlen(alt) < 128 &&
+	    strspn(alt, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			"0123456789._-") == strlen(alt) &&
+	    nl_link_get(c->nl, alt, 0, &other) == -ENODEV)
+		nl_link_add_altname(c->nl, l.index, alt);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctx c;
+	struct libvirt_dom *d = NULL;
+	const char *conf_path = getenv("VIFPLUG_CONF");
+	char why[256], guest[ESC_TEXT_SIZE(64)], cut[65];
+	unsigned line;
+	size_t len = 0, done = 0;
+	char *xml;
+
+	log_guard_stdio();
+	signal(SIGALRM, out_of_time);
+	alarm(HOOK_SECONDS);
+	/* only started and reconnect are ours; the rest is a no-op */
+	if (argc < 3 ||
+	    (strcmp(argv[2], "started") && strcmp(argv[2], "reconnect")))
+		return 0;
+	ctx_init(&c, "libvirt-hook", argv[2]);
+	if (conf_load(&c.conf, conf_path ? conf_path : CONF_DEFAULT_PATH, &line,
+		      why, sizeof(why)))
+		conf_defaults(&c.conf);
+	log_open("libvirt-hook", &c.conf);
+	snprintf(cut, sizeof(cut), "%s", argv[1]);
+	c.dev = esc_text(cut, guest, sizeof(guest));
+	xml = read_stdin(&len);
+	d = calloc(1, sizeof(*d));
+	if (!xml || !d || libvirt_parse(xml, len, d))
+		ctx_log(&c, LOG_WARNING,
+			"the domain XML on stdin does not parse: nothing "
+			"labelled");
+	else if (nl_open(&c.nl))
+		ctx_log(&c, LOG_WARNING,
+			"cannot open rtnetlink: nothing labelled");
+	else {
+		for (size_t i = 0; i < d->n; i++)
+			done += (size_t)label(&c, d, &d->nics[i]);
+		ctx_log(&c, LOG_INFO, "%zu of %zu interfaces labelled", done,
+			d->n);
+	}
+	free(xml);
+	free(d);
+	ctx_close(&c);
+	log_close();
+	return 0;
+}

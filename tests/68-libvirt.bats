@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# libvirt as a caller, against a real libvirtd (tests/libvirt.bash) and
+# TCG guests: every NIC of a running guest (bridge, multiqueue, ethernet
+# with our qemu-ifup, hot-plugged) named by vifctl with its guest, NIC
+# index and MAC, and labelled by the hook.
+
+load helpers
+load libvirt
+
+setup() {
+	vp_setup
+	command -v libvirtd >/dev/null || fail "libvirtd is not installed (scripts/deps.sh installs libvirt-daemon-system)"
+	mk_bridge br0
+	ip -n "$NS" addr add 192.0.2.1/24 dev br0
+	ip -n "$NS" route add default via 192.0.2.254 dev br0
+	mk_bridge br1
+	start_libvirtd
+}
+
+teardown() {
+	stop_libvirtd
+	vp_teardown
+}
+
+which_() { lv_exec "$BUILD/vifctl" which "$1" --json; }
+field() { jq -r ".[0].$2" <<<"$(which_ "$1")"; }
+alias_of() { link_json "$1" | jq -r '.[0].ifalias // ""'; }
+altnames_of() { link_json "$1" | jq -r '.[0].altnames // [] | join(" ")'; }
+
+BRNIC="<interface type='bridge'><source bridge='br1'/><mac address='52:54:00:00:01:01'/><target dev='lvb0'/><model type='virtio'/></interface>"
+MQNIC="<interface type='bridge'><source bridge='br1'/><mac address='52:54:00:00:01:02'/><target dev='lvq0'/><model type='virtio'/><driver name='qemu' queues='2'/></interface>"
+ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><target dev='lve0' managed='yes'/><script path='$LV/qemu-ifup'/><model type='virtio'/></interface>"; }
+
+@test "libvirt: bridge, multiqueue and ethernet-with-our-script NICs: vifctl names guest, NIC and MAC; the hook labels them" {
+	guest_xml g1 "$BRNIC" "$MQNIC" "$(ETHNIC)" >"$T/g1.xml"
+	run virsh_ create "$T/g1.xml"
+	assert_success
+	local qpid
+	qpid=$(lv_exec cat /run/libvirt/qemu/g1.pid)
+	for dev in lvb0:0:52:54:00:00:01:01 lvq0:1:52:54:00:00:01:02 lve0:2:52:54:00:00:01:03; do
+		local d=${dev%%:*} rest=${dev#*:}
+		local idx=${rest%%:*} mac=${rest#*:}
+		assert_equal "$(field "$d" domain)" g1
+		assert_equal "$(field "$d" devid)" "$idx"
+		assert_equal "$(field "$d" mac)" "$mac"
+		assert_equal "$(field "$d" pid)" "$qpid"
+		assert_equal "$(field "$d" libvirt)" true
+		assert_equal "$(alias_of "$d")" "libvirt domain g1 nic $idx $mac"
+		assert_equal "$(altnames_of "$d")" "g1.$idx"
+	done
+	# libvirt put the bridge NICs on br1; our qemu-ifup put the ethernet
+	# one on the bridge with the default route, keeping libvirt's MAC
+	assert_equal "$(link_master lvb0)" br1
+	assert_equal "$(link_master lve0)" br0
+	assert_equal "$(link_mac lve0)" fe:54:00:00:01:03
+	grep -q "libvirt-hook started g1: 3 of 3 interfaces labelled" "$T/hotplug.log"
+	grep -q "qemu-ifup up lve0: on bridge br0, mtu 1500; held by pid [0-9]*, whose command line names no NIC of it: not labelled" "$T/hotplug.log"
+}
+
+@test "libvirt: a NIC hot-plugged with virsh attach-device --live is named by vifctl" {
+	guest_xml g2 "$BRNIC" >"$T/g2.xml"
+	virsh_ create "$T/g2.xml"
+	echo "<interface type='bridge'><source bridge='br1'/><mac address='52:54:00:00:02:09'/><target dev='lvh0'/><model type='virtio'/></interface>" >"$T/nic.xml"
+	run virsh_ attach-device g2 "$T/nic.xml" --live
+	assert_success
+	wait_for link_exists lvh0
+	# not on QEMU's command line: libvirtd's status file names it
+	run lv_exec cat /proc/"$(lv_exec cat /run/libvirt/qemu/g2.pid)"/cmdline
+	refute_output --partial 52:54:00:00:02:09
+	assert_equal "$(field lvh0 domain)" g2
+	assert_equal "$(field lvh0 devid)" 1
+	assert_equal "$(field lvh0 mac)" 52:54:00:00:02:09
+}
+
+@test "libvirt: libvirtd restarted while the guest runs: the hook's reconnect labels again; destroy leaves nothing" {
+	guest_xml g3 "$BRNIC" >"$T/g3.xml"
+	virsh_ create "$T/g3.xml"
+	assert_equal "$(alias_of lvb0)" "libvirt domain g3 nic 0 52:54:00:00:01:01"
+	# the label lost, then libvirtd restarted: its reconnect puts it back
+	ip -n "$NS" link set lvb0 alias ""
+	restart_libvirtd
+	labelled() { [ "$(alias_of lvb0)" = "libvirt domain g3 nic 0 52:54:00:00:01:01" ]; }
+	wait_for labelled
+	grep -q "libvirt-hook reconnect g3: 1 of 1 interfaces labelled" "$T/hotplug.log"
+	virsh_ destroy g3
+	gone() { ! link_exists lvb0; }
+	wait_for gone
+	run lv_exec "$BUILD/vifctl" list --json
+	assert_equal "$(jq 'length' <<<"$output")" 0
+}
+
+@test "libvirt: an ethernet NIC with our script and no bridge to pick: the guest does not start, libvirt shows our sentence" {
+	ip -n "$NS" route del default
+	guest_xml g4 "$(ETHNIC)" >"$T/g4.xml"
+	run virsh_ create "$T/g4.xml"
+	assert_failure
+	assert_output --partial "qemu-ifup up lve0: no bridge was named (no BRIDGE argument, no default_bridge) and no bridge carries the default route (bridges here: br0, br1)"
+	run virsh_ list --name
+	refute_output --partial g4
+}
+
+@test "libvirt's hook on other operations, and on XML that does not parse: a no-op or one line, exit 0, fast" {
+	run sh -c "echo '<domain' | VIFPLUG_CONF=$T/vifplug.conf $BUILD/libvirt-hook g9 started begin -"
+	assert_success
+	grep -q "libvirt-hook started g9: the domain XML on stdin does not parse: nothing labelled" "$T/hotplug.log"
+	run sh -c "echo '<domain/>' | VIFPLUG_CONF=$T/vifplug.conf $BUILD/libvirt-hook g9 prepare begin -"
+	assert_success
+	assert_output ""
+	# an entity that would read a file is not expanded, no network either
+	printf '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><domain><name>&x;</name><devices><interface><target dev="lo"/></interface></devices></domain>' >"$T/evil.xml"
+	run ip netns exec "$NS" sh -c "VIFPLUG_CONF=$T/vifplug.conf $BUILD/libvirt-hook g9 started begin - <$T/evil.xml"
+	assert_success
+	run grep -c root: "$T/hotplug.log"
+	assert_output 0
+}
