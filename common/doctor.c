@@ -572,6 +572,29 @@ static void check_stale_rules(struct ctx *c, struct doctor_report *r)
 		    "no antispoofing rules of vifs that are gone");
 }
 
+/* ---- libvirt --------------------------------------------------------- */
+
+/* A libvirtd in this network namespace: vifplug's hook in qemu.d, or
+ * its guests' taps go unlabelled (vifctl still names them). */
+static void check_libvirt(const struct doctor_env *env, struct doctor_report *r)
+{
+	static const char *const comms[] = {"libvirtd", NULL};
+	static const char hook[] = "/etc/libvirt/hooks/qemu.d/vifplug";
+	long pid = owner_find_comm(env->proc, comms);
+
+	if (!pid)
+		return;
+	if (exists(env, hook))
+		add(r, DOCTOR_OK, "libvirt", hook, NULL,
+		    "libvirtd (pid %ld) runs here, with vifplug's hook", pid);
+	else
+		add(r, DOCTOR_PROBLEM, "libvirt", hook,
+		    "make install, or link libexec's libvirt-hook there",
+		    "libvirtd (pid %ld) runs here, and vifplug's hook is not "
+		    "installed: its guests' taps get no label",
+		    pid);
+}
+
 /* ---- taps (a KVM host) --------------------------------------------- */
 
 /* Each tap a QEMU holds: on a bridge (or an OVS port), and labelled as
@@ -697,6 +720,7 @@ int doctor_run(struct ctx *c, const struct doctor_env *env,
 	}
 	check_stale_rules(c, r);
 	check_taps(c, r);
+	check_libvirt(env, r);
 	ovs_free_if(&ovs, have_ovs);
 	check_log(c, r);
 	return r->v || !r->n ? 0 : -ENOMEM;

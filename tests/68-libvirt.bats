@@ -113,3 +113,29 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 	run grep -c root: "$T/hotplug.log"
 	assert_output 0
 }
+
+@test "libvirt: a guest on the default NAT network (virbr0, dnsmasq): its NIC named by vifctl and labelled" {
+	run virsh_ net-start default
+	assert_success
+	guest_xml g5 "<interface type='network'><source network='default'/><mac address='52:54:00:00:05:01'/><target dev='lvn0'/><model type='virtio'/></interface>" >"$T/g5.xml"
+	run virsh_ create "$T/g5.xml"
+	assert_success
+	assert_equal "$(link_master lvn0)" virbr0
+	assert_equal "$(field lvn0 domain)" g5
+	assert_equal "$(field lvn0 devid)" 0
+	assert_equal "$(field lvn0 mac)" 52:54:00:00:05:01
+	assert_equal "$(field lvn0 bridge)" virbr0
+	assert_equal "$(alias_of lvn0)" "libvirt domain g5 nic 0 52:54:00:00:05:01"
+	virsh_ destroy g5
+	virsh_ net-destroy default
+}
+
+@test "libvirt: doctor says when libvirtd runs here without vifplug's hook" {
+	mkdir -p "$T/root"
+	run lv_exec env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" "$BUILD/vifctl" doctor --root "$T/root"
+	assert_line --regexp "^problem libvirt .*: libvirtd \(pid [0-9]+\) runs here, and vifplug's hook is not installed"
+	mkdir -p "$T/root/etc/libvirt/hooks/qemu.d"
+	ln -s "$BUILD/libvirt-hook" "$T/root/etc/libvirt/hooks/qemu.d/vifplug"
+	run lv_exec env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" "$BUILD/vifctl" doctor --root "$T/root"
+	assert_line --regexp "^ok +libvirt .*: libvirtd \(pid [0-9]+\) runs here, with vifplug's hook"
+}

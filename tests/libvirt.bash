@@ -58,6 +58,8 @@ stop_libvirtd() {
 	local d
 	[ -n "${LV_PID:-}" ] || return 0
 	for d in $(virsh_ list --name 2>/dev/null); do virsh_ destroy "$d" >/dev/null 2>&1; done
+	# a started network's dnsmasq goes with it
+	for d in $(virsh_ net-list --name 2>/dev/null); do virsh_ net-destroy "$d" >/dev/null 2>&1; done
 	# and whatever QEMU libvirtd could not destroy (it was down)
 	for d in $(lv_exec sh -c 'cat /run/libvirt/qemu/*.pid' 2>/dev/null); do
 		kill "$d" 2>/dev/null
