@@ -57,8 +57,8 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 	grep -q "qemu-ifup up lve0: on bridge br0, mtu 1500; held by pid [0-9]*, whose command line names no NIC of it: not labelled" "$T/hotplug.log"
 }
 
-@test "libvirt: a NIC hot-plugged with virsh attach-device --live is named by vifctl" {
-	guest_xml g2 "$BRNIC" >"$T/g2.xml"
+@test "libvirt: NICs hot-plugged with virsh attach-device --live are named by vifctl; a detached one is gone" {
+	guest_xml g2 "$BRNIC" "<controller type='usb' model='qemu-xhci'/>" >"$T/g2.xml"
 	virsh_ create "$T/g2.xml"
 	echo "<interface type='bridge'><source bridge='br1'/><mac address='52:54:00:00:02:09'/><target dev='lvh0'/><model type='virtio'/></interface>" >"$T/nic.xml"
 	run virsh_ attach-device g2 "$T/nic.xml" --live
@@ -70,6 +70,22 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 	assert_equal "$(field lvh0 domain)" g2
 	assert_equal "$(field lvh0 devid)" 1
 	assert_equal "$(field lvh0 mac)" 52:54:00:00:02:09
+	# a USB NIC: its unplug needs no guest OS to acknowledge it (a PCI
+	# one's does, and this guest has none)
+	echo "<interface type='bridge'><source bridge='br1'/><mac address='52:54:00:00:02:0a'/><target dev='lvu0'/><model type='usb-net'/></interface>" >"$T/usb.xml"
+	run virsh_ attach-device g2 "$T/usb.xml" --live
+	assert_success
+	wait_for link_exists lvu0
+	assert_equal "$(field lvu0 domain)" g2
+	assert_equal "$(field lvu0 devid)" 2
+	assert_equal "$(field lvu0 mac)" 52:54:00:00:02:0a
+	run virsh_ detach-device g2 "$T/usb.xml" --live
+	assert_success
+	gone() { ! link_exists lvu0; }
+	wait_for gone
+	run lv_exec "$BUILD/vifctl" list --json
+	refute_output --partial lvu0
+	assert_equal "$(jq -r '.[] | select(.name == "lvh0") | .devid' <<<"$output")" 1
 }
 
 @test "libvirt: libvirtd restarted while the guest runs: the hook's reconnect labels again; destroy leaves nothing" {
