@@ -51,7 +51,7 @@ trap cleanup EXIT
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 export XENSTORED_PATH=$D/xs.sock VIFPLUG_CONF=$D/vifplug.conf
-printf 'log_file = %s/hotplug.log\nsyslog = no\nscript_dir = %s\n' "$D" "$D" >"$VIFPLUG_CONF"
+printf 'log_file = %s/hotplug.log\nsyslog = no\nscript_dir = %s\nlock_dir = %s/lock\n' "$D" "$D" "$D" >"$VIFPLUG_CONF"
 "$B/xenstored-sim" "$XENSTORED_PATH" 2>"$D/sim.err" &
 SIM=$!
 while [ ! -S "$XENSTORED_PATH" ]; do sleep 0.05; done

@@ -46,11 +46,14 @@ hp() {
 	[ "$type" = tap ] && env+=(INTERFACE="vif$dom.$dev-emu")
 	[ "$prog" = vif-setup ] && env+=(script="$dir/vif-bridge")
 	env+=("${HP_ENV[@]}")
-	# Xen's scripts append to /var/log/xen and run /etc/xen hooks: both
-	# private to this call.
+	# Xen's scripts append to /var/log/xen, take their locks under
+	# /var/run/xen-hotplug and run /etc/xen hooks; ours lock under
+	# /run/vifplug unless told: all private to this call.
 	local rc=0
 	ip netns exec "$NS" unshare -m sh -c '
+		mount --make-rprivate /
 		mount -t tmpfs none /var/log && mkdir -p /var/log/xen
+		mount -t tmpfs none /run
 		[ -d /etc/xen ] && mount -t tmpfs none /etc/xen
 		exec "$@"' sh timeout 30 env -i "${env[@]}" "${wrap[@]}" "$dir/$prog" "$cmd" \
 		"type_if=$type" "$@" </dev/null >>"$T/$SIDE.out" 2>&1 || rc=$?
@@ -81,8 +84,8 @@ parity_side() {
 	XS=$T/$SIDE.sock
 	P_MAC=0
 	: >"$T/$SIDE.state"
-	printf 'log_file = %s\nscript_dir = %s/scripts\nsyslog = no\n' \
-		"$T/$SIDE.log" "$T" >"$T/$SIDE.conf"
+	printf 'log_file = %s\nscript_dir = %s/scripts\nsyslog = no\nlock_dir = %s/%s.lock\n' \
+		"$T/$SIDE.log" "$T" "$T" "$SIDE" >"$T/$SIDE.conf"
 	ip netns add "$NS"
 	ip -n "$NS" link set lo up
 	"$BUILD/xenstored-sim" --dump "$T/$SIDE.dump" "$XS" &
