@@ -667,6 +667,28 @@ int ovs_snapshot(struct ctx *c, struct ovs_snapshot *snap)
 	return 0;
 }
 
+bool ovs_port_present(struct ctx *c, const char *dev)
+{
+	struct ovsdb *db = NULL;
+	json_t *result = NULL;
+	char why[512];
+	int ms = (int)c->conf.timeout * 500;
+	bool yes = false;
+
+	if (!ovs_present(c) ||
+	    ovsdb_open(&db, c->conf.ovsdb_socket, ms, why, sizeof(why)))
+		return false;
+	if (!ovsdb_transact(
+		db,
+		json_pack("[o]", select_by_name("Port", dev,
+						json_pack("[s]", "_uuid"))),
+		&result, ms, why, sizeof(why)))
+		yes = json_array_size(rows_of(result, 0)) > 0;
+	json_decref(result);
+	ovsdb_close(db);
+	return yes;
+}
+
 void ovs_snapshot_free(struct ovs_snapshot *snap)
 {
 	free(snap->ports);

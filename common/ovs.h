@@ -46,6 +46,8 @@ struct ovs_snapshot {
 /* 0, or -1 with c's error (no socket, no answer, ...). */
 int ovs_snapshot(struct ctx *c, struct ovs_snapshot *snap);
 void ovs_snapshot_free(struct ovs_snapshot *snap);
+/* Whether Open vSwitch has a port named dev (false when it cannot say). */
+bool ovs_port_present(struct ctx *c, const char *dev);
 const struct ovs_port *ovs_snapshot_port(const struct ovs_snapshot *snap,
 					 const char *name);
 

@@ -464,6 +464,19 @@ static bool has_rules(const char *dev)
  * connected (a vif), on a bridge and up, and with its antispoofing
  * rules when antispoof is on; else its event is run, as udev would have
  * run it. */
+/* Whether an event's script (its script= variable) is vif-openvswitch. */
+static bool ovs_script(char *const env[])
+{
+	for (size_t i = 0; env[i]; i++)
+		if (!strncmp(env[i], "script=", 7)) {
+			const char *b = strrchr(env[i] + 7, '/');
+
+			return !strcmp(b ? b + 1 : env[i] + 7,
+				       "vif-openvswitch");
+		}
+	return false;
+}
+
 static void run_check(struct worker *w, struct job *j)
 {
 	struct nl_link l, br;
@@ -481,6 +494,15 @@ static void run_check(struct worker *w, struct job *j)
 	if (xp && !strcmp(j->type_if, "vif")) {
 		snprintf(path, sizeof(path), "%s/hotplug-status", xp);
 		xs_read_buf(worker_xs(w), path, status, sizeof(status));
+	}
+	/* a vif-openvswitch vif: its port in OVS's database, where a bridged
+	 * one's bridge is looked at (re-running its online would delete and
+	 * re-add the port) */
+	if (!strcmp(status, "connected") && (l.flags & IFF_UP) &&
+	    ovs_script(j->env) && ovs_port_present(&w->ctx, l.name)) {
+		ctx_log(&w->ctx, LOG_DEBUG,
+			"consistent (an Open vSwitch port), left alone");
+		return;
 	}
 	if ((strcmp(j->type_if, "vif") || !strcmp(status, "connected")) &&
 	    l.master && (l.flags & IFF_UP) &&

@@ -271,3 +271,24 @@ vifctl_ns() {
 	doctor
 	assert_line --regexp "^problem openvswitch .*: ovs-vswitchd has not applied the database's configuration \(cur_cfg [0-9]+, next_cfg [0-9]+\): is it running\?"
 }
+
+@test "vifplugd's coldplug leaves a connected vif-openvswitch vif whose port exists alone (no delete and re-add); puts back one whose port is gone" {
+	mk_tap vif7.0
+	mk_backend 7 0 bridge=ovsbr0.10 script=/etc/xen/scripts/vif-openvswitch
+	mk_tap vif8.0
+	mk_backend 8 0 bridge=ovsbr0.20 script=/etc/xen/scripts/vif-openvswitch
+	PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
+	PROG=vif-openvswitch run_libxl online 8 0
+	assert_success
+	local uuid
+	uuid=$(ovsc get port vif7.0 _uuid)
+	# vif8.0's port removed behind vifplug's back
+	ovsc del-port vif8.0
+	start_plugd
+	wait_for grep -q "vifplugd coldplug vif7.0: consistent (an Open vSwitch port), left alone" "$T/hotplug.log"
+	back() { [ "$(ovsc get port vif8.0 tag 2>/dev/null)" = 20 ]; }
+	wait_for back
+	assert_equal "$(ovsc get port vif7.0 _uuid)" "$uuid"
+	stop_plugd
+}
