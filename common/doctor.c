@@ -331,24 +331,15 @@ static bool antispoof_on(const char *dev)
 	return antispoof_state(dev, &on, &n) == 0 && on;
 }
 
-/* A vif of vif-openvswitch's: its port, where a bridged one's bridge
- * is checked. */
+/* A connected vif of vif-openvswitch's whose link exists: its port,
+ * where a bridged one's bridge is checked. */
 static void check_ovs_vif(const char *subject, const char *dev,
-			  const char *status, bool has_link,
 			  const struct ovs_snapshot *ovs,
 			  struct doctor_report *r)
 {
 	const struct ovs_port *p = ovs ? ovs_snapshot_port(ovs, dev) : NULL;
 
-	if (strcmp(status, "connected"))
-		return;
-	if (!has_link)
-		add(r, DOCTOR_PROBLEM, "vif", subject,
-		    "xl network-detach the NIC, or restart the guest",
-		    "%s: hotplug-status is connected but the link does not "
-		    "exist",
-		    dev);
-	else if (!ovs)
+	if (!ovs)
 		add(r, DOCTOR_PROBLEM, "vif", subject,
 		    "start Open vSwitch (openvswitch-switch)",
 		    "%s: a vif-openvswitch vif, and Open vSwitch's database "
@@ -374,7 +365,8 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 	char bridge[64] = "", vifname[32] = "", status[32] = "";
 	char error[512] = "", dev[NAMES_IFNAMSIZ];
 	struct nl_link link, br;
-	bool has_link, has_br = false;
+	const char *sb;
+	bool has_link, has_br = false, ovs_vif;
 
 	snprintf(base, sizeof(base), "backend/vif/%u/%u", d, n);
 	snprintf(subject, sizeof(subject), "%s", base);
@@ -395,16 +387,10 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 		snprintf(dev, sizeof(dev), "vif%u.%u", d, n);
 	check_script(c, subject, script, r);
 	has_link = nl_link_get(c->nl, dev, 0, &link) == 0;
-	{
-		const char *sb = strrchr(script, '/');
-
-		if (!strcmp(sb ? sb + 1 : script, "vif-openvswitch")) {
-			check_ovs_vif(subject, dev, status, has_link, ovs, r);
-			if (!strcmp(status, "connected"))
-				return;
-		}
-	}
-	if (bridge[0]) {
+	sb = strrchr(script, '/');
+	/* its bridge key is Xen's OVS syntax, not a Linux bridge's name */
+	ovs_vif = !strcmp(sb ? sb + 1 : script, "vif-openvswitch");
+	if (bridge[0] && !ovs_vif) {
 		has_br = names_ifname_valid(bridge) &&
 			 nl_link_get(c->nl, bridge, 0, &br) == 0;
 		if (!has_br)
@@ -429,6 +415,8 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 		    "%s: hotplug-status is connected but the link does not "
 		    "exist",
 		    dev);
+	else if (!strcmp(status, "connected") && ovs_vif)
+		check_ovs_vif(subject, dev, ovs, r);
 	else if (!strcmp(status, "connected") && !link.master)
 		add(r, DOCTOR_PROBLEM, "vif", subject,
 		    "run vif-bridge online for it again, or start vifplugd, "
