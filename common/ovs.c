@@ -110,33 +110,35 @@ static json_t *select_by_name(const char *table, const char *name,
  * ------------------------------------------------------------- */
 
 struct sess {
-	struct hotplug *hp;
+	struct ctx *c;
+	struct hotplug *hp; /* the event's, NULL for vifctl's reads */
 	struct ovsdb *db;
 	int ms; /* each wait's bound: half the helper's timeout */
 	char why[512];
 };
 
-static int sess_open(struct sess *s, struct hotplug *hp)
+/* One connection for c (and hp's event, if any); errors in c's error. */
+static int sess_open(struct sess *s, struct ctx *c, struct hotplug *hp)
 {
-	const char *path = hp->ctx->conf.ovsdb_socket;
-
+	s->c = c;
 	s->hp = hp;
 	s->db = NULL;
-	s->ms = (int)hp->ctx->conf.timeout * 500;
-	if (ovsdb_open(&s->db, path, s->ms, s->why, sizeof(s->why)))
-		return hotplug_error(hp, "Open vSwitch's database: %s", s->why);
+	s->ms = (int)c->conf.timeout * 500;
+	if (ovsdb_open(&s->db, c->conf.ovsdb_socket, s->ms, s->why,
+		       sizeof(s->why)))
+		return ctx_error(c, "Open vSwitch's database: %s", s->why);
 	return 0;
 }
 
 static int sess_txn(struct sess *s, json_t *ops, json_t **result)
 {
 	if (!ops)
-		return hotplug_error(s->hp, "out of memory");
+		return ctx_error(s->c, "out of memory");
 	if (ovsdb_transact(s->db, ops, result, s->ms, s->why, sizeof(s->why)))
-		return hotplug_error(s->hp, "%s%s", s->why,
-				     strstr(s->why, "no answer")
-					 ? " from Open vSwitch's database"
-					 : "");
+		return ctx_error(s->c, "%s%s", s->why,
+				 strstr(s->why, "no answer")
+				     ? " from Open vSwitch's database"
+				     : "");
 	return 0;
 }
 
@@ -195,8 +197,7 @@ static int look(struct sess *s, const char *bridge, const char *dev,
 	}
 	json_decref(result);
 	if (!w->br_uuid[0])
-		return hotplug_error(s->hp, "Open vSwitch has no bridge %s",
-				     bridge);
+		return ctx_error(s->c, "Open vSwitch has no bridge %s", bridge);
 	return 0;
 }
 
@@ -404,7 +405,7 @@ int ovs_port_add(struct hotplug *hp, const struct nl_link *link,
 	int rc = -1, wr, tag;
 
 	/* the bridge looked up before the first change */
-	if (sess_open(&s, hp) || look(&s, b->name, hp->dev, &w))
+	if (sess_open(&s, hp->ctx, hp) || look(&s, b->name, hp->dev, &w))
 		goto out;
 	if (bridge_port_prepare(c, link, mac) ||
 	    apply_mtu(hp, link, b->name, want, mtu) ||
@@ -461,7 +462,7 @@ bool ovs_has_bridge(struct hotplug *hp, const char *name)
 	if (!ovs_present(hp->ctx))
 		return false;
 	memcpy(err, hp->ctx->error, sizeof(err));
-	yes = !sess_open(&s, hp) && !look(&s, name, hp->dev, &w);
+	yes = !sess_open(&s, hp->ctx, hp) && !look(&s, name, hp->dev, &w);
 	ovsdb_close(s.db);
 	memcpy(hp->ctx->error, err, sizeof(err));
 	return yes;
@@ -516,7 +517,7 @@ void ovs_port_del(struct hotplug *hp, char bridge[NAMES_IFNAMSIZ])
 	bool behind;
 
 	bridge[0] = '\0';
-	if (!sess_open(&s, hp) &&
+	if (!sess_open(&s, hp->ctx, hp) &&
 	    !sess_txn(&s,
 		      json_pack("[o,{s:s,s:s,s:[],s:[s,s,s]}]",
 				select_by_name("Port", hp->dev,
@@ -596,29 +597,27 @@ int ovs_offline(struct hotplug *hp)
 
 int ovs_snapshot(struct ctx *c, struct ovs_snapshot *snap)
 {
-	struct ovsdb *db = NULL;
+	struct sess s;
 	json_t *result = NULL, *row, *bridges, *ports;
-	char why[512];
-	int ms = (int)c->conf.timeout * 500;
 	size_t i, j;
+	int rc;
 
 	memset(snap, 0, sizeof(*snap));
 	snap->next_cfg = snap->cur_cfg = -1;
-	if (ovsdb_open(&db, c->conf.ovsdb_socket, ms, why, sizeof(why)) ||
-	    ovsdb_transact(
-		db,
-		json_pack("[{s:s,s:s,s:[],s:[s,s]},{s:s,s:s,s:[],s:[s,s]},"
-			  "{s:s,s:s,s:[],s:[s,s,s,s]}]",
-			  "op", "select", "table", "Open_vSwitch", "where",
-			  "columns", "next_cfg", "cur_cfg", "op", "select",
-			  "table", "Bridge", "where", "columns", "name",
-			  "ports", "op", "select", "table", "Port", "where",
-			  "columns", "_uuid", "name", "tag", "fake_bridge"),
-		&result, ms, why, sizeof(why))) {
-		ovsdb_close(db);
-		return ctx_error(c, "Open vSwitch's database: %s", why);
-	}
-	ovsdb_close(db);
+	rc = sess_open(&s, c, NULL) ||
+	     sess_txn(
+		 &s,
+		 json_pack("[{s:s,s:s,s:[],s:[s,s]},{s:s,s:s,s:[],s:[s,s]},"
+			   "{s:s,s:s,s:[],s:[s,s,s,s]}]",
+			   "op", "select", "table", "Open_vSwitch", "where",
+			   "columns", "next_cfg", "cur_cfg", "op", "select",
+			   "table", "Bridge", "where", "columns", "name",
+			   "ports", "op", "select", "table", "Port", "where",
+			   "columns", "_uuid", "name", "tag", "fake_bridge"),
+		 &result);
+	ovsdb_close(s.db);
+	if (rc)
+		return -1;
 	row = json_array_get(rows_of(result, 0), 0);
 	if (json_is_integer(json_object_get(row, "next_cfg")))
 		snap->next_cfg =
@@ -669,23 +668,25 @@ int ovs_snapshot(struct ctx *c, struct ovs_snapshot *snap)
 
 bool ovs_port_present(struct ctx *c, const char *dev)
 {
-	struct ovsdb *db = NULL;
+	struct sess s = {0};
 	json_t *result = NULL;
-	char why[512];
-	int ms = (int)c->conf.timeout * 500;
+	char err[sizeof(c->error)];
 	bool yes = false;
 
-	if (!ovs_present(c) ||
-	    ovsdb_open(&db, c->conf.ovsdb_socket, ms, why, sizeof(why)))
+	if (!ovs_present(c))
 		return false;
-	if (!ovsdb_transact(
-		db,
+	/* a question, not a failure: c's error stays as it was */
+	memcpy(err, c->error, sizeof(err));
+	if (!sess_open(&s, c, NULL) &&
+	    !sess_txn(
+		&s,
 		json_pack("[o]", select_by_name("Port", dev,
 						json_pack("[s]", "_uuid"))),
-		&result, ms, why, sizeof(why)))
+		&result))
 		yes = json_array_size(rows_of(result, 0)) > 0;
 	json_decref(result);
-	ovsdb_close(db);
+	ovsdb_close(s.db);
+	memcpy(c->error, err, sizeof(err));
 	return yes;
 }
 
