@@ -16,16 +16,22 @@
 
 const uint8_t bridge_port_mac[6] = {0xfe, 0xff, 0xff, 0xff, 0xff, 0xff};
 
-static int no_such_bridge(struct ctx *c, const char *name, const char *source)
+void bridge_list(struct ctx *c, char *list, size_t len)
 {
-	char list[512], first[NAMES_IFNAMSIZ];
-	int rc = nl_bridge_names(c->nl, list, sizeof(list), first);
+	char first[NAMES_IFNAMSIZ];
+	int rc = nl_bridge_names(c->nl, list, len, first);
 
 	if (rc)
-		snprintf(list, sizeof(list), "cannot list them: %s",
-			 strerror(-rc));
+		snprintf(list, len, "cannot list them: %s", strerror(-rc));
 	else if (!first[0])
-		snprintf(list, sizeof(list), "there are none");
+		snprintf(list, len, "there are none");
+}
+
+static int no_such_bridge(struct ctx *c, const char *name, const char *source)
+{
+	char list[512];
+
+	bridge_list(c, list, sizeof(list));
 	if (!name)
 		return ctx_error(c, "no bridge was named and there is none "
 				    "here to pick");

@@ -40,6 +40,9 @@ void bridge_port_detach(struct ctx *c, const struct nl_link *link,
 			char bridge[NAMES_IFNAMSIZ]);
 
 /* vif-bridge's actions: online/add and offline/remove. */
+/* The bridges here, for an error sentence: "br0, br1", "there are
+ * none", or why they cannot be listed. */
+void bridge_list(struct ctx *c, char *list, size_t len);
 /* The guest's copy of its MTU (device/vif/N/mtu), which netfront reads;
  * a driver domain's refusal is a warning. 0, or -1 reported. */
 int bridge_frontend_mtu(struct hotplug *hp, unsigned mtu);

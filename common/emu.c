@@ -386,7 +386,7 @@ static int default_route_bridge(struct hotplug *hp, char br[NAMES_IFNAMSIZ])
 {
 	struct ctx *c = hp->ctx;
 	struct nl_link l;
-	char list[512], first[NAMES_IFNAMSIZ];
+	char list[512];
 	int oif = 0, rc = nl_route4_default_oif(c->nl, &oif);
 
 	if (!rc && oif && !nl_link_get(c->nl, NULL, oif, &l) &&
@@ -394,8 +394,7 @@ static int default_route_bridge(struct hotplug *hp, char br[NAMES_IFNAMSIZ])
 		memcpy(br, l.name, NAMES_IFNAMSIZ);
 		return 0;
 	}
-	if (nl_bridge_names(c->nl, list, sizeof(list), first) || !first[0])
-		snprintf(list, sizeof(list), "none");
+	bridge_list(c, list, sizeof(list));
 	return hotplug_error(hp,
 			     "no bridge was named (no BRIDGE argument, no "
 			     "default_bridge) and no bridge carries the "
