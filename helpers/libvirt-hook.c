@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "ctx.h"
 #include "esc.h"
+#include "hotplug.h"
 #include "libvirt.h"
 #include "log.h"
 #include "nl.h"
@@ -67,7 +68,9 @@ static int label(struct ctx *c, const struct libvirt_dom *d,
 	char alias[256], alt[160];
 	int rc;
 
-	if (!nic->dev[0] || nl_link_get(c->nl, nic->dev, 0, &l))
+	/* only a tap: the XML names links, and a label is for a guest's */
+	if (!nic->dev[0] || nl_link_get(c->nl, nic->dev, 0, &l) ||
+	    !hotplug_link_kind_ok(&l, true))
 		return 0;
 	snprintf(alias, sizeof(alias), "libvirt domain %s nic %d %s", d->name,
 		 nic->index, nic->mac[0] ? nic->mac : "-");
