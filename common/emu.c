@@ -339,19 +339,15 @@ static int emu_attached(struct hotplug *hp, const struct nl_link *link,
 	return 0;
 }
 
-/* Whether name (Xen's syntax, "ovsbr0.10") is an Open vSwitch bridge
- * rather than a Linux one: asked only when no Linux bridge has it. */
+/* Whether name (Xen's syntax, "ovsbr0.10"), which no Linux bridge has,
+ * is an Open vSwitch bridge. */
 static bool on_ovs(struct hotplug *hp, const char *name)
 {
 	struct ovs_bridge b;
-	struct nl_link l;
 	char why[160];
 
-	if (!name || ovs_bridge_parse(name, &b, why, sizeof(why)))
-		return false;
-	if (!nl_link_get(hp->ctx->nl, name, 0, &l) && !strcmp(l.kind, "bridge"))
-		return false;
-	return ovs_has_bridge(hp, b.name);
+	return name && !ovs_bridge_parse(name, &b, why, sizeof(why)) &&
+	       ovs_has_bridge(hp, b.name);
 }
 
 /* emu_up onto an Open vSwitch bridge: the port over OVSDB, then the
@@ -444,9 +440,15 @@ int emu_up(struct hotplug *hp)
 		source = " (it carries the default route)";
 	}
 	snprintf(from, sizeof(from), "%s/mtu", hp->xenbus_path);
-	if (on_ovs(hp, name))
+	if (bridge_pick(c, name, source, &br)) {
+		/* no Linux bridge of that name: Open vSwitch is asked only
+		 * now, so that a Linux bridge costs no extra round trip */
+		if (!on_ovs(hp, name))
+			return -1;
+		c->error[0] = '\0';
 		return emu_up_ovs(hp, &link, name, &e);
-	if (bridge_pick(c, name, source, &br) || hotplug_mtu(hp, &want))
+	}
+	if (hotplug_mtu(hp, &want))
 		return -1;
 	emu_tap_mac(&c->conf, e.mac, mac);
 	/* a MAC libvirt gave the tap (0xfe, then the guest MAC's tail) is
