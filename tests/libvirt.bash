@@ -24,6 +24,8 @@ start_libvirtd() {
 		set -e
 		mount --make-rprivate /
 		for d in /run/libvirt /var/lib/libvirt /var/log /var/cache/libvirt; do
+			# a machine where libvirtd never ran lacks the mount point
+			[ -d \$d ] || mkdir -p \$d
 			mount -t tmpfs none \$d
 		done
 		mkdir -p /var/lib/libvirt/qemu /var/lib/libvirt/dnsmasq /var/log/libvirt/qemu /var/cache/libvirt/qemu
