@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define PROC_FILE_MAX (1u << 20)
@@ -127,11 +131,53 @@ static int fdinfo_names(const char *path, const char *ifname)
 	return strstr(buf, want) != NULL;
 }
 
+/* pid's fd as a file of our own, through a pidfd (one per pid, *pidfd
+ * opened on first use); -1 with errno. */
+static int fd_of(pid_t pid, int *pidfd, int fd)
+{
+	if (pid == getpid())
+		return fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (*pidfd < 0)
+		*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (*pidfd < 0)
+		return -1;
+	return (int)syscall(SYS_pidfd_getfd, *pidfd, fd, 0);
+}
+
+/* Whether pid's fd is tap ifname of the caller's network namespace,
+ * proved through the file itself: the device it is attached to has that
+ * name (TUNGETIFF) in that namespace (TUNGETDEVNETNS). fdinfo's "iff:"
+ * names a device in any namespace: a user can make a tap3 of their own
+ * and pass it to a process in ours. Where the kernel cannot lend the
+ * file (no pidfd_getfd, before Linux 5.6, or under valgrind), the
+ * holder's own namespace is all that can be checked. */
+static bool proved(pid_t pid, int *pidfd, int fd, const char *ifname)
+{
+	struct stat self, dev;
+	struct ifreq r;
+	bool ok = false;
+	int f = fd_of(pid, pidfd, fd), ns;
+
+	if (f < 0)
+		return errno == ENOSYS && owner_same_netns(pid);
+	memset(&r, 0, sizeof(r));
+	if (ioctl(f, TUNGETIFF, &r) == 0 &&
+	    !strncmp(r.ifr_name, ifname, sizeof(r.ifr_name)) &&
+	    (ns = ioctl(f, TUNGETDEVNETNS)) >= 0) {
+		ok = fstat(ns, &dev) == 0 && netns_of("self", &self) == 0 &&
+		     dev.st_dev == self.st_dev && dev.st_ino == self.st_ino;
+		close(ns);
+	}
+	close(f);
+	return ok;
+}
+
 int owner_holds(pid_t pid, const char *ifname, int *fd)
 {
 	char dir[64], path[64 + 256];
 	struct dirent *d;
 	DIR *dh;
+	int pidfd = -1;
 
 	snprintf(dir, sizeof(dir), "/proc/%d/fdinfo", (int)pid);
 	dh = opendir(dir);
@@ -141,14 +187,16 @@ int owner_holds(pid_t pid, const char *ifname, int *fd)
 		if (!isdigit((unsigned char)d->d_name[0]))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-		if (fdinfo_names(path, ifname)) {
+		if (fdinfo_names(path, ifname) &&
+		    proved(pid, &pidfd, atoi(d->d_name), ifname)) {
 			*fd = atoi(d->d_name);
-			closedir(dh);
-			return 1;
+			break;
 		}
 	}
 	closedir(dh);
-	return 0;
+	if (pidfd >= 0)
+		close(pidfd);
+	return d ? 1 : 0;
 }
 
 int owner_find(const char *ifname, pid_t hint, pid_t *pid, int *fd)
@@ -235,7 +283,7 @@ static int scan_pid(struct owner_map *m, const char *pid)
 	char dir[64], path[96], target[32], name[16];
 	struct dirent *d;
 	DIR *dh;
-	int rc = 0, dfd;
+	int rc = 0, dfd, pidfd = -1;
 
 	snprintf(dir, sizeof(dir), "/proc/%s/fd", pid);
 	dh = opendir(dir);
@@ -255,10 +303,13 @@ static int scan_pid(struct owner_map *m, const char *pid)
 			       sizeof(target) - 1);
 		if (n != 12 || memcmp(target, "/dev/net/tun", 12))
 			continue;
-		if (fdinfo_tap(dfd, d->d_name, name))
+		if (fdinfo_tap(dfd, d->d_name, name) &&
+		    proved((pid_t)atoi(pid), &pidfd, atoi(d->d_name), name))
 			rc =
 			    map_add(m, name, (pid_t)atoi(pid), atoi(d->d_name));
 	}
+	if (pidfd >= 0)
+		close(pidfd);
 	if (dfd >= 0)
 		close(dfd);
 	closedir(dh);

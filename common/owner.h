@@ -7,8 +7,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* 1 (and *fd) if pid holds ifname open, 0 if not, -errno if its fdinfo
- * cannot be read. */
+/* 1 (and *fd) if pid holds tap ifname of the caller's network namespace
+ * open, proved through the file itself (fdinfo's "iff:" alone names a
+ * device of any namespace); 0 if not, -errno if its fdinfo cannot be
+ * read. */
 int owner_holds(pid_t pid, const char *ifname, int *fd);
 
 /* hint first (the caller's parent: QEMU running its script), then every

@@ -166,7 +166,7 @@ mk_backend() {
 
 # Definite leaks count as errors; vif-setup's exec of vif-bridge is
 # followed, hooks' shells are not.
-VG_OPTS="-q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99
+VG_OPTS="-q --sim-hints=lax-ioctls --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99
 	--trace-children=yes --trace-children-skip=*/bash,*/sh,*/env"
 
 # PRIVATE: every helper runs with private /run and /var/log (a fallback
