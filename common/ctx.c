@@ -28,6 +28,27 @@ void ctx_close(struct ctx *c)
 	c->xs = NULL;
 }
 
+void ctx_start_clock(struct ctx *c)
+{
+	clock_gettime(CLOCK_MONOTONIC, &c->start);
+}
+
+long ctx_ms_left(const struct ctx *c, long reserve_ms)
+{
+	struct timespec now;
+	long spent;
+
+	/* no run started (vifctl, vifplugd between events): a wait's own
+	 * bound alone */
+	if (!c->start.tv_sec && !c->start.tv_nsec)
+		return (long)c->conf.timeout * 1000 - reserve_ms;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	spent = (now.tv_sec - c->start.tv_sec) * 1000 +
+		(now.tv_nsec - c->start.tv_nsec) / 1000000;
+	spent = (long)c->conf.timeout * 1000 - spent - reserve_ms;
+	return spent > 0 ? spent : 0;
+}
+
 int ctx_error(struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;

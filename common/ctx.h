@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "conf.h"
 
@@ -21,7 +22,11 @@ struct ctx {
 	struct nl *nl;
 	struct xs_handle *xs;
 	const char *xs_transport;
-	bool shared;	 /* handles lent by vifplugd: never closed here */
+	bool shared; /* handles lent by vifplugd: never closed here */
+	/* the run's (or vifplugd's event's) start: its one deadline is
+	 * conf.timeout later, and every wait draws from it; zero outside a
+	 * run */
+	struct timespec start;
 	char error[768]; /* the cause of the last failure */
 };
 
@@ -38,6 +43,13 @@ void ctx_log(const struct ctx *c, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* "PROG CMD DEV: CAUSE" for the recorded cause, escaped (esc_text). */
 void ctx_sentence(const struct ctx *c, char *buf, size_t len);
+/* Starts the run's clock (its deadline: conf.timeout from now). */
+void ctx_start_clock(struct ctx *c);
+/* Milliseconds left before the run's deadline, less reserve_ms kept
+ * back (for writing the keys and taking back what was added); never
+ * below 0. */
+long ctx_ms_left(const struct ctx *c, long reserve_ms);
+
 /* An rtnetlink error with the kernel's own words when it gave some;
  * per thread, valid until the next call. */
 const char *ctx_nl_strerror(const struct ctx *c, int rc);

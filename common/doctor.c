@@ -333,13 +333,21 @@ static bool antispoof_on(const char *dev)
 
 /* A connected vif of vif-openvswitch's whose link exists: its port,
  * where a bridged one's bridge is checked. */
-static void check_ovs_vif(const char *subject, const char *dev,
+static void check_ovs_vif(struct ctx *c, const char *subject, const char *dev,
 			  const struct ovs_snapshot *ovs,
 			  struct doctor_report *r)
 {
 	const struct ovs_port *p = ovs ? ovs_snapshot_port(ovs, dev) : NULL;
 
-	if (!ovs)
+	/* vifplug's rules never see OVS's datapath: such a vif is not
+	 * filtered, whatever else is right */
+	if (c->conf.antispoof)
+		add(r, DOCTOR_PROBLEM, "vif", subject,
+		    "move it to a Linux bridge, or set antispoof = no",
+		    "%s: antispoof is on, and this Open vSwitch port is not "
+		    "filtered (vif-openvswitch now refuses such an online)",
+		    dev);
+	else if (!ovs)
 		add(r, DOCTOR_PROBLEM, "vif", subject,
 		    "start Open vSwitch (openvswitch-switch)",
 		    "%s: a vif-openvswitch vif, and Open vSwitch's database "
@@ -416,7 +424,7 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 		    "exist",
 		    dev);
 	else if (!strcmp(status, "connected") && ovs_vif)
-		check_ovs_vif(subject, dev, ovs, r);
+		check_ovs_vif(c, subject, dev, ovs, r);
 	else if (!strcmp(status, "connected") && !link.master)
 		add(r, DOCTOR_PROBLEM, "vif", subject,
 		    "run vif-bridge online for it again, or start vifplugd, "
@@ -433,8 +441,9 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 		 !antispoof_on(dev))
 		add(r, DOCTOR_PROBLEM, "vif", subject,
 		    "run vif-bridge online for it again",
-		    "%s: antispoof is on, but it has no antispoofing rules "
-		    "(attached before antispoof was turned on?)",
+		    "%s: antispoof is on, but its antispoofing rules are not "
+		    "in force (none, or not on the packet path: attached "
+		    "before antispoof was turned on, or the table flushed?)",
 		    dev);
 	else if (!strcmp(status, "connected"))
 		add(r, DOCTOR_OK, "vif", subject, NULL,

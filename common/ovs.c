@@ -113,33 +113,89 @@ struct sess {
 	struct ctx *c;
 	struct hotplug *hp; /* the event's, NULL for vifctl's reads */
 	struct ovsdb *db;
-	int ms; /* each wait's bound: half the helper's timeout */
+	long reserve_ms; /* kept back to take a port back out: one answer */
 	char why[512];
 };
+
+/* Kept back from every wait for writing the keys at the end. */
+#define KEYS_MS 500
+
+/* One wait's bound: half the helper's timeout at most, and never past
+ * the run's deadline less what the end needs (undo: the taking back
+ * itself, which draws on the reserve). */
+static int sess_ms(const struct sess *s, bool undo)
+{
+	long per = (long)s->c->conf.timeout * 500;
+	long left = ctx_ms_left(s->c, KEYS_MS + (undo ? 0 : s->reserve_ms));
+
+	return (int)(left < per ? left : per);
+}
+
+static int too_slow(struct sess *s)
+{
+	return ctx_error(s->c,
+			 "Open vSwitch's database did not answer within "
+			 "this run's time (timeout = %u s)",
+			 s->c->conf.timeout);
+}
 
 /* One connection for c (and hp's event, if any); errors in c's error. */
 static int sess_open(struct sess *s, struct ctx *c, struct hotplug *hp)
 {
+	int ms;
+
 	s->c = c;
 	s->hp = hp;
 	s->db = NULL;
-	s->ms = (int)c->conf.timeout * 500;
-	if (ovsdb_open(&s->db, c->conf.ovsdb_socket, s->ms, s->why,
+	s->reserve_ms = 0;
+	if (!(ms = sess_ms(s, false)))
+		return too_slow(s);
+	if (ovsdb_open(&s->db, c->conf.ovsdb_socket, ms, s->why,
 		       sizeof(s->why)))
 		return ctx_error(c, "Open vSwitch's database: %s", s->why);
 	return 0;
 }
 
-static int sess_txn(struct sess *s, json_t *ops, json_t **result)
+static int sess_call(struct sess *s, json_t *ops, json_t **result, bool undo)
 {
+	int ms = sess_ms(s, undo);
+
 	if (!ops)
 		return ctx_error(s->c, "out of memory");
-	if (ovsdb_transact(s->db, ops, result, s->ms, s->why, sizeof(s->why)))
+	if (!ms) {
+		json_decref(ops);
+		return too_slow(s);
+	}
+	if (ovsdb_transact(s->db, ops, result, ms, s->why, sizeof(s->why)))
 		return ctx_error(s->c, "%s%s", s->why,
 				 strstr(s->why, "no answer")
 				     ? " from Open vSwitch's database"
 				     : "");
 	return 0;
+}
+
+static int sess_txn(struct sess *s, json_t *ops, json_t **result)
+{
+	return sess_call(s, ops, result, false);
+}
+
+static int refuse_kind(struct ctx *c, const char *name, const char *type)
+{
+	char safe[ESC_TEXT_SIZE(32)], raw[33];
+
+	snprintf(raw, sizeof(raw), "%s", type);
+	return ctx_error(c,
+			 "Open vSwitch has a port %s of type %s: a guest's "
+			 "port never replaces it",
+			 name, esc_text(raw, safe, sizeof(safe)));
+}
+
+/* Interface types a guest's port may replace: none of OVS's own (an
+ * internal port, a patch, a tunnel, a DPDK port has no guest). */
+static bool replaceable(const char *type)
+{
+	return !type || !*type || !strcmp(type, "system") ||
+	       !strcmp(type, "tap");
 }
 
 /* What exists: the bridge (or a fake bridge: its parent and VLAN), and a
@@ -154,19 +210,27 @@ static int look(struct sess *s, const char *bridge, const char *dev,
 		struct world *w)
 {
 	json_t *ops = json_pack(
-	    "[{s:s,s:s,s:[],s:[s,s,s]},o,o]", "op", "select", "table", "Bridge",
-	    "where", "columns", "_uuid", "name", "ports",
+	    "[{s:s,s:s,s:[],s:[s,s,s]},o,o,o]", "op", "select", "table",
+	    "Bridge", "where", "columns", "_uuid", "name", "ports",
 	    select_by_name("Port", bridge,
 			   json_pack("[s,s,s]", "_uuid", "fake_bridge", "tag")),
-	    select_by_name("Port", dev, json_pack("[s]", "_uuid")));
+	    select_by_name("Port", dev, json_pack("[s]", "_uuid")),
+	    select_by_name("Interface", dev, json_pack("[s]", "type")));
 	json_t *result, *bridges, *fake, *row;
-	const char *fake_uuid = NULL, *old;
+	const char *fake_uuid = NULL, *old, *type;
 	size_t i;
 
 	memset(w, 0, sizeof(*w));
 	w->fake_tag = -1;
 	if (sess_txn(s, ops, &result))
 		return -1;
+	type = json_string_value(
+	    json_object_get(json_array_get(rows_of(result, 3), 0), "type"));
+	if (!replaceable(type)) {
+		refuse_kind(s->c, dev, type);
+		json_decref(result);
+		return -1;
+	}
 	bridges = rows_of(result, 0);
 	fake = json_array_get(rows_of(result, 1), 0);
 	if (fake && json_is_true(json_object_get(fake, "fake_bridge"))) {
@@ -247,13 +311,14 @@ static int del_port(struct sess *s, const char *parent, const char *port,
 
 	*cfg = -1;
 	*behind = false;
-	if (sess_txn(s,
-		     json_pack("[{s:s,s:s,s:[],s:[s,s]},o,o,o]", "op", "select",
-			       "table", "Open_vSwitch", "where", "columns",
-			       "next_cfg", "cur_cfg",
-			       ports_mutation(parent, "delete", uuid_ref(port)),
-			       bump_cfg(), read_cfg()),
-		     &result))
+	if (sess_call(
+		s,
+		json_pack("[{s:s,s:s,s:[],s:[s,s]},o,o,o]", "op", "select",
+			  "table", "Open_vSwitch", "where", "columns",
+			  "next_cfg", "cur_cfg",
+			  ports_mutation(parent, "delete", uuid_ref(port)),
+			  bump_cfg(), read_cfg()),
+		&result, true))
 		return -1;
 	before = json_array_get(rows_of(result, 0), 0);
 	*behind = json_integer_value(json_object_get(before, "cur_cfg")) <
@@ -404,15 +469,33 @@ int ovs_port_add(struct hotplug *hp, const struct nl_link *link,
 	int64_t cfg = -1;
 	int rc = -1, wr, tag;
 
-	/* the bridge looked up before the first change */
-	if (sess_open(&s, hp->ctx, hp) || look(&s, b->name, hp->dev, &w))
+	long spent;
+
+	/* the bridge looked up before the first change; how long the
+	 * database takes to answer is kept back for taking the port back
+	 * out, and what is left must be enough for the rest: the
+	 * insertion, ovs-vswitchd, the check */
+	if (sess_open(&s, hp->ctx, hp))
 		goto out;
+	spent = ctx_ms_left(c, 0);
+	if (look(&s, b->name, hp->dev, &w))
+		goto out;
+	s.reserve_ms = spent - ctx_ms_left(c, 0) + 1;
+	if (ctx_ms_left(c, KEYS_MS) < 4 * s.reserve_ms) {
+		hotplug_error(hp,
+			      "Open vSwitch's database takes %ld ms to "
+			      "answer: too slow to add the port and take it "
+			      "back within this run's time (timeout = %u s)",
+			      s.reserve_ms, c->conf.timeout);
+		goto out;
+	}
 	if (bridge_port_prepare(c, link, mac) ||
 	    apply_mtu(hp, link, b->name, want, mtu) ||
 	    (hp->type == HP_VIF && bridge_frontend_mtu(hp, *mtu)) ||
 	    add_port(&s, b, &w, port, &cfg))
 		goto out;
-	wr = ovsdb_wait_cfg(s.db, cfg, s.ms, s.why, sizeof(s.why));
+	wr =
+	    ovsdb_wait_cfg(s.db, cfg, sess_ms(&s, false), s.why, sizeof(s.why));
 	if (wr) {
 		hotplug_error(hp, "%s", s.why);
 		take_back(&s, w.br_uuid, port);
@@ -444,6 +527,10 @@ out:
 	return rc;
 }
 
+const char ovs_no_antispoof[] =
+    "antispoof = yes, and vifplug's antispoofing rules do not reach an "
+    "Open vSwitch port: refused rather than attached unfiltered";
+
 bool ovs_present(const struct ctx *c)
 {
 	struct stat st;
@@ -468,6 +555,33 @@ bool ovs_has_bridge(struct hotplug *hp, const char *name)
 	return yes;
 }
 
+/* Refuses (-1 with the error) a name OVS has an interface of its own
+ * under (patch, tunnel, internal, DPDK): a guest's port never replaces
+ * one. No database here: nothing of OVS's to replace. */
+static int port_kind_ok(struct hotplug *hp, const char *name)
+{
+	struct sess s = {0};
+	json_t *result;
+	const char *type;
+	int rc = -1;
+
+	if (!ovs_present(hp->ctx))
+		return 0;
+	if (sess_open(&s, hp->ctx, hp) ||
+	    sess_txn(&s,
+		     json_pack("[o]", select_by_name("Interface", name,
+						     json_pack("[s]", "type"))),
+		     &result))
+		goto out;
+	type = json_string_value(
+	    json_object_get(json_array_get(rows_of(result, 0), 0), "type"));
+	rc = replaceable(type) ? 0 : refuse_kind(hp->ctx, name, type);
+	json_decref(result);
+out:
+	ovsdb_close(s.db);
+	return rc;
+}
+
 int ovs_online(struct hotplug *hp)
 {
 	const char *source, *name = hotplug_bridge_name(hp, &source);
@@ -489,6 +603,14 @@ int ovs_online(struct hotplug *hp)
 		hotplug_error(hp, "%s%s", why, source ? source : "");
 		goto out;
 	}
+	if (hp->ctx->conf.antispoof) {
+		hotplug_error(hp, "%s", ovs_no_antispoof);
+		goto out;
+	}
+	/* a vifname naming one of OVS's own ports is refused before the
+	 * link is renamed to it */
+	if (hp->vifname[0] && port_kind_ok(hp, hp->vifname))
+		goto out;
 	wr = hotplug_link(hp, &link);
 	if (wr == -ENODEV) {
 		hotplug_error(hp, "link %s does not exist", hp->dev);
@@ -553,8 +675,8 @@ void ovs_port_del(struct hotplug *hp, char bridge[NAMES_IFNAMSIZ])
 				ctx_log(c, LOG_WARNING,
 					"ovs-vswitchd is behind the database: "
 					"not waiting for it");
-			else if (ovsdb_wait_cfg(s.db, cfg, s.ms, s.why,
-						sizeof(s.why)))
+			else if (ovsdb_wait_cfg(s.db, cfg, sess_ms(&s, true),
+						s.why, sizeof(s.why)))
 				ctx_log(c, LOG_WARNING, "%s", s.why);
 		}
 		if (parent[0] && names_ifname_valid(pname))

@@ -55,4 +55,9 @@ int ovs_online(struct hotplug *hp);
 int ovs_offline(struct hotplug *hp);
 extern const struct hotplug_action ovs_actions[];
 
+/* The sentence of an online onto Open vSwitch with antispoof = yes: the
+ * bridge family's rules never see OVS's datapath, and a protection asked
+ * for is in force or the event is refused. */
+extern const char ovs_no_antispoof[];
+
 #endif
