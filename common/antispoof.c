@@ -257,57 +257,39 @@ static struct nftnl_set *map_new(uint16_t family)
 	return s;
 }
 
-/* The table, its map and its base chain, once: a batch of their own
- * that fails with EEXIST when another helper made them first. */
 static int query(uint16_t family, uint16_t type, uint16_t flags,
 		 void (*payload_fn)(struct nlmsghdr *, void *), void *obj,
 		 mnl_cb_t cb, void *arg);
 
-static void table_payload(struct nlmsghdr *nlh, void *obj)
-{
-	nftnl_table_nlmsg_build_payload(nlh, obj);
-}
+static struct nftnl_chain *chain_new(uint16_t family, const char *name);
 
-/* Whether the table is there: one read, not a batch (a refused batch
- * costs the kernel an RCU grace period, ~15 ms, measured with strace -T). */
-static bool table_exists(uint16_t family)
+/* The table's frame, in bt, made or made whole again: the table (awake:
+ * a dormant table filters nothing), the map, the base chain, and the
+ * base chain's one rule, flushed and added anew. Each add carries it in
+ * its own atomic batch, so that a vif's rules are never added where no
+ * frame reaches them (after `nft flush table`, a table made by someone
+ * else, a dormant one). A map or base chain of another shape makes the
+ * batch fail (EEXIST): said as such. */
+static void put_frame(struct batch *bt)
 {
+	uint16_t family = bt->family;
 	struct nftnl_table *t = nftnl_table_alloc();
-	int rc;
-
-	if (!t)
-		return false;
-	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, family);
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, ANTISPOOF_TABLE);
-	rc = query(family, NFT_MSG_GETTABLE, 0, table_payload, t, NULL, NULL);
-	nftnl_table_free(t);
-	return rc == 0;
-}
-
-static int ensure_table(uint16_t family)
-{
-	struct batch bt;
-	struct nftnl_table *t = nftnl_table_alloc();
-	struct nftnl_chain *ch = nftnl_chain_alloc();
+	struct nftnl_chain *ch = chain_new(family, BASE_CHAIN);
 	struct nftnl_set *s = map_new(family);
-	struct nftnl_rule *r;
+	struct nftnl_rule *r, *flush = nftnl_rule_alloc();
 	struct nftnl_expr *e;
 	struct nlmsghdr *nlh;
-	int rc;
 
-	if (table_exists(family)) {
-		rc = 0;
-		goto out;
-	}
-	if (!t || !ch || !s || batch_start(&bt, family)) {
-		rc = -ENOMEM;
+	if (!t || !ch || !s || !flush) {
+		bt->oom = true;
 		goto out;
 	}
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, family);
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, ANTISPOOF_TABLE);
-	nlh = batch_msg(&bt, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL);
+	nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
+	nlh = batch_msg(bt, NFT_MSG_NEWTABLE, NLM_F_CREATE);
 	nftnl_table_nlmsg_build_payload(nlh, t);
-	batch_next(&bt);
+	batch_next(bt);
 
 	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_MAP);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, TYPE_IFNAME);
@@ -326,21 +308,26 @@ static int ensure_table(uint16_t family)
 			nftnl_udata_buf_free(u);
 		}
 	}
-	nlh = batch_msg(&bt, NFT_MSG_NEWSET, NLM_F_CREATE | NLM_F_EXCL);
+	nlh = batch_msg(bt, NFT_MSG_NEWSET, NLM_F_CREATE);
 	nftnl_set_nlmsg_build_payload(nlh, s);
-	batch_next(&bt);
+	batch_next(bt);
 
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, BASE_CHAIN);
-	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, family);
 	/* NF_BR_PRE_ROUTING and NF_INET_PRE_ROUTING are both 0 */
 	nftnl_chain_set_u32(ch, NFTNL_CHAIN_HOOKNUM, NF_BR_PRE_ROUTING);
 	nftnl_chain_set_s32(ch, NFTNL_CHAIN_PRIO, -200);
 	nftnl_chain_set_str(ch, NFTNL_CHAIN_TYPE, "filter");
 	nftnl_chain_set_u32(ch, NFTNL_CHAIN_POLICY, NF_ACCEPT);
-	nlh = batch_msg(&bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL);
+	nlh = batch_msg(bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
 	nftnl_chain_nlmsg_build_payload(nlh, ch);
-	batch_next(&bt);
+	batch_next(bt);
+
+	/* a rule with no handle: every rule of the base chain */
+	nftnl_rule_set_u32(flush, NFTNL_RULE_FAMILY, family);
+	nftnl_rule_set_str(flush, NFTNL_RULE_TABLE, ANTISPOOF_TABLE);
+	nftnl_rule_set_str(flush, NFTNL_RULE_CHAIN, BASE_CHAIN);
+	nftnl_rule_nlmsg_build_payload(batch_msg(bt, NFT_MSG_DELRULE, 0),
+				       flush);
+	batch_next(bt);
 
 	/* iifname vmap @vifs */
 	r = rule_new(family, BASE_CHAIN, "vifplug: each vif's own chain");
@@ -354,9 +341,7 @@ static int ensure_table(uint16_t family)
 	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, MAP);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, 1);
 	expr(r, e);
-	put_rule(&bt, r);
-	rc = batch_send(&bt);
-	batch_free(&bt);
+	put_rule(bt, r);
 out:
 	if (t)
 		nftnl_table_free(t);
@@ -364,7 +349,8 @@ out:
 		nftnl_chain_free(ch);
 	if (s)
 		nftnl_set_free(s);
-	return rc == -EEXIST ? 0 : rc;
+	if (flush)
+		nftnl_rule_free(flush);
 }
 
 static struct nftnl_chain *chain_new(uint16_t family, const char *name)
@@ -443,6 +429,23 @@ static void put_removal(struct batch *bt, const char *dev, const char *chain)
 	put_chain(bt, NFT_MSG_DELCHAIN, 0, chain);
 }
 
+static void table_payload(struct nlmsghdr *nlh, void *obj);
+
+/* Whether vifplug's table of that family exists (nf_tables answers). */
+static bool table_present(uint16_t family)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	int rc;
+
+	if (!t)
+		return false;
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, family);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, ANTISPOOF_TABLE);
+	rc = query(family, NFT_MSG_GETTABLE, 0, table_payload, t, NULL, NULL);
+	nftnl_table_free(t);
+	return rc == 0;
+}
+
 /* The one sentence of a failed change. No nf_tables at all (no
  * nfnetlink: EPROTONOSUPPORT; nfnetlink without nf_tables: EOPNOTSUPP)
  * and nf_tables without this family's filter chains (ENOENT) are said as
@@ -450,6 +453,17 @@ static void put_removal(struct batch *bt, const char *dev, const char *chain)
 static int nft_strerror_ctx(struct ctx *c, const char *dev, const char *what,
 			    int rc, uint16_t family)
 {
+	/* nf_tables answered: the table's frame is someone else's shape */
+	if ((rc == -EEXIST || rc == -EOPNOTSUPP || rc == -EBUSY) &&
+	    table_present(family))
+		return ctx_error(c,
+				 "cannot %s %s's antispoofing rules: table "
+				 "%s %s is not as vifplug makes it (its map "
+				 "%s or chain %s is of another shape): "
+				 "someone else's table of that name?",
+				 what, dev,
+				 family == NFPROTO_BRIDGE ? "bridge" : "inet",
+				 ANTISPOOF_TABLE, MAP, BASE_CHAIN);
 	if (rc == -EPROTONOSUPPORT || rc == -EAFNOSUPPORT || rc == -EOPNOTSUPP)
 		return ctx_error(c,
 				 "cannot %s %s's antispoofing rules: this "
@@ -483,15 +497,14 @@ int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 	struct batch bt;
 	struct nftnl_rule *r;
 	bool present = false;
-	int rc = ensure_table(family);
+	int rc;
 
-	if (rc)
-		return nft_strerror_ctx(c, dev, "add", rc, family);
 	chain_name(dev, chain, sizeof(chain));
 	rc = chain_exists(family, chain, &present);
 	if (rc || batch_start(&bt, family))
 		return nft_strerror_ctx(c, dev, "add", rc ? rc : -ENOMEM,
 					family);
+	put_frame(&bt);
 	/* a repeated online replaces the rules, in the same batch */
 	if (present)
 		put_removal(&bt, dev, chain);
@@ -673,30 +686,164 @@ static void rule_payload(struct nlmsghdr *nlh, void *obj)
 	nftnl_rule_nlmsg_build_payload(nlh, obj);
 }
 
-static int sum_counter(struct nftnl_expr *e, void *arg)
+/* What a dump of a chain's rules says: how many, the frames they
+ * dropped, and whether one of them dispatches by the map. */
+struct rules_seen {
+	unsigned n;
+	uint64_t dropped;
+	bool dispatch;
+};
+
+static int see_expr(struct nftnl_expr *e, void *arg)
 {
-	if (!strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "counter"))
-		*(uint64_t *)arg +=
-		    nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
+	struct rules_seen *rs = arg;
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+	if (!strcmp(name, "counter"))
+		rs->dropped += nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
+	else if (!strcmp(name, "lookup") &&
+		 nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_SET) &&
+		 !strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET), MAP) &&
+		 nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG) &&
+		 nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG) ==
+		     NFT_REG_VERDICT)
+		rs->dispatch = true;
 	return 0;
 }
 
 static int rule_cb(const struct nlmsghdr *nlh, void *arg)
 {
+	struct rules_seen *rs = arg;
 	struct nftnl_rule *r = nftnl_rule_alloc();
 
-	if (r && nftnl_rule_nlmsg_parse(nlh, r) == 0)
-		nftnl_expr_foreach(r, sum_counter, arg);
+	if (r && nftnl_rule_nlmsg_parse(nlh, r) == 0) {
+		rs->n++;
+		nftnl_expr_foreach(r, see_expr, arg);
+	}
 	if (r)
 		nftnl_rule_free(r);
 	return MNL_CB_OK;
 }
 
+static int rules_of(uint16_t family, const char *chain, struct rules_seen *rs)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	int rc;
+
+	memset(rs, 0, sizeof(*rs));
+	if (!r)
+		return -ENOMEM;
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, family);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, ANTISPOOF_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	rc = query(family, NFT_MSG_GETRULE, NLM_F_DUMP, rule_payload, r,
+		   rule_cb, rs);
+	nftnl_rule_free(r);
+	return rc;
+}
+
+struct elem_seen {
+	const char *chain;
+	bool jumps;
+};
+
+static int elem_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct elem_seen *es = arg;
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set_elems_iter *it;
+	struct nftnl_set_elem *el;
+
+	if (!s)
+		return MNL_CB_ERROR;
+	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0 &&
+	    (it = nftnl_set_elems_iter_create(s))) {
+		while ((el = nftnl_set_elems_iter_next(it))) {
+			const char *to =
+			    nftnl_set_elem_get_str(el, NFTNL_SET_ELEM_CHAIN);
+
+			if (to && !strcmp(to, es->chain))
+				es->jumps = true;
+		}
+		nftnl_set_elems_iter_destroy(it);
+	}
+	nftnl_set_free(s);
+	return MNL_CB_OK;
+}
+
+static void elem_payload(struct nlmsghdr *nlh, void *obj)
+{
+	nftnl_set_elems_nlmsg_build_payload(nlh, obj);
+}
+
+/* Whether the map sends dev's frames to chain. */
+static int elem_jumps(uint16_t family, const char *dev, const char *chain,
+		      bool *jumps)
+{
+	struct nftnl_set *s = map_new(family);
+	struct nftnl_set_elem *el = nftnl_set_elem_alloc();
+	struct elem_seen es = {chain, false};
+	char key[IFNAMSIZ] = {0};
+	int rc;
+
+	*jumps = false;
+	if (!s || !el) {
+		if (s)
+			nftnl_set_free(s);
+		if (el)
+			nftnl_set_elem_free(el);
+		return -ENOMEM;
+	}
+	snprintf(key, sizeof(key), "%s", dev);
+	nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key, sizeof(key));
+	nftnl_set_elem_add(s, el);
+	rc =
+	    query(family, NFT_MSG_GETSETELEM, 0, elem_payload, s, elem_cb, &es);
+	nftnl_set_free(s);
+	*jumps = es.jumps;
+	return rc == -ENOENT ? 0 : rc;
+}
+
+static int table_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+
+	if (t && nftnl_table_nlmsg_parse(nlh, t) == 0)
+		*(bool *)arg = !(nftnl_table_get_u32(t, NFTNL_TABLE_FLAGS) &
+				 NFT_TABLE_F_DORMANT);
+	if (t)
+		nftnl_table_free(t);
+	return MNL_CB_OK;
+}
+
+static void table_payload(struct nlmsghdr *nlh, void *obj)
+{
+	nftnl_table_nlmsg_build_payload(nlh, obj);
+}
+
+/* Whether the table is awake (a dormant table's hooks see nothing). */
+static int table_awake(uint16_t family, bool *awake)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	int rc;
+
+	*awake = false;
+	if (!t)
+		return -ENOMEM;
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, family);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, ANTISPOOF_TABLE);
+	rc = query(family, NFT_MSG_GETTABLE, 0, table_payload, t, table_cb,
+		   awake);
+	nftnl_table_free(t);
+	return rc == -ENOENT ? 0 : rc;
+}
+
 int antispoof_state(const char *dev, bool *present, uint64_t *dropped)
 {
 	uint16_t family = NFPROTO_BRIDGE;
+	struct rules_seen own, base;
 	char chain[64];
-	struct nftnl_rule *r;
+	bool jumps, awake;
 	int rc;
 
 	*dropped = 0;
@@ -707,18 +854,19 @@ int antispoof_state(const char *dev, bool *present, uint64_t *dropped)
 		family = NFPROTO_INET;
 		rc = chain_exists(family, chain, present);
 	}
-	if (rc == -ENOENT || rc || !*present)
+	if (rc || !*present)
 		return rc == -ENOENT ? 0 : rc;
-	r = nftnl_rule_alloc();
-	if (!r)
-		return -ENOMEM;
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, family);
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, ANTISPOOF_TABLE);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	rc = query(family, NFT_MSG_GETRULE, NLM_F_DUMP, rule_payload, r,
-		   rule_cb, dropped);
-	nftnl_rule_free(r);
-	return rc;
+	/* in force only when on the packet path: the table awake, the base
+	 * chain's dispatch rule, dev's map element to its chain, and the
+	 * chain's rules; a chain's name alone filters nothing */
+	if ((rc = rules_of(family, chain, &own)) ||
+	    (rc = rules_of(family, BASE_CHAIN, &base)) ||
+	    (rc = elem_jumps(family, dev, chain, &jumps)) ||
+	    (rc = table_awake(family, &awake)))
+		return rc == -ENOENT ? (*present = false, 0) : rc;
+	*dropped = own.dropped;
+	*present = own.n > 0 && base.dispatch && jumps && awake;
+	return 0;
 }
 
 struct list_walk {

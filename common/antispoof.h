@@ -28,8 +28,10 @@ int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 /* Removes dev's rules; none is not an error. 0, or -1 with c->error. */
 int antispoof_remove(struct ctx *c, const char *dev, bool routed);
 
-/* Whether dev has rules, and the frames they dropped. 0, or -errno
- * (-EPROTONOSUPPORT: no nf_tables here). */
+/* Whether dev's rules are in force (on the packet path: the table
+ * awake, the base chain's dispatch rule, dev's map element, its chain's
+ * rules; a chain's name alone is not), and the frames they dropped. 0,
+ * or -errno (-EPROTONOSUPPORT: no nf_tables here). */
 int antispoof_state(const char *dev, bool *present, uint64_t *dropped);
 
 /* fn for every vif with rules in the table of that family (routed: inet,

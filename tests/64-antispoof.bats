@@ -188,7 +188,7 @@ send() { ip netns exec "$G" "$FRAMES" send eth0 "$@"; }
 	# the rules gone behind vifplug's back
 	ip netns exec "$NS" nft delete table bridge vifplug
 	doctor
-	assert_line --partial "problem vif backend/vif/7/0: vif7.0: antispoof is on, but it has no antispoofing rules"
+	assert_line --partial "problem vif backend/vif/7/0: vif7.0: antispoof is on, but its antispoofing rules are not in force"
 }
 
 @test "vifplugd applies them too: its online of the vif makes the rules, its offline removes them" {
