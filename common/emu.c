@@ -13,6 +13,7 @@
 #include <xenstore.h>
 
 #include "bridge.h"
+#include "claim.h"
 #include "log.h"
 #include "owner.h"
 #include "qemuargs.h"
@@ -85,6 +86,18 @@ int emu_resolve(struct ctx *c, const char *ifname, struct emu *e)
 		return 0;
 	}
 	return emu_resolve_holder(c, ifname, pid, fd, e);
+}
+
+/* The holder claim_check found for hp's tap, resolved. */
+static int emu_holder(struct ctx *c, struct hotplug *hp, struct emu *e)
+{
+	if (hp->claim.holder_pid > 0)
+		return emu_resolve_holder(c, hp->dev, hp->claim.holder_pid,
+					  hp->claim.holder_fd, e);
+	memset(e, 0, sizeof(*e));
+	e->domid = e->nic = e->devid = e->uid = -1;
+	ctx_log(c, LOG_INFO, "no process holds the tap");
+	return 0;
 }
 
 int emu_resolve_holder(struct ctx *c, const char *ifname, pid_t pid, int fd,
@@ -267,30 +280,13 @@ int emu_label(const struct emu *e, char *alias, size_t len)
 static void label_link(struct ctx *c, const struct nl_link *link,
 		       const struct emu *e)
 {
-	struct nl_link_change ch = NL_LINK_CHANGE_INIT;
-	char alias[256], alt[128];
-	struct nl_link other;
-	int rc;
+	char alias[256], alt[128] = "";
 
 	if (emu_label(e, alias, sizeof(alias)))
 		return;
-	ch.alias = alias;
-	rc = nl_link_change(c->nl, link->index, &ch);
-	if (rc)
-		ctx_log(c, LOG_WARNING, "cannot set the alias: %s",
-			ctx_nl_strerror(c, rc));
-	if (!e->name[0] || e->devid < 0)
-		return;
-	snprintf(alt, sizeof(alt), "%.100s.%ld", e->name, e->devid);
-	/* only a name free for it; the kernel resolves altnames as names */
-	if (strspn(alt, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			"0123456789._-") != strlen(alt) ||
-	    nl_link_get(c->nl, alt, 0, &other) != -ENODEV)
-		return;
-	rc = nl_link_add_altname(c->nl, link->index, alt);
-	if (rc)
-		ctx_log(c, LOG_INFO, "no altname %s: %s", alt,
-			ctx_nl_strerror(c, rc));
+	if (e->name[0] && e->devid >= 0)
+		snprintf(alt, sizeof(alt), "%.100s.%ld", e->name, e->devid);
+	claim_label(c, link, alias, alt);
 }
 
 void emu_tap_mac(const struct conf *c, const char *guest_mac, uint8_t mac[6])
@@ -366,10 +362,7 @@ static int emu_up_ovs(struct hotplug *hp, const struct nl_link *link,
 	if (hotplug_mtu(hp, &want))
 		return -1;
 	if (c->conf.antispoof && e->domid >= 0)
-		ctx_log(c, LOG_WARNING,
-			"antispoof does not reach Open vSwitch ports: %s has "
-			"no antispoofing rules",
-			hp->dev);
+		return hotplug_error(hp, "%s", ovs_no_antispoof);
 	emu_tap_mac(&c->conf, e->mac, mac);
 	if (ovs_port_add(hp, link, &b, mac, want, &mtu))
 		return -1;
@@ -422,12 +415,15 @@ int emu_up(struct hotplug *hp)
 	unsigned want, mtu;
 	const char *name, *source = NULL;
 	char from[sizeof(hp->xenbus_path) + 8], defbr[NAMES_IFNAMSIZ];
-	int rc = hotplug_link(hp, &link);
+	int rc;
 
+	/* any holder (found once, for emu_resolve_holder), no address */
+	hp->claim.holder = CLAIM_HOLDER_ANY;
+	hp->claim.addrs = true;
+	rc = hotplug_link(hp, &link);
 	if (rc == -ENODEV)
 		return hotplug_error(hp, "link %s does not exist", hp->dev);
-	if (rc || hotplug_check_addrs(hp, &link, 0, NULL) ||
-	    emu_resolve(c, hp->dev, &e) || read_backend(hp, &e))
+	if (rc || emu_holder(c, hp, &e) || read_backend(hp, &e))
 		return -1;
 	name = hp->qemu_bridge ? hp->qemu_bridge
 			       : hotplug_bridge_name(hp, &source);
@@ -509,6 +505,14 @@ int emu_down(struct hotplug *hp)
 	char bridge[NAMES_IFNAMSIZ];
 	int rc;
 
+	/* only a tap no one else holds, with no address of someone else's:
+	 * QEMU runs its downscript still holding the tap, and so does the
+	 * script itself; another guest's running tap is not ours */
+	hp->claim.holder = CLAIM_HOLDER_CALLER;
+	hp->claim.addrs = true;
+	rc = hotplug_link(hp, &link);
+	if (rc && rc != -ENODEV)
+		return -1;
 	if (emu_from_records(hp->ctx, hp->dev, &e)) {
 		rc = xs_txn_run(hp->ctx->xs, write_records, &r);
 		if (rc)
@@ -520,11 +524,8 @@ int emu_down(struct hotplug *hp)
 	/* a tap's rules go with it, whether antispoof is on now or not */
 	if (antispoof_remove(hp->ctx, hp->dev, false))
 		return -1;
-	rc = hotplug_link(hp, &link);
 	if (rc == -ENODEV)
 		return 0;
-	if (rc)
-		return -1;
 	/* on no Linux bridge: maybe an Open vSwitch port */
 	if (!link.master && ovs_present(hp->ctx))
 		ovs_port_del(hp, bridge);

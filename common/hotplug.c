@@ -18,6 +18,7 @@
 #include <net/if_arp.h>
 #include <xenstore.h>
 
+#include "claim.h"
 #include "esc.h"
 #include "log.h"
 #include "xs.h"
@@ -407,6 +408,7 @@ static void event_start(struct hotplug *hp, struct ctx *ctx, int argc,
 	ctx->command = NULL;
 	ctx->dev = hp->dev;
 	ctx->error[0] = '\0';
+	ctx_start_clock(ctx);
 }
 
 int hotplug_init(struct hotplug *hp, struct ctx *ctx, const char *prog,
@@ -672,6 +674,8 @@ void hotplug_free(struct hotplug *hp)
 	/* the context's messages must not point into a freed event */
 	hp->ctx->dev = NULL;
 	hp->ctx->command = NULL;
+	/* the run's clock stops with it (vifplugd's ctx outlives it) */
+	memset(&hp->ctx->start, 0, sizeof(hp->ctx->start));
 }
 
 int hotplug_complete(struct hotplug *hp, int rc)
@@ -712,40 +716,11 @@ int hotplug_fail(struct hotplug *hp, const char *fmt, ...)
 	return hotplug_finish(hp, -1);
 }
 
-/* A helper acts only on the kind of link it is for: a tap (tun/tap in
- * tap mode), or for a vif netback's own link; never the loopback, a
- * bridge or a host's interface, whatever its name. */
-bool hotplug_link_kind_ok(const struct nl_link *l, bool tap_only)
-{
-	if (!strcmp(l->kind, "tun") && l->type == ARPHRD_ETHER)
-		return true;
-	return !tap_only && !l->kind[0] && !strcmp(l->bus, "xen-backend");
-}
-
+/* The one predicate (claim.h), with the kind this event's type asks. */
 static int check_kind(struct hotplug *hp, const struct nl_link *l)
 {
-	const char *want =
-	    hp->type == HP_TAP ? "a tap" : "a netback vif or a tap";
-
-	if (hotplug_link_kind_ok(l, hp->type == HP_TAP))
-		return 0;
-	if (l->flags & IFF_LOOPBACK)
-		return hotplug_error(hp, "%s is the loopback link, not %s",
-				     l->name, want);
-	if (!strcmp(l->kind, "bridge"))
-		return hotplug_error(hp, "%s is a bridge, not %s", l->name,
-				     want);
-	if (!strcmp(l->kind, "tun"))
-		return hotplug_error(hp, "%s is a tun device (layer 3), not %s",
-				     l->name, want);
-	if (!l->kind[0])
-		return hotplug_error(hp,
-				     "%s is a %s link (an interface of the "
-				     "host?), not %s",
-				     l->name, l->bus[0] ? l->bus : "physical",
-				     want);
-	return hotplug_error(hp, "%s is a %s link, not %s", l->name, l->kind,
-			     want);
+	hp->claim.tap_only = hp->type == HP_TAP;
+	return claim_check(hp->ctx, l, &hp->claim);
 }
 
 int hotplug_check_addrs(struct hotplug *hp, const struct nl_link *link,

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "claim.h"
 #include "conf.h"
 #include "ctx.h"
 #include "names.h"
@@ -49,6 +50,9 @@ struct hotplug {
 	bool keep_lock;	  /* online/add done: the lock file stays */
 	char lock_path[CONF_PATH_MAX + NAMES_IFNAMSIZ + 2];
 	const char *qemu_bridge; /* qemu-ifup's BRIDGE argument */
+	/* what makes a link this event's (claim.h): the kind from type,
+	 * the holder and addresses as the action asks */
+	struct claim claim;
 };
 
 struct hotplug_action {
@@ -104,14 +108,11 @@ void hotplug_free(struct hotplug *hp);
 /* Finds the link of this event, renaming it to xenstore's vifname on
  * online/add (and labelling it as this vif's); offline/remove act only
  * on a link that is provably this vif's. Refuses a link of a kind the
- * event is not for (loopback, bridge, veth, a host's interface).
+ * event is not for (loopback, bridge, veth, a host's interface), or
+ * whose holder or addresses hp->claim does not allow (claim.h).
  * -ENODEV (no error recorded) if it does not exist; -1 with hp->error
  * for a refusal. */
 int hotplug_link(struct hotplug *hp, struct nl_link *link);
-
-/* Whether a link is of a kind a hotplug event may act on: a tap (a
- * tun/tap device in tap mode), or unless tap_only netback's own vif. */
-bool hotplug_link_kind_ok(const struct nl_link *l, bool tap_only);
 
 /* Refuses (-1 with hp->error) a link with addresses beyond the kernel's
  * IPv6 link-local ones and own4/32 (vif-route's; 0 for none): a guest's

@@ -72,6 +72,11 @@ int libvirt_parse(const char *buf, size_t len, struct libvirt_dom *d)
 	memset(d, 0, sizeof(*d));
 	if (!len || len > LIBVIRT_XML_MAX || len > INT32_MAX)
 		return -EINVAL;
+	/* libvirt writes no DOCTYPE: a document with one declares entities,
+	 * and reading an element's text would expand them (a few KB that
+	 * grow to GB); refused before libxml2 sees a byte */
+	if (memmem(buf, len, "<!DOCTYPE", 9) || memmem(buf, len, "<!ENTITY", 8))
+		return -EINVAL;
 	doc = xmlReadMemory(buf, (int)len, NULL, NULL,
 			    XML_PARSE_NONET | XML_PARSE_NOERROR |
 				XML_PARSE_NOWARNING);
@@ -119,6 +124,28 @@ static char *read_trusted(int dirfd, const char *name, size_t *len)
 	buf[n] = '\0';
 	*len = (size_t)n;
 	return buf;
+}
+
+pid_t libvirt_qemu_pid(const char *dir, const char *name)
+{
+	char file[160], *buf;
+	size_t len;
+	long pid = 0;
+	int dfd;
+
+	/* a name libvirt accepts has no '/', and is not "." or ".." */
+	if (!*name || strchr(name, '/') || name[0] == '.' ||
+	    snprintf(file, sizeof(file), "%s.pid", name) >= (int)sizeof(file))
+		return 0;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	buf = read_trusted(dfd, file, &len);
+	close(dfd);
+	if (buf && len < 16)
+		pid = strtol(buf, NULL, 10);
+	free(buf);
+	return pid > 1 && pid <= 0x400000 ? (pid_t)pid : 0;
 }
 
 int libvirt_status_load(const char *dir, struct libvirt_status *st)

@@ -31,6 +31,10 @@ struct libvirt_dom {
 /* A <domain> document, or a <domstatus> wrapping one. 0, or -EINVAL. */
 int libvirt_parse(const char *buf, size_t len, struct libvirt_dom *d);
 
+/* The pid of domain name's QEMU, from libvirtd's pid file dir/NAME.pid
+ * (root's, written by no one else); 0 if unknown. */
+pid_t libvirt_qemu_pid(const char *dir, const char *name);
+
 /* Every status file under dir that root wrote (owned by root, written by
  * no one else), parsed once. */
 struct libvirt_status {

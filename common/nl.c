@@ -304,7 +304,10 @@ static int link_get_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nl_link_get(struct nl *nl, const char *name, int index, struct nl_link *out)
+/* The kernel also answers a name lookup with a link that has it as an
+ * altname: lookup() keeps that answer, for "is this name taken". */
+static int lookup(struct nl *nl, const char *name, int index,
+		  struct nl_link *out)
 {
 	char buf[512];
 	struct nlmsghdr *nlh =
@@ -320,6 +323,25 @@ int nl_link_get(struct nl *nl, const char *name, int index, struct nl_link *out)
 	if (rc == 0 && out->index == 0)
 		return -ENODEV;
 	return rc;
+}
+
+int nl_link_get(struct nl *nl, const char *name, int index, struct nl_link *out)
+{
+	int rc = lookup(nl, name, index, out);
+
+	/* a link found by name is the link whose own name that is: another
+	 * link's altname (anyone may add one) never stands for it */
+	if (rc == 0 && !index && strcmp(out->name, name))
+		return -ENODEV;
+	return rc;
+}
+
+int nl_name_taken(struct nl *nl, const char *name)
+{
+	struct nl_link l;
+	int rc = lookup(nl, name, 0, &l);
+
+	return rc == -ENODEV ? 0 : rc == 0 ? 1 : rc;
 }
 
 struct foreach {

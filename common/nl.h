@@ -32,9 +32,13 @@ void nl_close(struct nl *nl);
 /* The kernel's message for the last failed request, or "". */
 const char *nl_ext_ack(const struct nl *nl);
 
-/* By name (index 0) or by index (name NULL); -ENODEV if there is none. */
+/* By name (index 0) or by index (name NULL); -ENODEV if there is none.
+ * By name, only the link whose own name it is: an altname is not. */
 int nl_link_get(struct nl *nl, const char *name, int index,
 		struct nl_link *out);
+/* 1 if a link has name as its name or as an altname, 0 if none does,
+ * -errno. */
+int nl_name_taken(struct nl *nl, const char *name);
 /* Calls cb for every link; a non-zero return from cb stops the walk and
  * is returned. */
 int nl_link_foreach(struct nl *nl,

@@ -36,6 +36,7 @@
 #include <xenstore.h>
 
 #include "bridge.h"
+#include "claim.h"
 #include "conf.h"
 #include "emu.h"
 #include "hotplug.h"
@@ -307,11 +308,8 @@ static void reattach(struct worker *w, const char *dev, const char *bridge,
 		ports_learn(pd.ports, dev, bridge, link.mtu, false);
 		return;
 	}
-	if (!hotplug_link_kind_ok(&link, false))
-		ctx_error(c,
-			  "%s is a %s link now, not a netback vif or a tap: "
-			  "left alone",
-			  dev, link.kind[0] ? link.kind : "physical");
+	if (claim_check(c, &link, &(struct claim){.addrs = true}))
+		; /* not this vif's now: left alone, and said */
 	else if (!(mac && bridge_port_prepare(c, &link, mac)) &&
 		 !bridge_port_mtu(c, &link, &br, mtu, "its earlier MTU",
 				  &mtu) &&

@@ -15,7 +15,7 @@
 #include "conf.h"
 #include "ctx.h"
 #include "esc.h"
-#include "hotplug.h"
+#include "claim.h"
 #include "libvirt.h"
 #include "log.h"
 #include "nl.h"
@@ -59,31 +59,22 @@ static char *read_stdin(size_t *len)
 	return buf;
 }
 
-/* one NIC's label; 1 if it was set */
-static int label(struct ctx *c, const struct libvirt_dom *d,
+/* one NIC's label; 1 if it was set: only a tap (the XML names links,
+ * and a label is for a guest's) that this domain's QEMU holds */
+static int label(struct ctx *c, const struct libvirt_dom *d, pid_t qemu,
 		 const struct libvirt_nic *nic)
 {
-	struct nl_link l, other;
-	struct nl_link_change ch = NL_LINK_CHANGE_INIT;
+	struct claim w = {
+	    .tap_only = true, .holder = CLAIM_HOLDER_PID, .pid = qemu};
+	struct nl_link l;
 	char alias[256], alt[160];
-	int rc;
 
-	/* only a tap: the XML names links, and a label is for a guest's */
-	if (!nic->dev[0] || nl_link_get(c->nl, nic->dev, 0, &l) ||
-	    !hotplug_link_kind_ok(&l, true))
+	if (!nic->dev[0] || !qemu || claim_link(c, nic->dev, &w, &l))
 		return 0;
 	snprintf(alias, sizeof(alias), "libvirt domain %s nic %d %s", d->name,
 		 nic->index, nic->mac[0] ? nic->mac : "-");
-	ch.alias = alias;
-	if ((rc = nl_link_change(c->nl, l.index, &ch)))
-		return 0;
 	snprintf(alt, sizeof(alt), "%.100s.%d", d->name, nic->index);
-	/* a name free for it, of the characters a name may have */
-	if (strlen(alt) < 128 &&
-	    strspn(alt, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			"0123456789._-") == strlen(alt) &&
-	    nl_link_get(c->nl, alt, 0, &other) == -ENODEV)
-		nl_link_add_altname(c->nl, l.index, alt);
+	claim_label(c, &l, alias, alt);
 	return 1;
 }
 
@@ -98,6 +89,8 @@ int main(int argc, char **argv)
 	char *xml;
 
 	log_guard_stdio();
+	/* libvirtd may not read our stderr: a hook always exits 0 */
+	signal(SIGPIPE, SIG_IGN);
 	signal(SIGALRM, out_of_time);
 	alarm(HOOK_SECONDS);
 	/* only started and reconnect are ours; the rest is a no-op */
@@ -121,8 +114,10 @@ int main(int argc, char **argv)
 		ctx_log(&c, LOG_WARNING,
 			"cannot open rtnetlink: nothing labelled");
 	else {
+		pid_t qemu = libvirt_qemu_pid(LIBVIRT_STATUS_DIR, d->name);
+
 		for (size_t i = 0; i < d->n; i++)
-			done += (size_t)label(&c, d, &d->nics[i]);
+			done += (size_t)label(&c, d, qemu, &d->nics[i]);
 		ctx_log(&c, LOG_INFO, "%zu of %zu interfaces labelled", done,
 			d->n);
 	}
