@@ -82,6 +82,17 @@ static int hook_filter(const struct dirent *d)
 	return len > 5 && !strcmp(d->d_name + len - 5, ".hook");
 }
 
+void hooks_child_signals(void)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGALRM, SIG_DFL);
+	alarm(0);
+}
+
 static int run_hook(struct hotplug *hp, const char *path, char **env)
 {
 	/* Xen sources hooks into the script's bash; a shell that sources
@@ -103,7 +114,7 @@ static int run_hook(struct hotplug *hp, const char *path, char **env)
 			dup2(null, STDIN_FILENO);
 			close(null);
 		}
-		alarm(0);
+		hooks_child_signals();
 		execve(shell, argv, env);
 		_exit(127);
 	}

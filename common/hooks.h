@@ -13,4 +13,10 @@
 int hooks_run(struct hotplug *hp, const char *devtype, const char *hook,
 	      const char *const extra[]);
 
+/* A child's signals as a fresh process has them: nothing blocked (the
+ * daemon blocks SIGTERM, SIGINT and SIGHUP for its signalfd), SIGPIPE
+ * and SIGALRM at their defaults (the helpers ignore SIGPIPE, and
+ * SIG_IGN outlives exec). For a forked child before its exec. */
+void hooks_child_signals(void);
+
 #endif

@@ -170,6 +170,32 @@ static struct xs_handle *worker_xs(struct worker *w)
 }
 
 /* A script that is not one of ours runs as vif-setup would run it. */
+/* posix_spawn with the signals a fresh process has: this thread blocks
+ * SIGTERM, SIGINT and SIGHUP for the signalfd and ignores SIGPIPE, and
+ * a script (and whatever it starts) would keep both. */
+static int spawn_fresh(pid_t *pid, const char *path, char *const argv[],
+		       char *const envp[])
+{
+	posix_spawnattr_t a;
+	sigset_t none, dfl;
+	int rc;
+
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);
+	sigaddset(&dfl, SIGALRM);
+	if ((rc = posix_spawnattr_init(&a)))
+		return rc;
+	rc = posix_spawnattr_setsigmask(&a, &none);
+	rc = rc ? rc : posix_spawnattr_setsigdefault(&a, &dfl);
+	rc = rc ? rc
+		: posix_spawnattr_setflags(&a, POSIX_SPAWN_SETSIGMASK |
+						   POSIX_SPAWN_SETSIGDEF);
+	rc = rc ? rc : posix_spawn(pid, path, NULL, &a, argv, envp);
+	posix_spawnattr_destroy(&a);
+	return rc;
+}
+
 static int spawn_script(struct hotplug *hp, const char *script)
 {
 	char path[CONF_PATH_MAX + 300];
@@ -184,7 +210,7 @@ static int spawn_script(struct hotplug *hp, const char *script)
 	snprintf(type, sizeof(type), "type_if=%s",
 		 hp->type == HP_TAP ? "tap" : "vif");
 	argv[2] = type;
-	rc = posix_spawn(&pid, path, NULL, NULL, argv, hp->envp);
+	rc = spawn_fresh(&pid, path, argv, hp->envp);
 	if (rc)
 		return hotplug_error(hp, "cannot run %s: %s", path,
 				     strerror(rc));

@@ -78,3 +78,13 @@ write_hook() {
 	assert_equal "$(cat "$T/hook.out")" "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
 	[ ! -e "$T/cwd.ran" ]
 }
+
+@test "a hook gets the signals a fresh process has: SIGPIPE, which the helper ignores, is not ignored in it" {
+	printf '%s\n' "grep -E '^Sig(Blk|Ign)' /proc/self/status >>$T/hook.sig" >"$T/scripts/vif-post.d/10-sig.hook"
+	chmod +x "$T/scripts/vif-post.d/10-sig.hook"
+	run ip netns exec "$NS" env -i XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		XENBUS_PATH=backend/vif/7/0 vif=vif7.0 "$BUILD/vif-bridge" online type_if=vif
+	assert_success
+	assert_equal "$(sed -n 's/^SigBlk:[[:space:]]*//p' "$T/hook.sig")" 0000000000000000
+	[ $((0x$(sed -n 's/^SigIgn:[[:space:]]*//p' "$T/hook.sig") & 0x1000)) -eq 0 ]
+}

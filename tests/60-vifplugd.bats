@@ -275,6 +275,34 @@ skipped_thrice() {
 	assert_equal "$(cat "$T/ran")" "$T/scripts/my-script online type_if=vif vif=vif7.0 XENBUS_PATH=backend/vif/7/0"
 }
 
+# sig_state FILE: the caller's blocked and ignored signals, as the kernel
+# keeps them, appended to FILE (a line for a script or hook to run)
+sig_line() { echo "grep -E '^Sig(Blk|Ign)' /proc/self/status >>$1"; }
+# no signal blocked, SIGPIPE (bit 13: 0x1000) not ignored
+fresh_signals() {
+	assert_equal "$(sed -n 's/^SigBlk:[[:space:]]*//p' "$1")" 0000000000000000
+	[ $((0x$(sed -n 's/^SigIgn:[[:space:]]*//p' "$1") & 0x1000)) -eq 0 ]
+}
+
+@test "vifplugd: a script and a hook it starts get the signals a fresh process has (nothing blocked, SIGPIPE not ignored)" {
+	mk_tap vif7.0
+	mk_tap vif8.0
+	mk_backend 7 0
+	mk_backend 8 0 bridge=xenbr0
+	printf '#!/bin/sh\n%s\n' "$(sig_line "$T/script.sig")" >"$T/scripts/my-script"
+	chmod +x "$T/scripts/my-script"
+	mkdir -p "$T/scripts/vif-post.d"
+	printf '%s\n' "$(sig_line "$T/hook.sig")" >"$T/scripts/vif-post.d/10-sig.hook"
+	chmod +x "$T/scripts/vif-post.d/10-sig.hook"
+	start_plugd --no-coldplug
+	UDEV_SCRIPT=my-script uevent_vif online 7 0
+	uevent_vif online 8 0
+	wait_for test -s "$T/script.sig"
+	wait_for status_is 8 0 connected
+	fresh_signals "$T/script.sig"
+	fresh_signals "$T/hook.sig"
+}
+
 @test "vifplugd: SIGHUP reloads vifplug.conf; a broken file keeps the one in use" {
 	mk_bridge br1
 	mk_tap vif7.0
