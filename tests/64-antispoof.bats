@@ -57,13 +57,21 @@ dropped() {
 	chain | sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }'
 }
 
-# sniff_start: the peer's eth0 watched for 4 s (the marks in $T/seen)
+# sniff_start: the peer's eth0 watched (the marks in $T/seen) until the
+# end marker sniff_end sends: a DHCP request from the guest's own MAC,
+# which every rule set lets pass, behind the frames under test on the
+# same path. No fixed window: under load late frames are still seen.
 sniff_start() {
-	ip netns exec "$P" "$FRAMES" sniff eth0 4 >"$T/seen" &
+	ip netns exec "$P" "$FRAMES" sniff eth0 120 mark-end >"$T/seen" &
 	SNIFF=$!
 	wait_for grep -q ready "$T/seen"
 }
-sniff_end() { wait "$SNIFF" || true; SNIFF=; }
+sniff_end() {
+	send dhcp $GMAC 0.0.0.0 mark-end
+	wait "$SNIFF" || true
+	SNIFF=
+	grep -qx mark-end "$T/seen"
+}
 send() { ip netns exec "$G" "$FRAMES" send eth0 "$@"; }
 
 @test "antispoof with ip: own address reaches peer and host; spoofed IPv4, MAC, ARP and IPv6 are dropped and counted; DHCP leaves" {
@@ -83,6 +91,8 @@ send() { ip netns exec "$G" "$FRAMES" send eth0 "$@"; }
 	send udp 00:16:3e:99:99:99 192.0.2.7 mark-spoofmac
 	send arp $GMAC 192.0.2.7 arp-1
 	send arp $GMAC 192.0.2.66 arp-2
+	# the guest's own frame and address, another's MAC as the ARP sender
+	send arp $GMAC 192.0.2.7 arp-3 00:16:3e:99:99:99
 	send udp6 $GMAC $GLL6 mark-ll6
 	send udp6 $GMAC 2001:db8::66 mark-spoof6
 	send dhcp $GMAC 0.0.0.0 mark-dhcp
@@ -95,6 +105,7 @@ send() { ip netns exec "$G" "$FRAMES" send eth0 "$@"; }
 	refute_line mark-spoofip
 	refute_line mark-spoofmac
 	refute_line arp-2
+	refute_line arp-3
 	refute_line mark-spoof6
 	[ "$(dropped)" -ge 5 ]
 	# vifctl says so, with the same count
