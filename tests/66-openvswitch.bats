@@ -61,6 +61,11 @@ vm() { # the toolstack's /vm/UUID with the domain's name
 	PROG=vif-openvswitch run_libxl online 7 0
 	assert_success
 	assert_equal "$(port_row vif7.0)" "vif7.0 [] []"
+	# VLAN 0 is a tag, not "no tag"
+	xs write /local/domain/0/backend/vif/7/0/bridge ovsbr0.0
+	PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
+	assert_equal "$(port_row vif7.0)" "vif7.0 0 []"
 	# delete and re-add: one port of that name, ever
 	run ovsc list-ports ovsbr0
 	assert_output vif7.0

@@ -302,7 +302,7 @@ hook_in_lv() {
 		VIFPLUG_CONF=$T/vifplug.conf $BUILD/libvirt-hook $1 started begin - <$T/dom.xml"
 }
 
-@test "hostile 3: libvirt-hook labels only taps its domain's QEMU holds: not another guest's tap, not a bridge, no reserved altname" {
+@test "hostile 3: libvirt-hook labels only taps its domain's QEMU holds: not another guest's tap, a bridge, a veth or lo; no reserved altname" {
 	qemu_holder tap9 7 g7 00:16:3e:00:07:00
 	OTHER=$QPID
 	ip netns exec "$NS" "$BUILD/tap-holder" vnet0 -- qemu-system-x86_64 -name guest=vif7 \
@@ -310,7 +310,8 @@ hook_in_lv() {
 	PIDS+=($!)
 	LVQ=$!
 	wait_for grep -q '^[0-9]' "$T/lvq.out"
-	hook_in_lv vif7 "$LVQ" "<domain><name>vif7</name><devices><interface><target dev='vnet0'/></interface><interface><target dev='tap9'/></interface><interface><target dev='xenbr0'/></interface></devices></domain>"
+	ip -n "$NS" link add lvv0 type veth peer name lvv1
+	hook_in_lv vif7 "$LVQ" "<domain><name>vif7</name><devices><interface><target dev='vnet0'/></interface><interface><target dev='tap9'/></interface><interface><target dev='xenbr0'/></interface><interface><target dev='lvv0'/></interface><interface><target dev='lo'/></interface></devices></domain>"
 	assert_success
 	# its own tap: labelled (the positive signal), with no altname vif7.0
 	assert_equal "$(alias_of vnet0)" "libvirt domain vif7 nic 0 -"
@@ -318,5 +319,7 @@ hook_in_lv() {
 	# another guest's tap and a bridge: not
 	assert_equal "$(alias_of tap9)" ""
 	assert_equal "$(alias_of xenbr0)" ""
-	grep -q "libvirt-hook started vif7: 1 of 3 interfaces labelled" "$T/hotplug.log"
+	assert_equal "$(alias_of lvv0)" ""
+	assert_equal "$(alias_of lo)" ""
+	grep -q "libvirt-hook started vif7: 1 of 5 interfaces labelled" "$T/hotplug.log"
 }
