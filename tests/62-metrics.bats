@@ -45,9 +45,11 @@ metrics() {
 	mk_backend 7 1 bridge=xenbr0
 	xs write "$(be 7 1)/hotplug-status" error "$(be 7 1)/hotplug-error" "vif-bridge online vif7.1: no"
 	mk_backend 8 0 bridge=br1
-	# two taps on xenbr0, one held by a process, one by nobody
+	# two taps on xenbr0, one held by a process, one by nobody; and one
+	# more by nobody on no bridge (unowned 2 of 3: an inverted count is 1)
 	mk_tap tapfree
 	ip -n "$NS" link set tapfree master xenbr0
+	mk_tap tapfree2
 	ip netns exec "$NS" "$BUILD/tap-holder" tapheld &
 	HOLDER=$!
 	wait_for link_exists tapheld
@@ -64,8 +66,8 @@ metrics() {
 	assert_line 'vifplug_bridge_ports{bridge="br1"} 0'
 	# the reference parser reads the escaped label back as the name
 	assert_line 'vifplug_bridge_ports{bridge="br"x\y"} 1'
-	assert_line 'vifplug_taps{} 2'
-	assert_line 'vifplug_taps_unowned{} 1'
+	assert_line 'vifplug_taps{} 3'
+	assert_line 'vifplug_taps_unowned{} 2'
 	assert_line 'vifplug_stale_records{} 1'
 	# doctor's own count of problems, the same host
 	local problems
@@ -141,6 +143,12 @@ metric_is() {
 	wait_for metric_is 'vifplug_events_total{command="online",result="ok"}' 4
 	uevent_vif offline 7 2
 	wait_for metric_is 'vifplug_events_total{command="offline",result="ok"}' 1
+	# a script of no backend of ours runs as vif-setup would: skipped
+	printf '#!/bin/sh\nexit 0\n' >"$T/scripts/my-script"
+	chmod +x "$T/scripts/my-script"
+	mk_backend 9 0
+	UDEV_SCRIPT=my-script uevent_vif online 9 0
+	wait_for metric_is 'vifplug_events_total{command="online",result="skipped"}' 1
 	[ "$(hotplug_status 7 0)" = connected ]
 	# the bridge deleted and made again: its four ports come back
 	ip -n "$NS" link del xenbr0
@@ -153,8 +161,9 @@ metric_is() {
 	assert_line 'vifplug_events_total{command="online",result="failed"} 1'
 	assert_line 'vifplug_events_total{command="offline",result="ok"} 1'
 	assert_line 'vifplug_events_total{command="add",result="ok"} 0'
-	assert_line 'vifplug_event_duration_seconds_count{} 6'
-	assert_line 'vifplug_event_duration_seconds_bucket{le="+Inf"} 6'
+	assert_line 'vifplug_events_total{command="online",result="skipped"} 1'
+	assert_line 'vifplug_event_duration_seconds_count{} 7'
+	assert_line 'vifplug_event_duration_seconds_bucket{le="+Inf"} 7'
 	assert_line 'vifplug_reattach_total{result="failed"} 0'
 	assert_line 'vifplug_coldplug_checks_total{} 2'
 	# the buckets are cumulative: never less than the one before
