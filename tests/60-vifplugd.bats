@@ -209,6 +209,23 @@ logged() { grep -qF -- "$1" "$T/hotplug.log"; }
 	assert_equal "$(links_state)" "$before"
 }
 
+@test "vifplugd coldplug: a vif on its bridge but not connected, or connected but down, is not consistent: its online runs" {
+	mk_tap vif5.0
+	mk_tap vif6.0
+	mk_backend 5 0 bridge=xenbr0
+	mk_backend 6 0 bridge=xenbr0
+	# on the bridge and up, but no hotplug-status: netback still waits
+	ip -n "$NS" link set vif6.0 master xenbr0 up
+	# on the bridge and connected, but down: the guest's NIC is dead
+	ip -n "$NS" link set vif5.0 master xenbr0
+	xs write "$(be 5 0)/hotplug-status" connected
+	start_plugd
+	wait_for status_is 6 0 connected
+	wait_for link_is_up vif5.0
+	logged "vifplugd coldplug vif6.0: not attached or connected: running online"
+	logged "vifplugd coldplug vif5.0: not attached: running online"
+}
+
 consistent_above() {
 	[ "$(grep -c "vifplugd coldplug .*: consistent, left alone" "$T/hotplug.log")" -ge "$1" ]
 }
