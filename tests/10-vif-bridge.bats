@@ -288,6 +288,10 @@ setup() {
 	mk_tap vif7.0
 	mk_backend 7 0 bridge=xenbr0
 	run_libxl online 7 0
+	assert_success
+	# the state offline starts from: up, on its bridge
+	link_is_up vif7.0
+	assert_equal "$(link_master vif7.0)" xenbr0
 	ip -n "$NS" link del xenbr0
 	run_libxl offline 7 0
 	assert_success

@@ -126,7 +126,13 @@ vm() { # the toolstack's /vm/UUID with the domain's name
 	mk_backend 7 0 bridge=ovsbr0
 	mk_backend 8 0 bridge=ovsbr0
 	PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
 	PROG=vif-openvswitch run_libxl online 8 0
+	assert_success
+	# the state offline starts from: both ports, vif7.0 up
+	run ovsc list-ports ovsbr0
+	assert_output $'vif7.0\nvif8.0'
+	link_is_up vif7.0
 	PROG=vif-openvswitch run_libxl offline 7 0
 	assert_success
 	run ovsc list-ports ovsbr0
