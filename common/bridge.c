@@ -1,5 +1,6 @@
 /* bridge.c: vif-bridge's work over netlink: pick, prepare, attach. */
 #include "bridge.h"
+#include "port.h"
 
 #include <errno.h>
 #include <net/if.h>
@@ -227,73 +228,71 @@ int bridge_frontend_mtu(struct hotplug *hp, unsigned mtu)
 	return 0;
 }
 
-int bridge_online(struct hotplug *hp)
-{
-	struct ctx *c = hp->ctx;
-	struct nl_link link, br;
-	unsigned want, mtu;
-	char extra[32], from[sizeof(hp->xenbus_path) + 8];
-	const char *vars[] = {extra, NULL}, *source;
-	const char *name = hotplug_bridge_name(hp, &source);
-	int rc = hotplug_link(hp, &link);
-	struct addrlist ips;
-	uint8_t gmac[6];
-	bool as, has_ips;
+/* ---- the Linux bridge's row of the port table --------------------- */
 
-	if (rc == -ENODEV)
-		return hotplug_error(hp, "link %s does not exist", hp->dev);
-	if (rc || bridge_pick(c, name, source, &br))
+static int bridge_resolve(struct port_ev *pe)
+{
+	struct hotplug *hp = pe->hp;
+
+	/* qemu-ifup's port_by_bridge has found it already */
+	if (!pe->br.index &&
+	    bridge_pick(hp->ctx, pe->name, pe->source, &pe->br))
 		return -1;
-	if (link.index == br.index)
+	if (pe->link.index == pe->br.index)
 		return hotplug_error(hp, "%s is the bridge itself", hp->dev);
-	snprintf(from, sizeof(from), "%s/mtu", hp->xenbus_path);
-	/* Everything is checked before the first change. */
-	if (hotplug_check_addrs(hp, &link, 0, NULL) || hotplug_mtu(hp, &want) ||
-	    antispoof_args(hp, &as, gmac, &ips, &has_ips))
-		return -1;
-	/* the rules before the port: no frame passes unchecked */
-	if (as && antispoof_add(c, hp->dev, gmac, has_ips ? &ips : NULL, false))
-		return -1;
-	if (bridge_port_prepare(c, &link, bridge_port_mac) ||
-	    bridge_port_mtu(c, &link, &br, want, from, &mtu) ||
-	    (hp->type == HP_VIF && bridge_frontend_mtu(hp, mtu)) ||
-	    bridge_port_attach(c, &link, &br))
-		return as ? antispoof_undo(hp, false) : -1;
-	ctx_log(c, LOG_INFO, "on bridge %s, mtu %u%s", br.name, mtu,
-		!as	  ? ""
-		: has_ips ? ", antispoofing its MAC and addresses"
-			  : ", antispoofing its MAC");
-	snprintf(extra, sizeof(extra), "bridge=%s", br.name);
-	return hooks_run(hp, "vif", "post", vars);
+	return hotplug_mtu(hp, &pe->want);
 }
 
-int bridge_offline(struct hotplug *hp)
+static int bridge_attach(struct port_ev *pe)
 {
-	struct nl_link link;
-	char extra[32] = "bridge=", bridge[NAMES_IFNAMSIZ];
-	const char *vars[] = {extra, NULL};
-	int rc = hotplug_link(hp, &link);
+	struct hotplug *hp = pe->hp;
+	struct ctx *c = hp->ctx;
+	char from[sizeof(hp->xenbus_path) + 8];
 
-	if (rc == -ENODEV) {
-		ctx_log(hp->ctx, LOG_INFO, "the link is already gone");
-		if (antispoof_remove(hp->ctx, hp->dev, false))
-			return -1;
-		return hooks_run(hp, "vif", "post", vars);
-	}
-	if (rc)
+	snprintf(from, sizeof(from), "%s/mtu", hp->xenbus_path);
+	if (bridge_port_prepare(c, &pe->link, pe->mac) ||
+	    bridge_port_mtu(c, &pe->link, &pe->br, pe->want, from, &pe->mtu) ||
+	    (hp->type == HP_VIF && bridge_frontend_mtu(hp, pe->mtu)) ||
+	    bridge_port_attach(c, &pe->link, &pe->br))
 		return -1;
-	/* whether antispoof is on now or not: none is left behind */
-	if (antispoof_remove(hp->ctx, hp->dev, false))
-		return -1;
-	bridge_port_detach(hp->ctx, &link, bridge);
-	snprintf(extra, sizeof(extra), "bridge=%s", bridge);
-	return hooks_run(hp, "vif", "post", vars);
+	memcpy(pe->target, pe->br.name, sizeof(pe->target));
+	snprintf(pe->said, sizeof(pe->said), "on bridge %s, mtu %u",
+		 pe->br.name, pe->mtu);
+	snprintf(pe->var[0], sizeof(pe->var[0]), "bridge=%s", pe->br.name);
+	pe->vars[0] = pe->var[0];
+	return 0;
 }
 
-const struct hotplug_action bridge_actions[] = {
-    {"online", bridge_online},
-    {"add", bridge_online},
-    {"offline", bridge_offline},
-    {"remove", bridge_offline},
-    {NULL, NULL},
+static int bridge_detach(struct port_ev *pe)
+{
+	pe->target[0] = '\0';
+	if (pe->link.index)
+		bridge_port_detach(pe->hp->ctx, &pe->link, pe->target);
+	snprintf(pe->var[0], sizeof(pe->var[0]), "bridge=%s", pe->target);
+	pe->vars[0] = pe->var[0];
+	return 0;
+}
+
+static bool bridge_in_place(struct ctx *c, const struct nl_link *l)
+{
+	struct nl_link br;
+
+	return l->master && !nl_link_get(c->nl, NULL, l->master, &br) &&
+	       !strcmp(br.kind, "bridge");
+}
+
+const struct port_backend port_bridge = {
+    .name = "bridge",
+    .script = "vif-bridge",
+    .what = "bridge",
+    .a_port = "a Linux bridge's port",
+    .antispoof = true,
+    .bridge_key = true,
+    .as_said = {", antispoofing its MAC",
+		", antispoofing its MAC and addresses"},
+    .resolve = bridge_resolve,
+    .attach = bridge_attach,
+    .detach = bridge_detach,
+    .in_place_said = "",
+    .in_place = bridge_in_place,
 };

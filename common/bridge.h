@@ -46,10 +46,5 @@ void bridge_list(struct ctx *c, char *list, size_t len);
 /* The guest's copy of its MTU (device/vif/N/mtu), which netfront reads;
  * a driver domain's refusal is a warning. 0, or -1 reported. */
 int bridge_frontend_mtu(struct hotplug *hp, unsigned mtu);
-int bridge_online(struct hotplug *hp);
-int bridge_offline(struct hotplug *hp);
-
-/* The command table of vif-bridge (and of vifplugd for that script). */
-extern const struct hotplug_action bridge_actions[];
 
 #endif

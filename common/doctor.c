@@ -4,6 +4,7 @@
 #include "antispoof.h"
 #include "inventory.h"
 #include "ovs.h"
+#include "port.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -373,7 +374,7 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 	char bridge[64] = "", vifname[32] = "", status[32] = "";
 	char error[512] = "", dev[NAMES_IFNAMSIZ];
 	struct nl_link link, br;
-	const char *sb;
+	const struct port_backend *row;
 	bool has_link, has_br = false, ovs_vif;
 
 	snprintf(base, sizeof(base), "backend/vif/%u/%u", d, n);
@@ -395,10 +396,12 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 		snprintf(dev, sizeof(dev), "vif%u.%u", d, n);
 	check_script(c, subject, script, r);
 	has_link = nl_link_get(c->nl, dev, 0, &link) == 0;
-	sb = strrchr(script, '/');
-	/* its bridge key is Xen's OVS syntax, not a Linux bridge's name */
-	ovs_vif = !strcmp(sb ? sb + 1 : script, "vif-openvswitch");
-	if (bridge[0] && !ovs_vif) {
+	/* its row says what its bridge key names (a Linux bridge, or Xen's
+	 * OVS syntax) and where its port lives; a script of no row's is
+	 * looked at as vif-bridge's */
+	row = port_by_script(script);
+	ovs_vif = row && row->ovsdb;
+	if (bridge[0] && (!row || row->bridge_key)) {
 		has_br = names_ifname_valid(bridge) &&
 			 nl_link_get(c->nl, bridge, 0, &br) == 0;
 		if (!has_br)
@@ -425,7 +428,8 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 		    dev);
 	else if (!strcmp(status, "connected") && ovs_vif)
 		check_ovs_vif(c, subject, dev, ovs, r);
-	else if (!strcmp(status, "connected") && !link.master)
+	else if (!strcmp(status, "connected") && (!row || row->bridge_key) &&
+		 !link.master)
 		add(r, DOCTOR_PROBLEM, "vif", subject,
 		    "run vif-bridge online for it again, or start vifplugd, "
 		    "which puts ports back",
@@ -437,6 +441,13 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 		add(r, DOCTOR_PROBLEM, "vif", subject,
 		    "run vif-bridge online for it again",
 		    "%s: it is not on its bridge %s", dev, bridge);
+	else if (!strcmp(status, "connected") && row && !row->bridge_key &&
+		 !row->in_place(c, &link))
+		add(r, DOCTOR_PROBLEM, "vif", subject,
+		    "run its script's online for it again",
+		    "%s: hotplug-status is connected but it is not in place "
+		    "as %s puts it",
+		    dev, row->script);
 	else if (!strcmp(status, "connected") && c->conf.antispoof &&
 		 !antispoof_on(dev))
 		add(r, DOCTOR_PROBLEM, "vif", subject,

@@ -14,6 +14,7 @@
 
 #include "bridge.h"
 #include "claim.h"
+#include "port.h"
 #include "log.h"
 #include "owner.h"
 #include "qemuargs.h"
@@ -335,40 +336,6 @@ static int emu_attached(struct hotplug *hp, const struct nl_link *link,
 	return 0;
 }
 
-/* Whether name (Xen's syntax, "ovsbr0.10"), which no Linux bridge has,
- * is an Open vSwitch bridge. */
-static bool on_ovs(struct hotplug *hp, const char *name)
-{
-	struct ovs_bridge b;
-	char why[160];
-
-	return name && !ovs_bridge_parse(name, &b, why, sizeof(why)) &&
-	       ovs_has_bridge(hp, b.name);
-}
-
-/* emu_up onto an Open vSwitch bridge: the port over OVSDB, then the
- * label and records as on a Linux bridge. */
-static int emu_up_ovs(struct hotplug *hp, const struct nl_link *link,
-		      const char *name, struct emu *e)
-{
-	struct ctx *c = hp->ctx;
-	struct ovs_bridge b;
-	char why[160];
-	uint8_t mac[6];
-	unsigned want, mtu;
-
-	if (ovs_bridge_parse(name, &b, why, sizeof(why)))
-		return hotplug_error(hp, "%s", why);
-	if (hotplug_mtu(hp, &want))
-		return -1;
-	if (c->conf.antispoof && e->domid >= 0)
-		return hotplug_error(hp, "%s", ovs_no_antispoof);
-	emu_tap_mac(&c->conf, e->mac, mac);
-	if (ovs_port_add(hp, link, &b, mac, want, &mtu))
-		return -1;
-	return emu_attached(hp, link, e, b.name, mtu, "Open vSwitch bridge");
-}
-
 /* The bridge the main table's default route goes out of, in br; else a
  * refusal naming the bridges here. 0, or -1 reported. */
 static int default_route_bridge(struct hotplug *hp, char br[NAMES_IFNAMSIZ])
@@ -407,44 +374,36 @@ static bool libvirt_mac(const struct nl_link *link, const char *guest)
 int emu_up(struct hotplug *hp)
 {
 	struct ctx *c = hp->ctx;
-	struct nl_link link, br;
+	struct nl_link link;
+	struct port_ev pe;
 	struct emu e;
-	struct addrlist ips;
-	uint8_t mac[6], gmac[6];
-	bool as = false, has_ips = false;
-	unsigned want, mtu;
-	const char *name, *source = NULL;
-	char from[sizeof(hp->xenbus_path) + 8], defbr[NAMES_IFNAMSIZ];
+	uint8_t mac[6];
+	char defbr[NAMES_IFNAMSIZ];
 	int rc;
 
-	/* any holder (found once, for emu_resolve_holder), no address */
+	/* any holder, found once for emu_resolve_holder */
 	hp->claim.holder = CLAIM_HOLDER_ANY;
-	hp->claim.addrs = true;
 	rc = hotplug_link(hp, &link);
 	if (rc == -ENODEV)
 		return hotplug_error(hp, "link %s does not exist", hp->dev);
 	if (rc || emu_holder(c, hp, &e) || read_backend(hp, &e))
 		return -1;
-	name = hp->qemu_bridge ? hp->qemu_bridge
-			       : hotplug_bridge_name(hp, &source);
+	/* the backend's keys are read now: the bridge key among them */
+	port_ev_init(&pe, hp, &port_bridge);
+	pe.link = link;
+	if (hp->qemu_bridge) {
+		pe.name = hp->qemu_bridge;
+		pe.source = NULL;
+	}
 	/* a tap of no Xen domain: what Debian's /etc/qemu-ifup does, the
 	 * bridge carrying the default route (Xen's taps keep Xen's rule) */
-	if (!name && e.domid < 0) {
+	if (!pe.name && e.domid < 0) {
 		if (default_route_bridge(hp, defbr))
 			return -1;
-		name = defbr;
-		source = " (it carries the default route)";
+		pe.name = defbr;
+		pe.source = " (it carries the default route)";
 	}
-	snprintf(from, sizeof(from), "%s/mtu", hp->xenbus_path);
-	if (bridge_pick(c, name, source, &br)) {
-		/* no Linux bridge of that name: Open vSwitch is asked only
-		 * now, so that a Linux bridge costs no extra round trip */
-		if (!on_ovs(hp, name))
-			return -1;
-		c->error[0] = '\0';
-		return emu_up_ovs(hp, &link, name, &e);
-	}
-	if (hotplug_mtu(hp, &want))
+	if (!(pe.b = port_by_bridge(&pe)))
 		return -1;
 	emu_tap_mac(&c->conf, e.mac, mac);
 	/* a MAC libvirt gave the tap (0xfe, then the guest MAC's tail) is
@@ -453,17 +412,12 @@ int emu_up(struct hotplug *hp)
 		memcpy(mac, link.mac, 6);
 		ctx_log(c, LOG_INFO, "keeps the MAC libvirt gave it");
 	}
-	/* a Xen guest's tap: the backend's mac and ip, as its vif's */
-	if (hp->xenbus_path[0] && e.domid >= 0 &&
-	    (antispoof_args(hp, &as, gmac, &ips, &has_ips) ||
-	     (as &&
-	      antispoof_add(c, hp->dev, gmac, has_ips ? &ips : NULL, false))))
+	pe.mac = mac;
+	/* a Xen guest's tap has its vif's mac and ip: its rules */
+	pe.antispoof_applies = hp->xenbus_path[0] && e.domid >= 0;
+	if (port_connect(&pe))
 		return -1;
-	if (bridge_port_prepare(c, &link, mac) ||
-	    bridge_port_mtu(c, &link, &br, want, from, &mtu) ||
-	    bridge_port_attach(c, &link, &br))
-		return as ? antispoof_undo(hp, false) : -1;
-	return emu_attached(hp, &link, &e, br.name, mtu, "bridge");
+	return emu_attached(hp, &pe.link, &e, pe.target, pe.mtu, pe.b->what);
 }
 
 int emu_from_records(struct ctx *c, const char *ifname, struct emu *e)
@@ -502,7 +456,7 @@ int emu_down(struct hotplug *hp)
 	struct nl_link link;
 	struct emu e = {.domid = -1, .devid = -1, .nic = -1};
 	struct records r = {.hp = hp, .e = &e, .add = false};
-	char bridge[NAMES_IFNAMSIZ];
+	struct port_ev pe;
 	int rc;
 
 	/* only a tap no one else holds, with no address of someone else's:
@@ -526,11 +480,10 @@ int emu_down(struct hotplug *hp)
 		return -1;
 	if (rc == -ENODEV)
 		return 0;
-	/* on no Linux bridge: maybe an Open vSwitch port */
-	if (!link.master && ovs_present(hp->ctx))
-		ovs_port_del(hp, bridge);
-	bridge_port_detach(hp->ctx, &link, bridge);
-	return 0;
+	/* off whatever it is on: a Linux bridge, or an Open vSwitch port */
+	port_ev_init(&pe, hp, port_by_link(hp->ctx, &link));
+	pe.link = link;
+	return pe.b->detach(&pe);
 }
 
 int emu_records_foreach(struct xs_handle *xs,

@@ -579,14 +579,6 @@ int hotplug_mtu(struct hotplug *hp, unsigned *mtu)
 	return 0;
 }
 
-int hotplug_dispatch(struct hotplug *hp, const struct hotplug_action *actions)
-{
-	for (; actions->command; actions++)
-		if (!strcmp(actions->command, hp->command))
-			return actions->fn(hp);
-	return hotplug_error(hp, "command not supported by %s", hp->ctx->prog);
-}
-
 struct error_keys {
 	const char *base;
 	const char *sentence;

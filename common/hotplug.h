@@ -55,11 +55,6 @@ struct hotplug {
 	struct claim claim;
 };
 
-struct hotplug_action {
-	const char *command;
-	int (*fn)(struct hotplug *hp);
-};
-
 /* The variables taken from the environment, as Xen's scripts use them. */
 extern const char *const hotplug_env_keys[];
 
@@ -85,9 +80,6 @@ int hotplug_complete(struct hotplug *hp, int rc);
  * hp->stale_error. 0, or -1 with hp->error. */
 int hotplug_read_store(struct hotplug *hp, const char *dir,
 		       const char *const keys[], bool *exists);
-
-/* Runs the action whose command matches; -1 with hp->error if none. */
-int hotplug_dispatch(struct hotplug *hp, const struct hotplug_action *actions);
 
 /* Records the cause ("what failed: why") in the context; returns -1. */
 int hotplug_error(struct hotplug *hp, const char *fmt, ...)

@@ -18,6 +18,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "ovsdb.h"
+#include "port.h"
 #include "xs.h"
 
 /* ---- OVSDB values
@@ -527,10 +528,6 @@ out:
 	return rc;
 }
 
-const char ovs_no_antispoof[] =
-    "antispoof = yes, and vifplug's antispoofing rules do not reach an "
-    "Open vSwitch port: refused rather than attached unfiltered";
-
 bool ovs_present(const struct ctx *c)
 {
 	struct stat st;
@@ -579,52 +576,6 @@ static int port_kind_ok(struct hotplug *hp, const char *name)
 	json_decref(result);
 out:
 	ovsdb_close(s.db);
-	return rc;
-}
-
-int ovs_online(struct hotplug *hp)
-{
-	const char *source, *name = hotplug_bridge_name(hp, &source);
-	struct ovs_bridge *b = calloc(1, sizeof(*b));
-	struct nl_link link;
-	char why[160], extra[40];
-	const char *vars[] = {extra, NULL};
-	unsigned want, mtu;
-	int rc = -1, wr;
-
-	if (!b)
-		return hotplug_error(hp, "out of memory");
-	if (!name) {
-		hotplug_error(hp, "no bridge is named (backend bridge, "
-				  "bridge=, or default_bridge)");
-		goto out;
-	}
-	if (ovs_bridge_parse(name, b, why, sizeof(why))) {
-		hotplug_error(hp, "%s%s", why, source ? source : "");
-		goto out;
-	}
-	if (hp->ctx->conf.antispoof) {
-		hotplug_error(hp, "%s", ovs_no_antispoof);
-		goto out;
-	}
-	/* a vifname naming one of OVS's own ports is refused before the
-	 * link is renamed to it */
-	if (hp->vifname[0] && port_kind_ok(hp, hp->vifname))
-		goto out;
-	wr = hotplug_link(hp, &link);
-	if (wr == -ENODEV) {
-		hotplug_error(hp, "link %s does not exist", hp->dev);
-		goto out;
-	}
-	/* Everything is checked before the first change. */
-	if (wr || hotplug_check_addrs(hp, &link, 0, NULL) ||
-	    hotplug_mtu(hp, &want) ||
-	    ovs_port_add(hp, &link, b, bridge_port_mac, want, &mtu))
-		goto out;
-	snprintf(extra, sizeof(extra), "bridge=%s", b->name);
-	rc = hooks_run(hp, "vif", "post", vars);
-out:
-	free(b);
 	return rc;
 }
 
@@ -693,26 +644,6 @@ void ovs_port_del(struct hotplug *hp, char bridge[NAMES_IFNAMSIZ])
 
 /* Xen's `--if-exists del-port DEV` and link down: whatever fails is
  * logged, the offline succeeds (Xen's do_without_error). */
-int ovs_offline(struct hotplug *hp)
-{
-	struct ctx *c = hp->ctx;
-	struct nl_link link;
-	char extra[40], bridge[NAMES_IFNAMSIZ];
-	const char *vars[] = {extra, NULL};
-	int rc = hotplug_link(hp, &link);
-
-	if (rc && rc != -ENODEV)
-		return -1;
-	ovs_port_del(hp, bridge);
-	snprintf(extra, sizeof(extra), "bridge=%s", bridge);
-	if (rc == -ENODEV)
-		ctx_log(c, LOG_INFO, "the link is already gone");
-	else if ((rc = nl_link_set_up(c->nl, link.index, false)) &&
-		 rc != -ENODEV)
-		ctx_log(c, LOG_WARNING, "cannot set the link down: %s",
-			ctx_nl_strerror(c, rc));
-	return hooks_run(hp, "vif", "post", vars);
-}
 
 /* ---- what OVS holds, for vifctl
  * ------------------------------------------------- */
@@ -827,7 +758,72 @@ const struct ovs_port *ovs_snapshot_port(const struct ovs_snapshot *snap,
 	return NULL;
 }
 
-const struct hotplug_action ovs_actions[] = {
-    {"online", ovs_online},  {"add", ovs_online}, {"offline", ovs_offline},
-    {"remove", ovs_offline}, {NULL, NULL},
+/* ---- Open vSwitch's row of the port table -------------------------- */
+
+/* The bridge in Xen's syntax; a vifname naming one of OVS's own ports
+ * is refused before the link is renamed to it. */
+static int ovs_check(struct port_ev *pe)
+{
+	struct hotplug *hp = pe->hp;
+	char why[160];
+
+	if (!pe->name)
+		return hotplug_error(hp, "no bridge is named (backend bridge, "
+					 "bridge=, or default_bridge)");
+	if (ovs_bridge_parse(pe->name, &pe->ovs, why, sizeof(why)))
+		return hotplug_error(hp, "%s%s", why,
+				     pe->source ? pe->source : "");
+	return hp->vifname[0] ? port_kind_ok(hp, hp->vifname) : 0;
+}
+
+static int ovs_resolve(struct port_ev *pe)
+{
+	return hotplug_mtu(pe->hp, &pe->want);
+}
+
+static int ovs_attach(struct port_ev *pe)
+{
+	if (ovs_port_add(pe->hp, &pe->link, &pe->ovs, pe->mac, pe->want,
+			 &pe->mtu))
+		return -1;
+	/* ovs_port_add said where it went, with its tag and trunks */
+	memcpy(pe->target, pe->ovs.name, sizeof(pe->target));
+	snprintf(pe->var[0], sizeof(pe->var[0]), "bridge=%s", pe->ovs.name);
+	pe->vars[0] = pe->var[0];
+	return 0;
+}
+
+static int ovs_detach(struct port_ev *pe)
+{
+	struct ctx *c = pe->hp->ctx;
+	int rc;
+
+	ovs_port_del(pe->hp, pe->target);
+	snprintf(pe->var[0], sizeof(pe->var[0]), "bridge=%s", pe->target);
+	pe->vars[0] = pe->var[0];
+	if (pe->link.index &&
+	    (rc = nl_link_set_up(c->nl, pe->link.index, false)) &&
+	    rc != -ENODEV)
+		ctx_log(c, LOG_WARNING, "cannot set the link down: %s",
+			ctx_nl_strerror(c, rc));
+	return 0;
+}
+
+static bool ovs_in_place(struct ctx *c, const struct nl_link *l)
+{
+	return ovs_port_present(c, l->name);
+}
+
+const struct port_backend port_ovs = {
+    .name = "openvswitch",
+    .script = "vif-openvswitch",
+    .what = "Open vSwitch bridge",
+    .a_port = "an Open vSwitch port",
+    .ovsdb = true,
+    .check = ovs_check,
+    .resolve = ovs_resolve,
+    .attach = ovs_attach,
+    .detach = ovs_detach,
+    .in_place_said = " (an Open vSwitch port)",
+    .in_place = ovs_in_place,
 };

@@ -51,13 +51,8 @@ bool ovs_port_present(struct ctx *c, const char *dev);
 const struct ovs_port *ovs_snapshot_port(const struct ovs_snapshot *snap,
 					 const char *name);
 
-int ovs_online(struct hotplug *hp);
-int ovs_offline(struct hotplug *hp);
-extern const struct hotplug_action ovs_actions[];
-
-/* The sentence of an online onto Open vSwitch with antispoof = yes: the
- * bridge family's rules never see OVS's datapath, and a protection asked
- * for is in force or the event is refused. */
-extern const char ovs_no_antispoof[];
+/* vif-openvswitch's events are port.h's skeleton over the row port_ovs,
+ * defined in ovs.c; its antispoof is off (the bridge family's rules never
+ * see OVS's datapath), so with antispoof = yes they are refused. */
 
 #endif

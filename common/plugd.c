@@ -37,14 +37,13 @@
 
 #include "bridge.h"
 #include "claim.h"
+#include "port.h"
 #include "conf.h"
 #include "emu.h"
 #include "hotplug.h"
 #include "log.h"
 #include "names.h"
 #include "nl.h"
-#include "ovs.h"
-#include "route.h"
 #include "xs.h"
 
 #define PROG "vifplugd"
@@ -226,24 +225,17 @@ static int spawn_script(struct hotplug *hp, const char *script)
 	return HP_SKIP;
 }
 
-/* vif-bridge, vif-route, vif-openvswitch (and vif-setup, which would
- * run vif-bridge) run in process; any other script is executed. */
+/* A script of the port table's (vif-bridge, vif-setup, vif-route,
+ * vif-openvswitch) runs in process; any other script is executed; none
+ * at all is vif-bridge's, as vif-setup's default. */
 static int run_script(struct hotplug *hp)
 {
 	const char *script = params_get(&hp->params, "script");
-	const char *base;
+	const struct port_backend *b = port_by_script(script);
 
 	if (!script || !*script)
-		return hotplug_dispatch(hp, bridge_actions);
-	base = strrchr(script, '/');
-	base = base ? base + 1 : script;
-	if (!strcmp(base, "vif-bridge") || !strcmp(base, "vif-setup"))
-		return hotplug_dispatch(hp, bridge_actions);
-	if (!strcmp(base, "vif-route"))
-		return hotplug_dispatch(hp, route_actions);
-	if (!strcmp(base, "vif-openvswitch"))
-		return hotplug_dispatch(hp, ovs_actions);
-	return spawn_script(hp, script);
+		return port_dispatch(hp, &port_bridge);
+	return b ? port_dispatch(hp, b) : spawn_script(hp, script);
 }
 
 static void learn_from_link(struct worker *w, const char *dev)
@@ -488,17 +480,16 @@ static bool has_rules(const char *dev)
  * connected (a vif), on a bridge and up, and with its antispoofing
  * rules when antispoof is on; else its event is run, as udev would have
  * run it. */
-/* Whether an event's script (its script= variable) is vif-openvswitch. */
-static bool ovs_script(char *const env[])
+/* The port table's row of an event's script= (vif-bridge's when it has
+ * none, or one of no row: such a vif is looked at as a bridged one). */
+static const struct port_backend *row_of(char *const env[])
 {
-	for (size_t i = 0; env[i]; i++)
-		if (!strncmp(env[i], "script=", 7)) {
-			const char *b = strrchr(env[i] + 7, '/');
+	const struct port_backend *b = NULL;
 
-			return !strcmp(b ? b + 1 : env[i] + 7,
-				       "vif-openvswitch");
-		}
-	return false;
+	for (size_t i = 0; env[i] && !b; i++)
+		if (!strncmp(env[i], "script=", 7))
+			b = port_by_script(env[i] + 7);
+	return b ? b : &port_bridge;
 }
 
 static void run_check(struct worker *w, struct job *j)
@@ -506,6 +497,7 @@ static void run_check(struct worker *w, struct job *j)
 	struct nl_link l, br;
 	char status[32] = "", path[160];
 	const char *xp = NULL;
+	const struct port_backend *b = row_of(j->env);
 
 	w->ctx.command = "coldplug";
 	w->ctx.dev = j->q.key;
@@ -519,22 +511,18 @@ static void run_check(struct worker *w, struct job *j)
 		snprintf(path, sizeof(path), "%s/hotplug-status", xp);
 		xs_read_buf(worker_xs(w), path, status, sizeof(status));
 	}
-	/* a vif-openvswitch vif: its port in OVS's database, where a bridged
-	 * one's bridge is looked at (re-running its online would delete and
-	 * re-add the port) */
-	if (!strcmp(status, "connected") && (l.flags & IFF_UP) &&
-	    ovs_script(j->env) && ovs_port_present(&w->ctx, l.name)) {
-		ctx_log(&w->ctx, LOG_DEBUG,
-			"consistent (an Open vSwitch port), left alone");
-		return;
-	}
+	/* consistent: connected (a vif), up, and where its row puts it (a
+	 * Linux bridge, its port in OVS's database: re-running that online
+	 * would delete and re-add the port, a routed vif's address) */
 	if ((strcmp(j->type_if, "vif") || !strcmp(status, "connected")) &&
-	    l.master && (l.flags & IFF_UP) &&
-	    !nl_link_get(w->ctx.nl, NULL, l.master, &br) &&
-	    !strcmp(br.kind, "bridge")) {
-		ports_learn(pd.ports, l.name, br.name, l.mtu, false);
-		if (!w->ctx.conf.antispoof || has_rules(l.name)) {
-			ctx_log(&w->ctx, LOG_DEBUG, "consistent, left alone");
+	    (l.flags & IFF_UP) && b->in_place(&w->ctx, &l)) {
+		if (l.master && !nl_link_get(w->ctx.nl, NULL, l.master, &br) &&
+		    !strcmp(br.kind, "bridge"))
+			ports_learn(pd.ports, l.name, br.name, l.mtu, false);
+		if (!w->ctx.conf.antispoof || !b->antispoof ||
+		    has_rules(l.name)) {
+			ctx_log(&w->ctx, LOG_DEBUG, "consistent%s, left alone",
+				b->in_place_said);
 			return;
 		}
 		ctx_log(&w->ctx, LOG_INFO,

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <net/if.h>
 
-#include "hooks.h"
+#include "port.h"
 #include "log.h"
 
 #define ROUTE_MAX_IPS 64
@@ -190,81 +190,106 @@ static int configure(struct ctx *c, const struct nl_link *link,
 	return 0;
 }
 
-int route_online(struct hotplug *hp)
-{
-	struct ctx *c = hp->ctx;
-	struct nl_link link;
-	struct guest_ips g;
-	struct route_undo u = {.metric = metric(hp)};
-	const char *netdev = params_get_default(&hp->params, "netdev", "eth0");
-	char a[INET_ADDRSTRLEN], v_ip[48], v_metric[16];
-	const char *vars[] = {v_ip, v_metric, NULL};
-	bool had = false, as, has_ips;
-	struct addrlist ips;
-	uint8_t gmac[6];
-	int rc = hotplug_link(hp, &link);
+/* ---- the routed vif's row of the port table ------------------------ */
 
-	if (rc == -ENODEV)
-		return hotplug_error(hp, "link %s does not exist", hp->dev);
-	/* one dump says both: no foreign address, and whether ours is on */
-	if (rc || parse_ips(hp, &g) || host_ip(c, netdev, &u.addr) ||
-	    hotplug_check_addrs(hp, &link, u.addr, &had) ||
-	    antispoof_args(hp, &as, gmac, &ips, &has_ips))
+/* The row's state between resolve and attach, in pe->row. */
+struct routed {
+	struct guest_ips g;
+	struct route_undo u;
+	char netdev[NAMES_IFNAMSIZ + 8];
+};
+_Static_assert(sizeof(struct routed) <= sizeof(((struct port_ev *)0)->row),
+	       "a routed vif's state fits the port event's row");
+
+static int route_resolve(struct port_ev *pe)
+{
+	struct hotplug *hp = pe->hp;
+	struct routed *r = (struct routed *)pe->row;
+	const char *netdev = params_get_default(&hp->params, "netdev", "eth0");
+
+	memset(r, 0, sizeof(*r));
+	r->u.metric = metric(hp);
+	snprintf(r->netdev, sizeof(r->netdev), "%s", netdev);
+	if (parse_ips(hp, &r->g) || host_ip(hp->ctx, netdev, &r->u.addr))
 		return -1;
-	/* the rules before the routes: nothing passes unchecked */
-	if (as && antispoof_add(c, hp->dev, gmac, has_ips ? &ips : NULL, true))
-		return -1;
-	u.fresh = !had && !(link.flags & IFF_UP);
-	if (configure(c, &link, &g, &u)) {
-		undo(c, &link, &g, &u);
-		return as ? antispoof_undo(hp, true) : -1;
-	}
-	ctx_log(c, LOG_INFO, "routed from %s (%s), %u route%s, metric %u%s",
-		ntoa(u.addr, a), netdev, g.n, g.n == 1 ? "" : "s", u.metric,
-		as ? ", antispoofing" : "");
-	snprintf(v_ip, sizeof(v_ip), "main_ip=%s", ntoa(u.addr, a));
-	snprintf(v_metric, sizeof(v_metric), "metric=%u", u.metric);
-	return hooks_run(hp, "vif", "post", vars);
+	/* one address dump says both: no foreign address, and whether ours
+	 * is on (pe->has_own) */
+	pe->own4 = r->u.addr;
+	return 0;
 }
 
-int route_offline(struct hotplug *hp)
+static int route_attach(struct port_ev *pe)
 {
-	struct nl_link link;
-	struct guest_ips g;
-	char a[INET_ADDRSTRLEN], v_metric[16];
-	const char *vars[] = {v_metric, NULL};
-	int rc = hotplug_link(hp, &link);
+	struct ctx *c = pe->hp->ctx;
+	struct routed *r = (struct routed *)pe->row;
+	char a[INET_ADDRSTRLEN];
 
-	snprintf(v_metric, sizeof(v_metric), "metric=%u", metric(hp));
-	/* its rules go, whether antispoof is on now or not */
-	if (antispoof_remove(hp->ctx, hp->dev, true))
+	r->u.fresh = !pe->has_own && !(pe->link.flags & IFF_UP);
+	if (configure(c, &pe->link, &r->g, &r->u)) {
+		undo(c, &pe->link, &r->g, &r->u);
 		return -1;
-	if (rc == -ENODEV) {
-		/* its routes went with it */
-		ctx_log(hp->ctx, LOG_INFO, "the link is already gone");
-		return hooks_run(hp, "vif", "post", vars);
 	}
-	if (rc || parse_ips(hp, &g))
+	snprintf(pe->said, sizeof(pe->said),
+		 "routed from %s (%s), %u route%s, metric %u",
+		 ntoa(r->u.addr, a), r->netdev, r->g.n, r->g.n == 1 ? "" : "s",
+		 r->u.metric);
+	snprintf(pe->var[0], sizeof(pe->var[0]), "main_ip=%s",
+		 ntoa(r->u.addr, a));
+	snprintf(pe->var[1], sizeof(pe->var[1]), "metric=%u", r->u.metric);
+	pe->vars[0] = pe->var[0];
+	pe->vars[1] = pe->var[1];
+	return 0;
+}
+
+static int route_detach(struct port_ev *pe)
+{
+	struct hotplug *hp = pe->hp;
+	struct routed *r = (struct routed *)pe->row;
+	char a[INET_ADDRSTRLEN];
+	int rc;
+
+	snprintf(pe->var[0], sizeof(pe->var[0]), "metric=%u", metric(hp));
+	pe->vars[0] = pe->var[0];
+	/* a link that is gone took its routes with it */
+	if (!pe->link.index)
+		return 0;
+	if (parse_ips(hp, &r->g))
 		return -1;
 	/* As Xen: the routes go, errors are only logged, and the link is
 	 * left to netback, which is about to remove it. */
-	for (unsigned i = 0; i < g.n; i++) {
-		rc = nl_route4_del(hp->ctx->nl, g.addr[i], g.len[i], link.index,
-				   metric(hp));
+	for (unsigned i = 0; i < r->g.n; i++) {
+		rc = nl_route4_del(hp->ctx->nl, r->g.addr[i], r->g.len[i],
+				   pe->link.index, metric(hp));
 		if (rc && rc != -ESRCH && rc != -ENOENT)
 			ctx_log(hp->ctx, LOG_WARNING,
 				"cannot remove the route "
 				"to %s/%u: %s",
-				ntoa(g.addr[i], a), g.len[i],
+				ntoa(r->g.addr[i], a), r->g.len[i],
 				ctx_nl_strerror(hp->ctx, rc));
 	}
-	return hooks_run(hp, "vif", "post", vars);
+	return 0;
 }
 
-const struct hotplug_action route_actions[] = {
-    {"online", route_online},
-    {"add", route_online},
-    {"offline", route_offline},
-    {"remove", route_offline},
-    {NULL, NULL},
+/* A routed vif is in place when it has the host's address vif-route
+ * gave it. */
+static bool route_in_place(struct ctx *c, const struct nl_link *l)
+{
+	uint32_t a;
+
+	return nl_addr4_primary(c->nl, l->index, &a) == 0;
+}
+
+const struct port_backend port_route = {
+    .name = "route",
+    .script = "vif-route",
+    .what = "route",
+    .a_port = "a routed vif",
+    .antispoof = true,
+    .routed = true,
+    .as_said = {", antispoofing", ", antispoofing"},
+    .resolve = route_resolve,
+    .attach = route_attach,
+    .detach = route_detach,
+    .in_place_said = " (a routed vif)",
+    .in_place = route_in_place,
 };

@@ -1,5 +1,5 @@
 /* vif-bridge: drop-in for Xen's vif-bridge, over netlink. */
-#include "bridge.h"
+#include "port.h"
 #include "hotplug.h"
 
 int main(int argc, char **argv, char **envp)
@@ -9,6 +9,6 @@ int main(int argc, char **argv, char **envp)
 	int rc = hotplug_init(&hp, &ctx, "vif-bridge", argc, argv, envp, 0);
 
 	if (rc == HP_GO)
-		rc = hotplug_dispatch(&hp, bridge_actions);
+		rc = port_dispatch(&hp, &port_bridge);
 	return hotplug_finish(&hp, rc);
 }

@@ -1,6 +1,6 @@
 /* vif-openvswitch: drop-in for Xen's vif-openvswitch, over OVSDB. */
 #include "hotplug.h"
-#include "ovs.h"
+#include "port.h"
 
 int main(int argc, char **argv, char **envp)
 {
@@ -10,6 +10,6 @@ int main(int argc, char **argv, char **envp)
 	    hotplug_init(&hp, &ctx, "vif-openvswitch", argc, argv, envp, 0);
 
 	if (rc == HP_GO)
-		rc = hotplug_dispatch(&hp, ovs_actions);
+		rc = port_dispatch(&hp, &port_ovs);
 	return hotplug_finish(&hp, rc);
 }

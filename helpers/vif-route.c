@@ -1,6 +1,6 @@
 /* vif-route: drop-in for Xen's vif-route, over netlink. */
 #include "hotplug.h"
-#include "route.h"
+#include "port.h"
 
 int main(int argc, char **argv, char **envp)
 {
@@ -9,6 +9,6 @@ int main(int argc, char **argv, char **envp)
 	int rc = hotplug_init(&hp, &ctx, "vif-route", argc, argv, envp, 0);
 
 	if (rc == HP_GO)
-		rc = hotplug_dispatch(&hp, route_actions);
+		rc = port_dispatch(&hp, &port_route);
 	return hotplug_finish(&hp, rc);
 }

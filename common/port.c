@@ -1,0 +1,162 @@
+/* port.c: the table of port backends and the one online/offline
+ * skeleton every backend runs under. */
+#include "port.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "antispoof.h"
+#include "bridge.h"
+#include "hooks.h"
+#include "log.h"
+#include "ovs.h"
+
+static const struct port_backend *const backends[] = {
+    &port_bridge,
+    &port_ovs,
+    &port_route,
+};
+
+const struct port_backend *port_by_script(const char *script)
+{
+	const char *base = script ? strrchr(script, '/') : NULL;
+
+	if (!script || !*script)
+		return NULL;
+	base = base ? base + 1 : script;
+	/* vif-setup runs vif-bridge */
+	if (!strcmp(base, "vif-setup"))
+		return &port_bridge;
+	for (size_t i = 0; i < sizeof(backends) / sizeof(*backends); i++)
+		if (!strcmp(base, backends[i]->script))
+			return backends[i];
+	return NULL;
+}
+
+const struct port_backend *port_by_bridge(struct port_ev *pe)
+{
+	struct ctx *c = pe->hp->ctx;
+	char why[sizeof(c->error)];
+
+	if (!bridge_pick(c, pe->name, pe->source, &pe->br))
+		return &port_bridge;
+	/* no Linux bridge of that name: Open vSwitch is asked only now, so
+	 * that a Linux bridge costs no extra round trip; its refusal names
+	 * the bridges there are */
+	snprintf(why, sizeof(why), "%s", c->error);
+	if (pe->name && !ovs_bridge_parse(pe->name, &pe->ovs, NULL, 0) &&
+	    ovs_has_bridge(pe->hp, pe->ovs.name))
+		return &port_ovs;
+	ctx_error(c, "%s", why);
+	return NULL;
+}
+
+const struct port_backend *port_by_link(struct ctx *c, const struct nl_link *l)
+{
+	if (!l->master && ovs_present(c))
+		return &port_ovs;
+	return &port_bridge;
+}
+
+void port_ev_init(struct port_ev *pe, struct hotplug *hp,
+		  const struct port_backend *b)
+{
+	memset(pe, 0, sizeof(*pe));
+	pe->hp = hp;
+	pe->b = b;
+	pe->mac = bridge_port_mac;
+	pe->antispoof_applies = true;
+	pe->name = hotplug_bridge_name(hp, &pe->source);
+}
+
+/* A protection asked for is in force, or the event is refused. */
+static int unfiltered(struct port_ev *pe)
+{
+	if (!pe->hp->ctx->conf.antispoof || !pe->antispoof_applies ||
+	    pe->b->antispoof)
+		return 0;
+	return hotplug_error(pe->hp,
+			     "antispoof = yes, and vifplug's antispoofing "
+			     "rules do not reach %s: refused rather than "
+			     "attached unfiltered",
+			     pe->b->a_port);
+}
+
+int port_connect(struct port_ev *pe)
+{
+	struct hotplug *hp = pe->hp;
+	struct ctx *c = hp->ctx;
+	const struct port_backend *b = pe->b;
+	struct addrlist ips;
+	uint8_t gmac[6];
+	bool as = false, has_ips = false;
+
+	/* everything is checked before the first change */
+	if (unfiltered(pe) || b->resolve(pe) ||
+	    hotplug_check_addrs(hp, &pe->link, pe->own4, &pe->has_own) ||
+	    (pe->antispoof_applies &&
+	     antispoof_args(hp, &as, gmac, &ips, &has_ips)))
+		return -1;
+	/* the rules before the port: no frame passes unchecked */
+	if (as &&
+	    antispoof_add(c, hp->dev, gmac, has_ips ? &ips : NULL, b->routed))
+		return -1;
+	if (b->attach(pe))
+		return as ? antispoof_undo(hp, b->routed) : -1;
+	if (pe->said[0])
+		ctx_log(c, LOG_INFO, "%s%s", pe->said,
+			as ? b->as_said[has_ips] : "");
+	return 0;
+}
+
+int port_online(struct hotplug *hp, const struct port_backend *b)
+{
+	struct port_ev pe;
+	int rc;
+
+	port_ev_init(&pe, hp, b);
+	/* before the link is looked up: a vifname renames it */
+	if (unfiltered(&pe) || (b->check && b->check(&pe)))
+		return -1;
+	rc = hotplug_link(hp, &pe.link);
+	if (rc == -ENODEV)
+		return hotplug_error(hp, "link %s does not exist", hp->dev);
+	if (rc || port_connect(&pe))
+		return -1;
+	return hooks_run(hp, "vif", "post", pe.vars);
+}
+
+int port_offline(struct hotplug *hp, const struct port_backend *b)
+{
+	struct port_ev pe;
+	int rc;
+
+	port_ev_init(&pe, hp, b);
+	rc = hotplug_link(hp, &pe.link);
+	if (rc && rc != -ENODEV)
+		return -1;
+	/* its rules go whether antispoof is on now or not: none is left */
+	if (b->antispoof && antispoof_remove(hp->ctx, hp->dev, b->routed))
+		return -1;
+	if (rc == -ENODEV) {
+		memset(&pe.link, 0, sizeof(pe.link));
+		ctx_log(hp->ctx, LOG_INFO, "the link is already gone");
+	}
+	if (b->detach(&pe))
+		return -1;
+	return hooks_run(hp, "vif", "post", pe.vars);
+}
+
+int port_dispatch(struct hotplug *hp, const struct port_backend *b)
+{
+	switch (hp->cmd) {
+	case HP_ONLINE:
+	case HP_ADD:
+		return port_online(hp, b);
+	case HP_OFFLINE:
+	case HP_REMOVE:
+		return port_offline(hp, b);
+	}
+	return hotplug_error(hp, "unknown command");
+}
