@@ -11,6 +11,7 @@
  * address on the bridge as well as the forwarded ones. */
 #include "antispoof.h"
 #include "hotplug.h"
+#include "log.h"
 #include "names.h"
 #include "params.h"
 #include "xs.h"
@@ -597,9 +598,10 @@ int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 	return rc ? nft_strerror_ctx(c, dev, "add", rc, family) : 0;
 }
 
-int antispoof_remove(struct ctx *c, const char *dev, bool routed)
+/* dev's rules removed, in one batch: 0 (none is not an error), or
+ * -errno. Writes no sentence. */
+static int remove_rules(uint16_t family, const char *dev)
 {
-	uint16_t family = family_of(routed);
 	char chain[64];
 	struct batch bt;
 	bool present = false;
@@ -611,12 +613,19 @@ int antispoof_remove(struct ctx *c, const char *dev, bool routed)
 	    rc == -EOPNOTSUPP || (!rc && !present))
 		return 0; /* no table, no chain: nothing to remove */
 	if (rc || batch_start(&bt, family))
-		return nft_strerror_ctx(c, dev, "remove", rc ? rc : -ENOMEM,
-					family);
+		return rc ? rc : -ENOMEM;
 	put_removal(&bt, dev, chain);
 	rc = batch_send(&bt);
 	batch_free(&bt);
-	return rc ? nft_strerror_ctx(c, dev, "remove", rc, family) : 0;
+	return rc;
+}
+
+int antispoof_remove(struct ctx *c, const char *dev, bool routed)
+{
+	int rc = remove_rules(family_of(routed), dev);
+
+	return rc ? nft_strerror_ctx(c, dev, "remove", rc, family_of(routed))
+		  : 0;
 }
 
 /* ---- reading ------------------------------------------------------- */
@@ -946,13 +955,15 @@ int antispoof_args(struct hotplug *hp, bool *use, uint8_t mac[6],
 	return 0;
 }
 
-/* A failed online takes its rules back; its own error stays. */
+/* A failed online takes its rules back; its own error stays its
+ * sentence: the removal's own failure is logged, never written there. */
 int antispoof_undo(struct hotplug *hp, bool routed)
 {
-	char err[sizeof(hp->ctx->error)];
+	int rc = remove_rules(family_of(routed), hp->dev);
 
-	memcpy(err, hp->ctx->error, sizeof(err));
-	antispoof_remove(hp->ctx, hp->dev, routed);
-	memcpy(hp->ctx->error, err, sizeof(err));
+	if (rc)
+		ctx_log(hp->ctx, LOG_WARNING,
+			"cannot take its antispoofing rules back: %s",
+			strerror(-rc));
 	return -1;
 }

@@ -49,12 +49,18 @@ long ctx_ms_left(const struct ctx *c, long reserve_ms)
 	return spent > 0 ? spent : 0;
 }
 
+int ctx_verror(struct ctx *c, const char *fmt, va_list ap)
+{
+	vsnprintf(c->error, sizeof(c->error), fmt, ap);
+	return -1;
+}
+
 int ctx_error(struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(c->error, sizeof(c->error), fmt, ap);
+	ctx_verror(c, fmt, ap);
 	va_end(ap);
 	return -1;
 }

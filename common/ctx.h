@@ -6,6 +6,7 @@
 #define VIFPLUG_CTX_H
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -35,9 +36,13 @@ void ctx_init(struct ctx *c, const char *prog, const char *command);
 /* Closes what it opened (not what vifplugd lent it). */
 void ctx_close(struct ctx *c);
 
-/* Records the cause ("what failed: why") and returns -1. */
+/* Records the cause ("what failed: why") and returns -1: the one writer
+ * of the error sentence's cause, which every other (hotplug_error, a
+ * session's failure) calls. */
 int ctx_error(struct ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+int ctx_verror(struct ctx *c, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* One message, with the prefix every message has: "PROG CMD DEV: ". */
 void ctx_log(const struct ctx *c, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -677,15 +677,15 @@ static bool check_ovs(struct ctx *c, struct ovs_snapshot *snap,
 		      struct doctor_report *r)
 {
 	const char *sock = c->conf.ovsdb_socket;
+	char why[512];
 
 	if (!ovs_present(c))
 		return false;
-	if (ovs_snapshot(c, snap)) {
+	if (ovs_snapshot(c, snap, why, sizeof(why))) {
 		add(r, DOCTOR_PROBLEM, "openvswitch", sock,
 		    "start ovsdb-server (openvswitch-switch), or set "
 		    "ovsdb_socket in vifplug.conf",
-		    "%s", c->error);
-		c->error[0] = '\0';
+		    "%s", why);
 		return false;
 	}
 	if (snap->cur_cfg < snap->next_cfg)

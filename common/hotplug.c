@@ -56,7 +56,7 @@ int hotplug_error(struct hotplug *hp, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(hp->ctx->error, sizeof(hp->ctx->error), fmt, ap);
+	ctx_verror(hp->ctx, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -703,7 +703,7 @@ int hotplug_fail(struct hotplug *hp, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(hp->ctx->error, sizeof(hp->ctx->error), fmt, ap);
+	ctx_verror(hp->ctx, fmt, ap);
 	va_end(ap);
 	return hotplug_finish(hp, -1);
 }

@@ -183,11 +183,11 @@ static void ovs_rows(struct ctx *c, struct inventory_row *rows, size_t *n)
 {
 	struct ovs_snapshot snap;
 	size_t k = 0;
+	char why[256];
 
-	if (ovs_snapshot(c, &snap)) {
-		c->error[0] = '\0'; /* no OVS: rows as netlink sees them */
+	/* no OVS: rows as netlink sees them */
+	if (ovs_snapshot(c, &snap, why, sizeof(why)))
 		return;
-	}
 	for (size_t i = 0; i < *n; i++) {
 		const struct ovs_port *p =
 		    ovs_snapshot_port(&snap, rows[i].name);

@@ -7,6 +7,7 @@
 #include "ovs.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,8 +116,26 @@ struct sess {
 	struct hotplug *hp; /* the event's, NULL for vifctl's reads */
 	struct ovsdb *db;
 	long reserve_ms; /* kept back to take a port back out: one answer */
+	/* a question or a taking back: its failure is its own (in err),
+	 * never the event's sentence */
+	bool quiet;
 	char why[512];
+	char err[sizeof(((struct ctx *)0)->error)];
 };
+
+/* The one way a session fails: the sentence in s->err, and, unless the
+ * session is quiet, as the context's error. Returns -1. */
+static int sess_fail(struct sess *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int sess_fail(struct sess *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+	return s->quiet ? -1 : ctx_error(s->c, "%s", s->err);
+}
 
 /* Kept back from every wait for writing the keys at the end. */
 #define KEYS_MS 500
@@ -134,7 +153,7 @@ static int sess_ms(const struct sess *s, bool undo)
 
 static int too_slow(struct sess *s)
 {
-	return ctx_error(s->c,
+	return sess_fail(s,
 			 "Open vSwitch's database did not answer within "
 			 "this run's time (timeout = %u s)",
 			 s->c->conf.timeout);
@@ -149,11 +168,12 @@ static int sess_open(struct sess *s, struct ctx *c, struct hotplug *hp)
 	s->hp = hp;
 	s->db = NULL;
 	s->reserve_ms = 0;
+	s->err[0] = '\0';
 	if (!(ms = sess_ms(s, false)))
 		return too_slow(s);
 	if (ovsdb_open(&s->db, c->conf.ovsdb_socket, ms, s->why,
 		       sizeof(s->why)))
-		return ctx_error(c, "Open vSwitch's database: %s", s->why);
+		return sess_fail(s, "Open vSwitch's database: %s", s->why);
 	return 0;
 }
 
@@ -162,13 +182,13 @@ static int sess_call(struct sess *s, json_t *ops, json_t **result, bool undo)
 	int ms = sess_ms(s, undo);
 
 	if (!ops)
-		return ctx_error(s->c, "out of memory");
+		return sess_fail(s, "out of memory");
 	if (!ms) {
 		json_decref(ops);
 		return too_slow(s);
 	}
 	if (ovsdb_transact(s->db, ops, result, ms, s->why, sizeof(s->why)))
-		return ctx_error(s->c, "%s%s", s->why,
+		return sess_fail(s, "%s%s", s->why,
 				 strstr(s->why, "no answer")
 				     ? " from Open vSwitch's database"
 				     : "");
@@ -262,7 +282,7 @@ static int look(struct sess *s, const char *bridge, const char *dev,
 	}
 	json_decref(result);
 	if (!w->br_uuid[0])
-		return ctx_error(s->c, "Open vSwitch has no bridge %s", bridge);
+		return sess_fail(s, "Open vSwitch has no bridge %s", bridge);
 	return 0;
 }
 
@@ -334,16 +354,14 @@ static int del_port(struct sess *s, const char *parent, const char *port,
 /* A failed online's port taken back out, its own error kept. */
 static int take_back(struct sess *s, const char *parent, const char *port)
 {
-	struct ctx *c = s->hp->ctx;
-	char err[sizeof(c->error)];
 	int64_t cfg = -1;
 	bool behind;
 
-	memcpy(err, c->error, sizeof(err));
+	/* the event's own error stays its sentence */
+	s->quiet = true;
 	if (del_port(s, parent, port, &cfg, &behind))
-		ctx_log(c, LOG_WARNING, "cannot take its port back out: %s",
-			c->error);
-	memcpy(c->error, err, sizeof(err));
+		ctx_log(s->c, LOG_WARNING, "cannot take its port back out: %s",
+			s->err);
 	return -1;
 }
 
@@ -537,18 +555,16 @@ bool ovs_present(const struct ctx *c)
 
 bool ovs_has_bridge(struct hotplug *hp, const char *name)
 {
-	struct sess s = {0};
+	struct sess s = {.quiet = true};
 	struct world w;
-	char err[sizeof(hp->ctx->error)];
 	bool yes;
 
 	/* no database here: no OVS bridge, and no wait for one */
 	if (!ovs_present(hp->ctx))
 		return false;
-	memcpy(err, hp->ctx->error, sizeof(err));
+	/* a question: its failure is no error of the event's */
 	yes = !sess_open(&s, hp->ctx, hp) && !look(&s, name, hp->dev, &w);
 	ovsdb_close(s.db);
-	memcpy(hp->ctx->error, err, sizeof(err));
 	return yes;
 }
 
@@ -582,7 +598,8 @@ out:
 void ovs_port_del(struct hotplug *hp, char bridge[NAMES_IFNAMSIZ])
 {
 	struct ctx *c = hp->ctx;
-	struct sess s = {0};
+	/* Xen's do_without_error: a failure is logged, never the event's */
+	struct sess s = {.quiet = true};
 	json_t *result;
 	const char *port = NULL;
 	char parent[40] = "", pname[NAMES_IFNAMSIZ] = "";
@@ -634,11 +651,9 @@ void ovs_port_del(struct hotplug *hp, char bridge[NAMES_IFNAMSIZ])
 			memcpy(bridge, pname, NAMES_IFNAMSIZ);
 		json_decref(result);
 	}
-	if (c->error[0]) {
+	if (s.err[0])
 		ctx_log(c, LOG_WARNING, "its port is left in Open vSwitch: %s",
-			c->error);
-		c->error[0] = '\0';
-	}
+			s.err);
 	ovsdb_close(s.db);
 }
 
@@ -648,9 +663,11 @@ void ovs_port_del(struct hotplug *hp, char bridge[NAMES_IFNAMSIZ])
 /* ---- what OVS holds, for vifctl
  * ------------------------------------------------- */
 
-int ovs_snapshot(struct ctx *c, struct ovs_snapshot *snap)
+int ovs_snapshot(struct ctx *c, struct ovs_snapshot *snap, char *why,
+		 size_t whylen)
 {
-	struct sess s;
+	/* what vifctl reads: its failure goes to why, never c's error */
+	struct sess s = {.quiet = true};
 	json_t *result = NULL, *row, *bridges, *ports;
 	size_t i, j;
 	int rc;
@@ -669,8 +686,10 @@ int ovs_snapshot(struct ctx *c, struct ovs_snapshot *snap)
 			   "columns", "_uuid", "name", "tag", "fake_bridge"),
 		 &result);
 	ovsdb_close(s.db);
-	if (rc)
+	if (rc) {
+		snprintf(why, whylen, "%s", s.err);
 		return -1;
+	}
 	row = json_array_get(rows_of(result, 0), 0);
 	if (json_is_integer(json_object_get(row, "next_cfg")))
 		snap->next_cfg =
@@ -683,7 +702,8 @@ int ovs_snapshot(struct ctx *c, struct ovs_snapshot *snap)
 	snap->ports = calloc(json_array_size(ports) + 1, sizeof(*snap->ports));
 	if (!snap->ports) {
 		json_decref(result);
-		return ctx_error(c, "out of memory");
+		snprintf(why, whylen, "out of memory");
+		return -1;
 	}
 	json_array_foreach(ports, i, row)
 	{
@@ -721,15 +741,13 @@ int ovs_snapshot(struct ctx *c, struct ovs_snapshot *snap)
 
 bool ovs_port_present(struct ctx *c, const char *dev)
 {
-	struct sess s = {0};
+	struct sess s = {.quiet = true};
 	json_t *result = NULL;
-	char err[sizeof(c->error)];
 	bool yes = false;
 
 	if (!ovs_present(c))
 		return false;
 	/* a question, not a failure: c's error stays as it was */
-	memcpy(err, c->error, sizeof(err));
 	if (!sess_open(&s, c, NULL) &&
 	    !sess_txn(
 		&s,
@@ -739,7 +757,6 @@ bool ovs_port_present(struct ctx *c, const char *dev)
 		yes = json_array_size(rows_of(result, 0)) > 0;
 	json_decref(result);
 	ovsdb_close(s.db);
-	memcpy(c->error, err, sizeof(err));
 	return yes;
 }
 

@@ -43,8 +43,10 @@ struct ovs_snapshot {
 	size_t n;
 	long long next_cfg, cur_cfg;
 };
-/* 0, or -1 with c's error (no socket, no answer, ...). */
-int ovs_snapshot(struct ctx *c, struct ovs_snapshot *snap);
+/* 0, or -1 with why (no socket, no answer, ...); c's error is left as
+ * it was. */
+int ovs_snapshot(struct ctx *c, struct ovs_snapshot *snap, char *why,
+		 size_t whylen);
 void ovs_snapshot_free(struct ovs_snapshot *snap);
 /* Whether Open vSwitch has a port named dev (false when it cannot say). */
 bool ovs_port_present(struct ctx *c, const char *dev);

@@ -307,43 +307,53 @@ static void run_event(struct worker *w, struct job *j)
 	}
 }
 
+/* One attempt, its outcome returned: 1 put back, 0 nothing to do, -1
+ * failed with c's error. */
+static int try_reattach(struct ctx *c, const char *dev, const char *bridge,
+			unsigned mtu, const uint8_t *mac)
+{
+	struct nl_link link, br;
+
+	if (nl_link_get(c->nl, dev, 0, &link))
+		return 0; /* gone again: nothing to put back */
+	if (nl_link_get(c->nl, bridge, 0, &br) || strcmp(br.kind, "bridge"))
+		return 0; /* not back yet: its own NEWLINK will come */
+	if (link.master == br.index) {
+		ports_learn(pd.ports, dev, bridge, link.mtu, false);
+		return 0;
+	}
+	/* the one predicate: not this vif's now is left alone, and said */
+	if (claim_check(c, &link, &(struct claim){.addrs = true}) ||
+	    (mac && bridge_port_prepare(c, &link, mac)) ||
+	    bridge_port_mtu(c, &link, &br, mtu, "its earlier MTU", &mtu) ||
+	    bridge_port_attach(c, &link, &br))
+		return -1;
+	ctx_log(c, LOG_INFO, "back on bridge %s, mtu %u", bridge, mtu);
+	ports_learn(pd.ports, dev, bridge, mtu, false);
+	return 1;
+}
+
 /* Puts dev back on bridge with mtu (0: the bridge's); a new link (mac
- * not NULL) is first prepared as online does, with that MAC. */
+ * not NULL) is first prepared as online does, with that MAC. The
+ * worker's ctx is lent for the messages and given back as it was. */
 static void reattach(struct worker *w, const char *dev, const char *bridge,
 		     unsigned mtu, const uint8_t *mac)
 {
 	struct ctx *c = &w->ctx;
-	struct nl_link link, br;
+	int rc;
 
 	c->command = "reattach";
 	c->dev = dev;
-	c->error[0] = '\0';
-	if (nl_link_get(c->nl, dev, 0, &link))
-		return; /* gone again: nothing to put back */
-	if (nl_link_get(c->nl, bridge, 0, &br) || strcmp(br.kind, "bridge"))
-		return; /* not back yet: its own NEWLINK will come */
-	if (link.master == br.index) {
-		ports_learn(pd.ports, dev, bridge, link.mtu, false);
-		return;
-	}
-	if (claim_check(c, &link, &(struct claim){.addrs = true}))
-		; /* not this vif's now: left alone, and said */
-	else if (!(mac && bridge_port_prepare(c, &link, mac)) &&
-		 !bridge_port_mtu(c, &link, &br, mtu, "its earlier MTU",
-				  &mtu) &&
-		 !bridge_port_attach(c, &link, &br)) {
-		ctx_log(c, LOG_INFO, "back on bridge %s, mtu %u", bridge, mtu);
-		ports_learn(pd.ports, dev, bridge, mtu, false);
+	rc = try_reattach(c, dev, bridge, mtu, mac);
+	if (rc > 0)
 		MET(pd.met.reattach[0]++);
-	}
-	if (c->error[0]) {
+	if (rc < 0) {
 		ctx_log(c, LOG_ERR, "%s", c->error);
 		MET(pd.met.reattach[1]++);
 	}
 	c->command = NULL;
 	c->dev = NULL;
 }
-
 static struct job *reattach_job(const char *dev, const char *bridge)
 {
 	struct job *j = job_new(JOB_REATTACH, dev);

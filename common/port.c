@@ -37,18 +37,15 @@ const struct port_backend *port_by_script(const char *script)
 const struct port_backend *port_by_bridge(struct port_ev *pe)
 {
 	struct ctx *c = pe->hp->ctx;
-	char why[sizeof(c->error)];
 
 	if (!bridge_pick(c, pe->name, pe->source, &pe->br))
 		return &port_bridge;
 	/* no Linux bridge of that name: Open vSwitch is asked only now, so
-	 * that a Linux bridge costs no extra round trip; its refusal names
-	 * the bridges there are */
-	snprintf(why, sizeof(why), "%s", c->error);
+	 * that a Linux bridge costs no extra round trip; a question, which
+	 * leaves the bridge's refusal (naming the bridges here) the error */
 	if (pe->name && !ovs_bridge_parse(pe->name, &pe->ovs, NULL, 0) &&
 	    ovs_has_bridge(pe->hp, pe->ovs.name))
 		return &port_ovs;
-	ctx_error(c, "%s", why);
 	return NULL;
 }
 
