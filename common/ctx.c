@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "esc.h"
@@ -16,6 +17,32 @@ void ctx_init(struct ctx *c, const char *prog, const char *command)
 	c->prog = prog;
 	c->command = command;
 	conf_defaults(&c->conf);
+}
+
+const char *ctx_conf_path(const char *path)
+{
+	const char *env = getenv("VIFPLUG_CONF");
+
+	return path ? path : env ? env : CONF_DEFAULT_PATH;
+}
+
+int ctx_open(struct ctx *c, const char *prog, const char *command,
+	     const char *path)
+{
+	char why[256];
+	unsigned line;
+	int rc;
+
+	ctx_init(c, prog, command);
+	path = ctx_conf_path(path);
+	rc = conf_load(&c->conf, path, &line, why, sizeof(why));
+	if (rc)
+		conf_defaults(&c->conf);
+	log_open(prog, &c->conf);
+	if (!rc)
+		return 0;
+	return line ? ctx_error(c, "%s line %u: %s", path, line, why)
+		    : ctx_error(c, "cannot read %s: %s", path, why);
 }
 
 void ctx_close(struct ctx *c)

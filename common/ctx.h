@@ -33,6 +33,17 @@ struct ctx {
 
 /* prog and command, defaults for conf, no handles. */
 void ctx_init(struct ctx *c, const char *prog, const char *command);
+/* Every program's start: ctx_init, then vifplug.conf (path, else
+ * $VIFPLUG_CONF, else the default) read without blocking, and the log
+ * opened with what it says. 0; or -1 with the cause in c's error
+ * ("PATH line N: why", "cannot read PATH: why") and the defaults in
+ * force, for the program to refuse or go on as its contract says. */
+int ctx_open(struct ctx *c, const char *prog, const char *command,
+	     const char *path);
+/* The file ctx_open reads for path (NULL: the environment's, else the
+ * default). */
+const char *ctx_conf_path(const char *path);
+
 /* Closes what it opened (not what vifplugd lent it). */
 void ctx_close(struct ctx *c);
 

@@ -393,12 +393,13 @@ static int backend_exists(struct hotplug *hp)
 	return rc == 0 || rc == -EACCES || rc == -EPERM ? 1 : rc;
 }
 
-static int init_event(struct hotplug *hp, int flags, int conf_rc, unsigned line,
-		      const char *why);
+static int init_event(struct hotplug *hp, int flags, int conf_rc);
 static const char *printable(const char *s, char *buf, size_t len);
 
+/* conf_rc: ctx_open's; its cause is kept in ctx's error for the event
+ * to report once it knows its command and device. */
 static void event_start(struct hotplug *hp, struct ctx *ctx, int argc,
-			char **argv, char **envp)
+			char **argv, char **envp, int conf_rc)
 {
 	memset(hp, 0, sizeof(*hp));
 	hp->ctx = ctx;
@@ -407,42 +408,34 @@ static void event_start(struct hotplug *hp, struct ctx *ctx, int argc,
 	hp->envp = envp;
 	ctx->command = NULL;
 	ctx->dev = hp->dev;
-	ctx->error[0] = '\0';
+	if (!conf_rc)
+		ctx->error[0] = '\0';
 	ctx_start_clock(ctx);
 }
 
 int hotplug_init(struct hotplug *hp, struct ctx *ctx, const char *prog,
 		 int argc, char **argv, char **envp, int flags)
 {
-	const char *conf_path;
-	char why[256];
-	unsigned line;
 	int rc;
 
 	/* Before anything opens a descriptor, and before anything waits. */
 	log_guard_stdio();
 	start_watchdog(prog, CONF_DEFAULT_TIMEOUT);
-	conf_path = getenv("VIFPLUG_CONF");
-	ctx_init(ctx, prog, NULL);
-	event_start(hp, ctx, argc, argv, envp);
-	rc = conf_load(&ctx->conf, conf_path ? conf_path : CONF_DEFAULT_PATH,
-		       &line, why, sizeof(why));
-	log_open(prog, &ctx->conf);
+	rc = ctx_open(ctx, prog, NULL, NULL);
+	event_start(hp, ctx, argc, argv, envp, rc);
 	signal(SIGPIPE, SIG_IGN);
-	return init_event(hp, flags, rc, line, why);
+	return init_event(hp, flags, rc);
 }
 
 int hotplug_init_shared(struct hotplug *hp, struct ctx *ctx, int argc,
 			char **argv, char **envp)
 {
-	event_start(hp, ctx, argc, argv, envp);
-	return init_event(hp, 0, 0, 0, "");
+	event_start(hp, ctx, argc, argv, envp, 0);
+	return init_event(hp, 0, 0);
 }
 
-static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
-		      const char *why)
+static int init_event(struct hotplug *hp, int flags, int rc)
 {
-	const char *conf_path = getenv("VIFPLUG_CONF");
 	const char *bad = NULL, *type;
 	char buf[64], tried[160];
 	char **argv = hp->argv, **envp = hp->envp;
@@ -457,16 +450,9 @@ static int init_event(struct hotplug *hp, int flags, int rc, unsigned line,
 	set_command(hp, hp->command);
 	name_device_early(hp);
 	arm_watchdog(hp);
-	if (rc) {
-		if (line)
-			return hotplug_error(hp, "%s line %u: %s",
-					     conf_path ? conf_path
-						       : CONF_DEFAULT_PATH,
-					     line, why);
-		return hotplug_error(hp, "cannot read %s: %s",
-				     conf_path ? conf_path : CONF_DEFAULT_PATH,
-				     why);
-	}
+	/* vifplug.conf did not load: ctx_open's cause is the sentence */
+	if (rc)
+		return -1;
 	if (bad)
 		return hotplug_error(hp,
 				     "argument '%s' is not of the form "

@@ -813,27 +813,29 @@ static void on_uevents(int fd, bool kernel)
 	}
 }
 
-static int load_conf(struct conf *c, const char *path)
+/* The configuration through ctx_open, as every program reads it: into
+ * *out only when it loads. The log follows what is in force: a reload
+ * that fails goes back to keep's (NULL at the start: the defaults'). */
+static int load_conf(struct conf *out, const char *path,
+		     const struct conf *keep)
 {
-	char why[256];
-	unsigned line;
+	struct ctx c;
+	int rc = ctx_open(&c, PROG, NULL, path);
 
-	conf_defaults(c);
-	if (conf_load(c, path, &line, why, sizeof(why)) == 0)
-		return 0;
-	if (line)
-		log_msg(LOG_ERR, "%s: %s line %u: %s", PROG, path, line, why);
+	if (rc && keep)
+		log_open(PROG, keep);
+	if (rc)
+		log_msg(LOG_ERR, "%s: %s", PROG, c.error);
 	else
-		log_msg(LOG_ERR, "%s: cannot read %s: %s", PROG, path, why);
-	return -1;
+		*out = c.conf;
+	return rc;
 }
-
 static void reload(void)
 {
 	struct conf c;
 
 	/* A broken file keeps the configuration that works. */
-	if (load_conf(&c, pd.conf_path)) {
+	if (load_conf(&c, pd.conf_path, &pd.conf)) {
 		log_msg(LOG_ERR,
 			"%s: SIGHUP: keeping the configuration in "
 			"use",
@@ -951,7 +953,7 @@ static int start(struct daemon *d)
 	int rc;
 
 	pd.conf_path = d->o->conf_path;
-	if (load_conf(&pd.conf, d->o->conf_path)) {
+	if (load_conf(&pd.conf, d->o->conf_path, NULL)) {
 		conf_defaults(&pd.conf);
 		log_open(PROG, &pd.conf);
 		log_msg(LOG_ERR, "%s: cannot start: %s is not valid", PROG,

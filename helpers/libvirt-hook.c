@@ -82,9 +82,7 @@ int main(int argc, char **argv)
 {
 	struct ctx c;
 	struct libvirt_dom *d = NULL;
-	const char *conf_path = getenv("VIFPLUG_CONF");
-	char why[256], guest[ESC_TEXT_SIZE(64)], cut[65];
-	unsigned line;
+	char guest[ESC_TEXT_SIZE(64)], cut[65];
 	size_t len = 0, done = 0;
 	char *xml;
 
@@ -97,11 +95,10 @@ int main(int argc, char **argv)
 	if (argc < 3 ||
 	    (strcmp(argv[2], "started") && strcmp(argv[2], "reconnect")))
 		return 0;
-	ctx_init(&c, "libvirt-hook", argv[2]);
-	if (conf_load(&c.conf, conf_path ? conf_path : CONF_DEFAULT_PATH, &line,
-		      why, sizeof(why)))
-		conf_defaults(&c.conf);
-	log_open("libvirt-hook", &c.conf);
+	/* a hook never stops a guest: a conf that does not load leaves the
+	 * defaults, said in its line */
+	if (ctx_open(&c, "libvirt-hook", argv[2], NULL))
+		ctx_log(&c, LOG_WARNING, "%s: defaults instead", c.error);
 	snprintf(cut, sizeof(cut), "%s", argv[1]);
 	c.dev = esc_text(cut, guest, sizeof(guest));
 	xml = read_stdin(&len);

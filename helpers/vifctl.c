@@ -180,21 +180,12 @@ static void print_findings(const struct doctor_report *r, bool json)
 static int host_open(struct ctx *c, const char *cmd, char *xs_error,
 		     size_t xs_error_len)
 {
-	const char *conf_path = getenv("VIFPLUG_CONF");
-	char why[256];
-	unsigned line;
 	int rc;
 
-	ctx_init(c, "vifctl", cmd);
-	if (!conf_path)
-		conf_path = CONF_DEFAULT_PATH;
-	if (conf_load(&c->conf, conf_path, &line, why, sizeof(why))) {
-		if (line)
-			ctx_log(c, LOG_ERR, "%s line %u: %s", conf_path, line,
-				why);
-		else
-			ctx_log(c, LOG_ERR, "cannot read %s: %s", conf_path,
-				why);
+	/* doctor and metrics judge the host by its configuration: one that
+	 * does not load is said and refused */
+	if (ctx_open(c, "vifctl", cmd, NULL)) {
+		ctx_log(c, LOG_ERR, "%s", c->error);
 		return EXIT_CANNOT;
 	}
 	rc = nl_open(&c->nl);
@@ -337,24 +328,12 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_CANNOT;
 	}
-	ctx_init(&c, "vifctl", cmd);
+	/* only ovsdb_socket matters here: a conf that does not load
+	 * leaves the defaults, said once */
+	rc = ctx_open(&c, "vifctl", cmd, NULL);
 	c.dev = what ? esc_text(what, safe_what, sizeof(safe_what)) : NULL;
-	{
-		/* only ovsdb_socket matters here: a conf that does not load
-		 * leaves the defaults, said once */
-		const char *conf_path = getenv("VIFPLUG_CONF");
-		char why[256];
-		unsigned line;
-
-		if (conf_load(&c.conf,
-			      conf_path ? conf_path : CONF_DEFAULT_PATH, &line,
-			      why, sizeof(why))) {
-			ctx_log(&c, LOG_WARNING,
-				"%s is not used (%s): defaults instead",
-				conf_path ? conf_path : CONF_DEFAULT_PATH, why);
-			conf_defaults(&c.conf);
-		}
-	}
+	if (rc)
+		ctx_log(&c, LOG_WARNING, "%s: defaults instead", c.error);
 	rc = nl_open(&c.nl);
 	if (rc) {
 		ctx_log(&c, LOG_ERR, "cannot open rtnetlink: %s",
