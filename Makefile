@@ -27,7 +27,10 @@ HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 CFLAGS ?= -O2 -g
 # libxml2 (libvirt's own dependency) reads libvirt's domain and status XML
 XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -Icommon $(XML_CFLAGS)
+# common/'s folders are its layers (scripts/layers.sh has the rules)
+LAYERS := base parse sys event port tool daemon
+LAYER_INC := $(LAYERS:%=-Icommon/%)
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(LAYER_INC) $(XML_CFLAGS)
 LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -U_FORTIFY_SOURCE
@@ -35,7 +38,7 @@ LDHARDEN += -fsanitize=$(SANITIZE)
 endif
 ALL_LDFLAGS := $(LDHARDEN) $(LDFLAGS)
 
-COMMON_SRC := $(wildcard common/*.c)
+COMMON_SRC := $(wildcard common/*/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(OBJ)/%.o)
 LIB := $(BUILD)/libvifplug.a
 
@@ -61,13 +64,19 @@ MANPAGES := $(wildcard man/*.[0-9])
 .PHONY: all check unit bats demo bench fuzz install uninstall clean tools deb
 all: $(HELPER_BIN) $(SIM) $(TOOLS) $(UNIT_BIN)
 
-$(OBJ)/%.o: %.c $(wildcard common/*.h tests/sim/*.h)
+$(OBJ)/%.o: %.c $(wildcard common/*/*.h tests/sim/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(LIB): $(COMMON_OBJ)
+# An include that points up a layer fails the build, before compiling.
+$(BUILD)/layers.ok: scripts/layers.sh $(wildcard common/*/*.[ch])
+	@mkdir -p $(dir $@)
+	scripts/layers.sh common
+	@touch $@
+
+$(LIB): $(BUILD)/layers.ok $(COMMON_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(COMMON_OBJ)
 
 $(BUILD)/%: $(OBJ)/helpers/%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -lxml2 -o $@
@@ -125,24 +134,24 @@ check: all
 # $(BUILD)/fuzz/corpus-NAME for the next run (FUZZ_TIME=1800: a long run).
 FUZZ_TIME ?= 20
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Icommon -Itests/sim \
+FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 $(LAYER_INC) -Itests/sim \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZERS := qemuargs names params conf uevent sim esc addrlist ovsdb libvirt
 FUZZ_BIN := $(FUZZERS:%=$(BUILD)/fuzz/fuzz-%)
-fuzz_src_qemuargs := common/qemuargs.c common/names.c
-fuzz_src_names := common/names.c
-fuzz_src_params := common/params.c
-fuzz_src_conf := common/conf.c common/names.c
-fuzz_src_uevent := common/uevent.c common/names.c
+fuzz_src_qemuargs := common/parse/qemuargs.c common/base/names.c
+fuzz_src_names := common/base/names.c
+fuzz_src_params := common/parse/params.c
+fuzz_src_conf := common/parse/conf.c common/base/names.c
+fuzz_src_uevent := common/parse/uevent.c common/base/names.c
 fuzz_src_sim := tests/sim/store.c tests/sim/tree.c
-fuzz_src_esc := common/esc.c
-fuzz_src_addrlist := common/addrlist.c common/names.c
-fuzz_src_ovsdb := common/ovsdb.c common/ovsbr.c common/esc.c common/names.c
+fuzz_src_esc := common/base/esc.c
+fuzz_src_addrlist := common/parse/addrlist.c common/base/names.c
+fuzz_src_ovsdb := common/sys/ovsdb.c common/parse/ovsbr.c common/base/esc.c common/base/names.c
 fuzz_lib_ovsdb := -ljansson
-fuzz_src_libvirt := common/libvirt.c common/names.c
+fuzz_src_libvirt := common/sys/libvirt.c common/base/names.c
 fuzz_lib_libvirt := $(XML_CFLAGS) -lxml2
 
-$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(wildcard common/*.c common/*.h tests/sim/*.c tests/sim/*.h)
+$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(wildcard common/*/*.c common/*/*.h tests/sim/*.c tests/sim/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(fuzz_src_$*) $(fuzz_lib_$*) -o $@
 

@@ -36,7 +36,7 @@ teardown() { :; }
 
 @test "every key vifplug.conf accepts is in vifplug.conf(5) and in the shipped etc/vifplug.conf" {
 	cd "$BATS_TEST_DIRNAME/.."
-	keys=$(grep -o 'strcmp(k, "[a-z_]*")' common/conf.c | sed 's/.*"\(.*\)".*/\1/')
+	keys=$(grep -o 'strcmp(k, "[a-z_]*")' common/parse/conf.c | sed 's/.*"\(.*\)".*/\1/')
 	[ -n "$keys" ]
 	for k in $keys; do
 		grep -q "^\.BI $k=" man/vifplug.conf.5 || fail "$k is not in vifplug.conf(5)"
@@ -50,4 +50,19 @@ teardown() { :; }
 	for c in $(sed -n 's/^ *\(usage: \)\{0,1\}vifctl \([a-z]*\).*/\2/p' <<<"$output"); do
 		grep -q "^\.B vifctl $c\$" man/vifctl.8 || fail "vifctl $c is not in vifctl(8)'s synopsis"
 	done
+}
+
+@test "common/'s folders are its layers: the tree keeps the rules, and an include that points up fails the build" {
+	run "$BATS_TEST_DIRNAME/../scripts/layers.sh" "$BATS_TEST_DIRNAME/../common"
+	assert_success
+	# a copy with one upward include in each rule's direction
+	cp -r "$BATS_TEST_DIRNAME/../common" "$BATS_TEST_TMPDIR/common"
+	sed -i '0,/^#include "/s//#include "hotplug.h"\n#include "/' "$BATS_TEST_TMPDIR/common/sys/antispoof.c"
+	sed -i '0,/^#include "/s//#include "port.h"\n#include "/' "$BATS_TEST_TMPDIR/common/tool/doctor.c"
+	sed -i '0,/^#include "/s//#include "ctx.h"\n#include "/' "$BATS_TEST_TMPDIR/common/parse/conf.c"
+	run "$BATS_TEST_DIRNAME/../scripts/layers.sh" "$BATS_TEST_TMPDIR/common"
+	assert_failure
+	assert_line --regexp "common/sys/antispoof.c:[0-9]+: a sys file includes hotplug.h of layer event"
+	assert_line --regexp "common/tool/doctor.c:[0-9]+: a tool file includes port.h of layer port"
+	assert_line --regexp "common/parse/conf.c:[0-9]+: a parse file includes ctx.h of layer sys"
 }

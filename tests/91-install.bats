@@ -68,8 +68,8 @@ teardown() { :; }
 	# vif-setup execs the script it is given (and vifplugd a script that
 	# is not one of ours), and the hooks' shell is the one other program
 	# a helper starts: only in hooks.c
-	run grep -lE '\b(exec[lv]p?e?|posix_spawnp?)\(' "$BATS_TEST_DIRNAME"/../common/*.c "$BATS_TEST_DIRNAME"/../helpers/*.c
-	assert_output --regexp "^[^ ]*/common/hooks.c
-[^ ]*/common/plugd.c
+	run grep -lE '\b(exec[lv]p?e?|posix_spawnp?)\(' "$BATS_TEST_DIRNAME"/../common/*/*.c "$BATS_TEST_DIRNAME"/../helpers/*.c
+	assert_output --regexp "^[^ ]*/common/daemon/plugd.c
+[^ ]*/common/event/hooks.c
 [^ ]*/helpers/vif-setup.c$"
 }

@@ -10,10 +10,8 @@
  * Prerouting sees every frame a port sends, the ones to the host's own
  * address on the bridge as well as the forwarded ones. */
 #include "antispoof.h"
-#include "hotplug.h"
 #include "log.h"
 #include "names.h"
-#include "params.h"
 #include "xs.h"
 
 #include <arpa/inet.h>
@@ -925,44 +923,14 @@ int antispoof_list(bool routed, int (*fn)(const char *dev, void *arg),
 
 /* ---- for the helpers ---------------------------------------------- */
 
-/* The vif's MAC and `ip` list for its antispoofing rules (conf
- * antispoof = yes), checked with everything else before the first
- * change: *use false when antispoof is off. */
-int antispoof_args(struct hotplug *hp, bool *use, uint8_t mac[6],
-		   struct addrlist *ips, bool *has_ips)
-{
-	const char *ip = params_get(&hp->params, "ip");
-	char path[sizeof(hp->xenbus_path) + 8], val[64] = "", why[160];
-
-	*use = hp->ctx->conf.antispoof;
-	*has_ips = ip && *ip;
-	if (!*use)
-		return 0;
-	snprintf(path, sizeof(path), "%s/mac", hp->xenbus_path);
-	if (xs_read_buf(hp->ctx->xs, path, val, sizeof(val)) ||
-	    names_parse_mac(val, mac))
-		return hotplug_error(hp,
-				     "antispoof is on, and the backend's mac "
-				     "'%.20s' is not a MAC address",
-				     val);
-	if (*has_ips && addrlist_parse(ip, ips, why, sizeof(why)))
-		return hotplug_error(hp, "ip%s: %s",
-				     params_source(&hp->params, "ip") ==
-					     PARAM_STORE
-					 ? " in xenstore"
-					 : "",
-				     why);
-	return 0;
-}
-
 /* A failed online takes its rules back; its own error stays its
  * sentence: the removal's own failure is logged, never written there. */
-int antispoof_undo(struct hotplug *hp, bool routed)
+int antispoof_undo(struct ctx *c, const char *dev, bool routed)
 {
-	int rc = remove_rules(family_of(routed), hp->dev);
+	int rc = remove_rules(family_of(routed), dev);
 
 	if (rc)
-		ctx_log(hp->ctx, LOG_WARNING,
+		ctx_log(c, LOG_WARNING,
 			"cannot take its antispoofing rules back: %s",
 			strerror(-rc));
 	return -1;

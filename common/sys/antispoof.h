@@ -40,13 +40,8 @@ int antispoof_state(const char *dev, bool *present, uint64_t *dropped);
 int antispoof_list(bool routed, int (*fn)(const char *dev, void *arg),
 		   void *arg);
 
-/* For a helper's online (antispoof = yes): the vif's MAC (the backend's
- * mac) and ip list, checked with everything else before the first
- * change; *use false when antispoof is off. 0, or -1 reported. */
-struct hotplug;
-int antispoof_args(struct hotplug *hp, bool *use, uint8_t mac[6],
-		   struct addrlist *ips, bool *has_ips);
-/* A failed online's rules taken back, its own error kept: -1. */
-int antispoof_undo(struct hotplug *hp, bool routed);
+/* A failed online's rules taken back; their removal's own failure is
+ * logged, c's error (the online's sentence) left as it was: -1. */
+int antispoof_undo(struct ctx *c, const char *dev, bool routed);
 
 #endif

@@ -3,8 +3,8 @@
 #include "doctor.h"
 #include "antispoof.h"
 #include "inventory.h"
-#include "ovs.h"
-#include "port.h"
+#include "ovsq.h"
+#include "portkind.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,7 +19,7 @@
 #include <unistd.h>
 #include <xenstore.h>
 
-#include "emu.h"
+#include "tap.h"
 #include "names.h"
 #include "nl.h"
 #include "owner.h"
@@ -374,7 +374,7 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 	char bridge[64] = "", vifname[32] = "", status[32] = "";
 	char error[512] = "", dev[NAMES_IFNAMSIZ];
 	struct nl_link link, br;
-	const struct port_backend *row;
+	const struct port_kind *row;
 	bool has_link, has_br = false, ovs_vif;
 
 	snprintf(base, sizeof(base), "backend/vif/%u/%u", d, n);
@@ -399,7 +399,7 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 	/* its row says what its bridge key names (a Linux bridge, or Xen's
 	 * OVS syntax) and where its port lives; a script of no row's is
 	 * looked at as vif-bridge's */
-	row = port_by_script(script);
+	row = port_kind_by_script(script);
 	ovs_vif = row && row->ovsdb;
 	if (bridge[0] && (!row || row->bridge_key)) {
 		has_br = names_ifname_valid(bridge) &&

@@ -10,6 +10,9 @@
 #include "bridge.h"
 #include "hooks.h"
 #include "log.h"
+#include "names.h"
+#include "params.h"
+#include "xs.h"
 #include "ovs.h"
 
 static const struct port_backend *const backends[] = {
@@ -20,20 +23,13 @@ static const struct port_backend *const backends[] = {
 
 const struct port_backend *port_by_script(const char *script)
 {
-	const char *base = script ? strrchr(script, '/') : NULL;
+	const struct port_kind *k = port_kind_by_script(script);
 
-	if (!script || !*script)
-		return NULL;
-	base = base ? base + 1 : script;
-	/* vif-setup runs vif-bridge */
-	if (!strcmp(base, "vif-setup"))
-		return &port_bridge;
-	for (size_t i = 0; i < sizeof(backends) / sizeof(*backends); i++)
-		if (!strcmp(base, backends[i]->script))
+	for (size_t i = 0; k && i < sizeof(backends) / sizeof(*backends); i++)
+		if (backends[i]->kind == k)
 			return backends[i];
 	return NULL;
 }
-
 const struct port_backend *port_by_bridge(struct port_ev *pe)
 {
 	struct ctx *c = pe->hp->ctx;
@@ -67,11 +63,41 @@ void port_ev_init(struct port_ev *pe, struct hotplug *hp,
 	pe->name = hotplug_bridge_name(hp, &pe->source);
 }
 
+/* The vif's MAC and `ip` list for its antispoofing rules (conf
+ * antispoof = yes), checked with everything else before the first
+ * change: *use false when antispoof is off. */
+static int antispoof_args(struct hotplug *hp, bool *use, uint8_t mac[6],
+			  struct addrlist *ips, bool *has_ips)
+{
+	const char *ip = params_get(&hp->params, "ip");
+	char path[sizeof(hp->xenbus_path) + 8], val[64] = "", why[160];
+
+	*use = hp->ctx->conf.antispoof;
+	*has_ips = ip && *ip;
+	if (!*use)
+		return 0;
+	snprintf(path, sizeof(path), "%s/mac", hp->xenbus_path);
+	if (xs_read_buf(hp->ctx->xs, path, val, sizeof(val)) ||
+	    names_parse_mac(val, mac))
+		return hotplug_error(hp,
+				     "antispoof is on, and the backend's mac "
+				     "'%.20s' is not a MAC address",
+				     val);
+	if (*has_ips && addrlist_parse(ip, ips, why, sizeof(why)))
+		return hotplug_error(hp, "ip%s: %s",
+				     params_source(&hp->params, "ip") ==
+					     PARAM_STORE
+					 ? " in xenstore"
+					 : "",
+				     why);
+	return 0;
+}
+
 /* A protection asked for is in force, or the event is refused. */
 static int unfiltered(struct port_ev *pe)
 {
 	if (!pe->hp->ctx->conf.antispoof || !pe->antispoof_applies ||
-	    pe->b->antispoof)
+	    pe->b->kind->antispoof)
 		return 0;
 	return hotplug_error(pe->hp,
 			     "antispoof = yes, and vifplug's antispoofing "
@@ -96,11 +122,11 @@ int port_connect(struct port_ev *pe)
 	     antispoof_args(hp, &as, gmac, &ips, &has_ips)))
 		return -1;
 	/* the rules before the port: no frame passes unchecked */
-	if (as &&
-	    antispoof_add(c, hp->dev, gmac, has_ips ? &ips : NULL, b->routed))
+	if (as && antispoof_add(c, hp->dev, gmac, has_ips ? &ips : NULL,
+				b->kind->routed))
 		return -1;
 	if (b->attach(pe))
-		return as ? antispoof_undo(hp, b->routed) : -1;
+		return as ? antispoof_undo(c, hp->dev, b->kind->routed) : -1;
 	if (pe->said[0])
 		ctx_log(c, LOG_INFO, "%s%s", pe->said,
 			as ? b->as_said[has_ips] : "");
@@ -134,7 +160,8 @@ int port_offline(struct hotplug *hp, const struct port_backend *b)
 	if (rc && rc != -ENODEV)
 		return -1;
 	/* its rules go whether antispoof is on now or not: none is left */
-	if (b->antispoof && antispoof_remove(hp->ctx, hp->dev, b->routed))
+	if (b->kind->antispoof &&
+	    antispoof_remove(hp->ctx, hp->dev, b->kind->routed))
 		return -1;
 	if (rc == -ENODEV) {
 		memset(&pe.link, 0, sizeof(pe.link));

@@ -1,15 +1,19 @@
-/* emu.h: an emulated NIC's tap, as QEMU's script= sees it: whose it is
- * (owner process, domain, NIC, devid), its bridge, and the records that
- * tie it to its domain (docs/ARCHITECTURE.md and qemu-ifup(8): the records). */
-#ifndef VIFPLUG_EMU_H
-#define VIFPLUG_EMU_H
+/* tap.h: whose a tap is, as /proc and vifplug's records tell it (the
+ * holder proved through its file, its domain, NIC and MAC), and the
+ * records qemu-ifup keeps (docs/ARCHITECTURE.md and qemu-ifup(8): the
+ * records). Asked by qemu-ifup, vifctl, doctor and vifplugd alike. */
+#ifndef VIFPLUG_TAP_H
+#define VIFPLUG_TAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "hotplug.h"
+#include "ctx.h"
 #include "names.h"
+
+struct xs_handle;
 
 struct emu {
 	pid_t pid; /* the process holding the tap, 0 if none */
@@ -51,14 +55,5 @@ struct emu_record {
 int emu_records_foreach(struct xs_handle *xs,
 			int (*cb)(const struct emu_record *r, void *arg),
 			void *arg);
-
-/* The MAC qemu-ifup gives a tap whose guest side has guest_mac (NULL or
- * "" if unknown): Xen's fe:ff:ff:ff:ff:ff, or with tap_mac = libvirt the
- * guest's with 0xfe first. */
-void emu_tap_mac(const struct conf *c, const char *guest_mac, uint8_t mac[6]);
-
-/* qemu-ifup and qemu-ifdown. */
-int emu_up(struct hotplug *hp);
-int emu_down(struct hotplug *hp);
 
 #endif

@@ -22,69 +22,13 @@
 #include "port.h"
 #include "xs.h"
 
-/* ---- OVSDB values
- * ------------------------------------------------------------ */
-
-/* whether set (an OVSDB ["uuid",U] or ["set",[["uuid",U],...]]) has u */
-static bool set_has_uuid(const json_t *set, const char *u)
-{
-	const char *kind = json_string_value(json_array_get(set, 0));
-	const json_t *v = json_array_get(set, 1), *e;
-	size_t i;
-
-	if (!kind)
-		return false;
-	if (!strcmp(kind, "uuid"))
-		return json_is_string(v) && !strcmp(json_string_value(v), u);
-	if (strcmp(kind, "set"))
-		return false;
-	json_array_foreach(v, i, e)
-	{
-		const char *x = json_string_value(json_array_get(e, 1));
-
-		if (x && !strcmp(x, u))
-			return true;
-	}
-	return false;
-}
-
-/* the uuid string of row's _uuid, or NULL */
-static const char *row_uuid(const json_t *row)
-{
-	return json_string_value(
-	    json_array_get(json_object_get(row, "_uuid"), 1));
-}
-
-/* op's rows (a select's result) */
-static json_t *rows_of(const json_t *result, size_t op)
-{
-	return json_object_get(json_array_get(result, op), "rows");
-}
-
-/* A value for OVSDB: valid UTF-8 as it is, anything else escaped (a VM
- * name is the toolstack's, but not necessarily UTF-8). */
-static json_t *str_value(const char *s)
-{
-	char safe[ESC_TEXT_SIZE(256)];
-	json_t *v = json_string(s);
-
-	if (v)
-		return v;
-	return json_string(esc_text(s, safe, sizeof(safe)));
-}
-
-static json_t *uuid_ref(const char *u)
-{
-	return json_pack("[s,s]", "uuid", u);
-}
-
 /* {"op":"mutate", table Bridge row br, ports OP {ref}} */
 static json_t *ports_mutation(const char *br, const char *op, json_t *ref)
 {
 	return json_pack("{s:s,s:s,s:[[s,s,o]],s:[[s,s,[s,[o]]]]}", "op",
 			 "mutate", "table", "Bridge", "where", "_uuid",
-			 "==", uuid_ref(br), "mutations", "ports", op, "set",
-			 ref);
+			 "==", ovsq_uuid_ref(br), "mutations", "ports", op,
+			 "set", ref);
 }
 
 static json_t *bump_cfg(void)
@@ -98,106 +42,6 @@ static json_t *read_cfg(void)
 {
 	return json_pack("{s:s,s:s,s:[],s:[s]}", "op", "select", "table",
 			 "Open_vSwitch", "where", "columns", "next_cfg");
-}
-
-static json_t *select_by_name(const char *table, const char *name,
-			      json_t *columns)
-{
-	return json_pack("{s:s,s:s,s:[[s,s,o]],s:o}", "op", "select", "table",
-			 table, "where", "name", "==", str_value(name),
-			 "columns", columns);
-}
-
-/* ---- one session
- * ------------------------------------------------------------- */
-
-struct sess {
-	struct ctx *c;
-	struct hotplug *hp; /* the event's, NULL for vifctl's reads */
-	struct ovsdb *db;
-	long reserve_ms; /* kept back to take a port back out: one answer */
-	/* a question or a taking back: its failure is its own (in err),
-	 * never the event's sentence */
-	bool quiet;
-	char why[512];
-	char err[sizeof(((struct ctx *)0)->error)];
-};
-
-/* The one way a session fails: the sentence in s->err, and, unless the
- * session is quiet, as the context's error. Returns -1. */
-static int sess_fail(struct sess *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static int sess_fail(struct sess *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(s->err, sizeof(s->err), fmt, ap);
-	va_end(ap);
-	return s->quiet ? -1 : ctx_error(s->c, "%s", s->err);
-}
-
-/* Kept back from every wait for writing the keys at the end. */
-#define KEYS_MS 500
-
-/* One wait's bound: half the helper's timeout at most, and never past
- * the run's deadline less what the end needs (undo: the taking back
- * itself, which draws on the reserve). */
-static int sess_ms(const struct sess *s, bool undo)
-{
-	long per = (long)s->c->conf.timeout * 500;
-	long left = ctx_ms_left(s->c, KEYS_MS + (undo ? 0 : s->reserve_ms));
-
-	return (int)(left < per ? left : per);
-}
-
-static int too_slow(struct sess *s)
-{
-	return sess_fail(s,
-			 "Open vSwitch's database did not answer within "
-			 "this run's time (timeout = %u s)",
-			 s->c->conf.timeout);
-}
-
-/* One connection for c (and hp's event, if any); errors in c's error. */
-static int sess_open(struct sess *s, struct ctx *c, struct hotplug *hp)
-{
-	int ms;
-
-	s->c = c;
-	s->hp = hp;
-	s->db = NULL;
-	s->reserve_ms = 0;
-	s->err[0] = '\0';
-	if (!(ms = sess_ms(s, false)))
-		return too_slow(s);
-	if (ovsdb_open(&s->db, c->conf.ovsdb_socket, ms, s->why,
-		       sizeof(s->why)))
-		return sess_fail(s, "Open vSwitch's database: %s", s->why);
-	return 0;
-}
-
-static int sess_call(struct sess *s, json_t *ops, json_t **result, bool undo)
-{
-	int ms = sess_ms(s, undo);
-
-	if (!ops)
-		return sess_fail(s, "out of memory");
-	if (!ms) {
-		json_decref(ops);
-		return too_slow(s);
-	}
-	if (ovsdb_transact(s->db, ops, result, ms, s->why, sizeof(s->why)))
-		return sess_fail(s, "%s%s", s->why,
-				 strstr(s->why, "no answer")
-				     ? " from Open vSwitch's database"
-				     : "");
-	return 0;
-}
-
-static int sess_txn(struct sess *s, json_t *ops, json_t **result)
-{
-	return sess_call(s, ops, result, false);
 }
 
 static int refuse_kind(struct ctx *c, const char *name, const char *type)
@@ -227,46 +71,46 @@ struct world {
 	char old_port[40], old_parent[40];
 };
 
-static int look(struct sess *s, const char *bridge, const char *dev,
+static int look(struct ovsq *s, const char *bridge, const char *dev,
 		struct world *w)
 {
 	json_t *ops = json_pack(
 	    "[{s:s,s:s,s:[],s:[s,s,s]},o,o,o]", "op", "select", "table",
 	    "Bridge", "where", "columns", "_uuid", "name", "ports",
-	    select_by_name("Port", bridge,
-			   json_pack("[s,s,s]", "_uuid", "fake_bridge", "tag")),
-	    select_by_name("Port", dev, json_pack("[s]", "_uuid")),
-	    select_by_name("Interface", dev, json_pack("[s]", "type")));
+	    ovsq_select("Port", bridge,
+			json_pack("[s,s,s]", "_uuid", "fake_bridge", "tag")),
+	    ovsq_select("Port", dev, json_pack("[s]", "_uuid")),
+	    ovsq_select("Interface", dev, json_pack("[s]", "type")));
 	json_t *result, *bridges, *fake, *row;
 	const char *fake_uuid = NULL, *old, *type;
 	size_t i;
 
 	memset(w, 0, sizeof(*w));
 	w->fake_tag = -1;
-	if (sess_txn(s, ops, &result))
+	if (ovsq_txn(s, ops, &result))
 		return -1;
-	type = json_string_value(
-	    json_object_get(json_array_get(rows_of(result, 3), 0), "type"));
+	type = json_string_value(json_object_get(
+	    json_array_get(ovsq_rows_of(result, 3), 0), "type"));
 	if (!replaceable(type)) {
 		refuse_kind(s->c, dev, type);
 		json_decref(result);
 		return -1;
 	}
-	bridges = rows_of(result, 0);
-	fake = json_array_get(rows_of(result, 1), 0);
+	bridges = ovsq_rows_of(result, 0);
+	fake = json_array_get(ovsq_rows_of(result, 1), 0);
 	if (fake && json_is_true(json_object_get(fake, "fake_bridge"))) {
 		const json_t *tag = json_object_get(fake, "tag");
 
-		fake_uuid = row_uuid(fake);
+		fake_uuid = ovsq_row_uuid(fake);
 		w->fake_tag =
 		    json_is_integer(tag) ? (int)json_integer_value(tag) : 0;
 	}
-	old = row_uuid(json_array_get(rows_of(result, 2), 0));
+	old = ovsq_row_uuid(json_array_get(ovsq_rows_of(result, 2), 0));
 	if (old)
 		snprintf(w->old_port, sizeof(w->old_port), "%s", old);
 	json_array_foreach(bridges, i, row)
 	{
-		const char *u = row_uuid(row);
+		const char *u = ovsq_row_uuid(row);
 		const char *name =
 		    json_string_value(json_object_get(row, "name"));
 		const json_t *ports = json_object_get(row, "ports");
@@ -275,14 +119,14 @@ static int look(struct sess *s, const char *bridge, const char *dev,
 			continue;
 		if (name && !strcmp(name, bridge) && !fake_uuid)
 			snprintf(w->br_uuid, sizeof(w->br_uuid), "%s", u);
-		if (fake_uuid && set_has_uuid(ports, fake_uuid))
+		if (fake_uuid && ovsq_set_has_uuid(ports, fake_uuid))
 			snprintf(w->br_uuid, sizeof(w->br_uuid), "%s", u);
-		if (old && set_has_uuid(ports, old))
+		if (old && ovsq_set_has_uuid(ports, old))
 			snprintf(w->old_parent, sizeof(w->old_parent), "%s", u);
 	}
 	json_decref(result);
 	if (!w->br_uuid[0])
-		return sess_fail(s, "Open vSwitch has no bridge %s", bridge);
+		return ovsq_fail(s, "Open vSwitch has no bridge %s", bridge);
 	return 0;
 }
 
@@ -310,12 +154,12 @@ static json_t *external_ids(struct hotplug *hp)
 		if (!xs_read_buf(xs, path, val, sizeof(val)))
 			json_array_append_new(
 			    pairs,
-			    json_pack("[s,o]", vmkeys[i][1], str_value(val)));
+			    json_pack("[s,o]", vmkeys[i][1], ovsq_str(val)));
 	}
 	snprintf(path, sizeof(path), "%s/mac", hp->xenbus_path);
 	if (xs && !xs_read_buf(xs, path, val, sizeof(val)) && val[0])
 		json_array_append_new(
-		    pairs, json_pack("[s,o]", "attached-mac", str_value(val)));
+		    pairs, json_pack("[s,o]", "attached-mac", ovsq_str(val)));
 	return json_pack("[s,o]", "map", pairs);
 }
 
@@ -324,7 +168,7 @@ static json_t *external_ids(struct hotplug *hp)
 /* Deletes port (a uuid) from bridge parent, and asks ovs-vswitchd to
  * apply it: the new next_cfg in *cfg (-1 if unknown); *behind when
  * ovs-vswitchd had not applied the previous configuration either. */
-static int del_port(struct sess *s, const char *parent, const char *port,
+static int del_port(struct ovsq *s, const char *parent, const char *port,
 		    int64_t *cfg, bool *behind)
 {
 	json_t *result, *before;
@@ -332,19 +176,20 @@ static int del_port(struct sess *s, const char *parent, const char *port,
 
 	*cfg = -1;
 	*behind = false;
-	if (sess_call(
+	if (ovsq_call(
 		s,
 		json_pack("[{s:s,s:s,s:[],s:[s,s]},o,o,o]", "op", "select",
 			  "table", "Open_vSwitch", "where", "columns",
 			  "next_cfg", "cur_cfg",
-			  ports_mutation(parent, "delete", uuid_ref(port)),
+			  ports_mutation(parent, "delete", ovsq_uuid_ref(port)),
 			  bump_cfg(), read_cfg()),
 		&result, true))
 		return -1;
-	before = json_array_get(rows_of(result, 0), 0);
+	before = json_array_get(ovsq_rows_of(result, 0), 0);
 	*behind = json_integer_value(json_object_get(before, "cur_cfg")) <
 		  json_integer_value(json_object_get(before, "next_cfg"));
-	v = json_object_get(json_array_get(rows_of(result, 3), 0), "next_cfg");
+	v = json_object_get(json_array_get(ovsq_rows_of(result, 3), 0),
+			    "next_cfg");
 	if (json_is_integer(v))
 		*cfg = json_integer_value(v);
 	json_decref(result);
@@ -352,7 +197,7 @@ static int del_port(struct sess *s, const char *parent, const char *port,
 }
 
 /* A failed online's port taken back out, its own error kept. */
-static int take_back(struct sess *s, const char *parent, const char *port)
+static int take_back(struct ovsq *s, const char *parent, const char *port)
 {
 	int64_t cfg = -1;
 	bool behind;
@@ -367,10 +212,10 @@ static int take_back(struct sess *s, const char *parent, const char *port)
 
 /* The port and interface rows, the bridge's new port, a replaced old
  * one: one transaction. The new port's uuid in port, next_cfg in cfg. */
-static int add_port(struct sess *s, const struct ovs_bridge *b,
-		    const struct world *w, char port[40], int64_t *cfg)
+static int add_port(struct ovsq *s, struct hotplug *hp,
+		    const struct ovs_bridge *b, const struct world *w,
+		    char port[40], int64_t *cfg)
 {
-	struct hotplug *hp = s->hp;
 	json_t *ops = json_array(), *prow, *trunks, *result;
 	int tag = b->tag >= 0 ? b->tag : w->fake_tag;
 	size_t n_before;
@@ -383,9 +228,9 @@ static int add_port(struct sess *s, const struct ovs_bridge *b,
 		json_array_append_new(trunks, json_integer(b->trunks[i]));
 	/* Xen's `--if-exists del-port DEV`: in the same transaction */
 	if (w->old_port[0] && w->old_parent[0])
-		json_array_append_new(ops,
-				      ports_mutation(w->old_parent, "delete",
-						     uuid_ref(w->old_port)));
+		json_array_append_new(
+		    ops, ports_mutation(w->old_parent, "delete",
+					ovsq_uuid_ref(w->old_port)));
 	n_before = json_array_size(ops);
 	json_array_append_new(
 	    ops, json_pack("{s:s,s:s,s:s,s:{s:s,s:o}}", "op", "insert", "table",
@@ -405,13 +250,13 @@ static int add_port(struct sess *s, const struct ovs_bridge *b,
 	json_array_append_new(ops, read_cfg());
 	if (json_array_size(ops) != n_before + 5)
 		return json_decref(ops), hotplug_error(hp, "out of memory");
-	if (sess_txn(s, ops, &result))
+	if (ovsq_txn(s, ops, &result))
 		return -1;
 	u = json_string_value(json_array_get(
 	    json_object_get(json_array_get(result, n_before + 1), "uuid"), 1));
 	snprintf(port, 40, "%s", u ? u : "");
-	v = json_object_get(json_array_get(rows_of(result, n_before + 4), 0),
-			    "next_cfg");
+	v = json_object_get(
+	    json_array_get(ovsq_rows_of(result, n_before + 4), 0), "next_cfg");
 	*cfg = json_is_integer(v) ? json_integer_value(v) : -1;
 	json_decref(result);
 	if (!port[0] || *cfg < 0)
@@ -423,34 +268,32 @@ static int add_port(struct sess *s, const struct ovs_bridge *b,
 
 /* After ovs-vswitchd applied it: whether it could open the interface
  * (ofport -1 and its error column when not). */
-static int check_iface(struct sess *s)
+static int check_iface(struct ovsq *s, struct hotplug *hp)
 {
 	json_t *result, *row;
 	const json_t *ofport, *err;
 	int rc = 0;
 
-	if (sess_txn(s,
-		     json_pack(
-			 "[o]",
-			 select_by_name("Interface", s->hp->dev,
-					json_pack("[s,s]", "ofport", "error"))),
+	if (ovsq_txn(s,
+		     json_pack("[o]", ovsq_select("Interface", hp->dev,
+						  json_pack("[s,s]", "ofport",
+							    "error"))),
 		     &result))
 		return -1;
-	row = json_array_get(rows_of(result, 0), 0);
+	row = json_array_get(ovsq_rows_of(result, 0), 0);
 	ofport = json_object_get(row, "ofport");
 	err = json_object_get(row, "error");
 	if (json_is_string(err) && json_string_length(err)) {
 		char safe[ESC_TEXT_SIZE(200)], raw[201];
 
 		snprintf(raw, sizeof(raw), "%s", json_string_value(err));
-		rc = hotplug_error(s->hp, "Open vSwitch cannot use %s: %s",
-				   s->hp->dev,
-				   esc_text(raw, safe, sizeof(safe)));
+		rc = hotplug_error(hp, "Open vSwitch cannot use %s: %s",
+				   hp->dev, esc_text(raw, safe, sizeof(safe)));
 	} else if (!json_is_integer(ofport) || json_integer_value(ofport) < 0)
-		rc = hotplug_error(s->hp,
+		rc = hotplug_error(hp,
 				   "Open vSwitch cannot use %s (it has no "
 				   "OpenFlow port)",
-				   s->hp->dev);
+				   hp->dev);
 	json_decref(result);
 	return rc;
 }
@@ -483,7 +326,7 @@ int ovs_port_add(struct hotplug *hp, const struct nl_link *link,
 	struct ctx *c = hp->ctx;
 	struct nl_link now;
 	struct world w;
-	struct sess s = {0};
+	struct ovsq s = {0};
 	char port[40], trunks[64] = "", tagtext[24] = "";
 	int64_t cfg = -1;
 	int rc = -1, wr, tag;
@@ -494,13 +337,13 @@ int ovs_port_add(struct hotplug *hp, const struct nl_link *link,
 	 * database takes to answer is kept back for taking the port back
 	 * out, and what is left must be enough for the rest: the
 	 * insertion, ovs-vswitchd, the check */
-	if (sess_open(&s, hp->ctx, hp))
+	if (ovsq_open(&s, hp->ctx))
 		goto out;
 	spent = ctx_ms_left(c, 0);
 	if (look(&s, b->name, hp->dev, &w))
 		goto out;
 	s.reserve_ms = spent - ctx_ms_left(c, 0) + 1;
-	if (ctx_ms_left(c, KEYS_MS) < 4 * s.reserve_ms) {
+	if (ctx_ms_left(c, OVSQ_KEYS_MS) < 4 * s.reserve_ms) {
 		hotplug_error(hp,
 			      "Open vSwitch's database takes %ld ms to "
 			      "answer: too slow to add the port and take it "
@@ -511,16 +354,16 @@ int ovs_port_add(struct hotplug *hp, const struct nl_link *link,
 	if (bridge_port_prepare(c, link, mac) ||
 	    apply_mtu(hp, link, b->name, want, mtu) ||
 	    (hp->type == HP_VIF && bridge_frontend_mtu(hp, *mtu)) ||
-	    add_port(&s, b, &w, port, &cfg))
+	    add_port(&s, hp, b, &w, port, &cfg))
 		goto out;
 	wr =
-	    ovsdb_wait_cfg(s.db, cfg, sess_ms(&s, false), s.why, sizeof(s.why));
+	    ovsdb_wait_cfg(s.db, cfg, ovsq_ms(&s, false), s.why, sizeof(s.why));
 	if (wr) {
 		hotplug_error(hp, "%s", s.why);
 		take_back(&s, w.br_uuid, port);
 		goto out;
 	}
-	if (check_iface(&s)) {
+	if (check_iface(&s, hp)) {
 		take_back(&s, w.br_uuid, port);
 		goto out;
 	}
@@ -546,16 +389,9 @@ out:
 	return rc;
 }
 
-bool ovs_present(const struct ctx *c)
-{
-	struct stat st;
-
-	return !stat(c->conf.ovsdb_socket, &st) && S_ISSOCK(st.st_mode);
-}
-
 bool ovs_has_bridge(struct hotplug *hp, const char *name)
 {
-	struct sess s = {.quiet = true};
+	struct ovsq s = {.quiet = true};
 	struct world w;
 	bool yes;
 
@@ -563,7 +399,7 @@ bool ovs_has_bridge(struct hotplug *hp, const char *name)
 	if (!ovs_present(hp->ctx))
 		return false;
 	/* a question: its failure is no error of the event's */
-	yes = !sess_open(&s, hp->ctx, hp) && !look(&s, name, hp->dev, &w);
+	yes = !ovsq_open(&s, hp->ctx) && !look(&s, name, hp->dev, &w);
 	ovsdb_close(s.db);
 	return yes;
 }
@@ -573,21 +409,21 @@ bool ovs_has_bridge(struct hotplug *hp, const char *name)
  * one. No database here: nothing of OVS's to replace. */
 static int port_kind_ok(struct hotplug *hp, const char *name)
 {
-	struct sess s = {0};
+	struct ovsq s = {0};
 	json_t *result;
 	const char *type;
 	int rc = -1;
 
 	if (!ovs_present(hp->ctx))
 		return 0;
-	if (sess_open(&s, hp->ctx, hp) ||
-	    sess_txn(&s,
-		     json_pack("[o]", select_by_name("Interface", name,
-						     json_pack("[s]", "type"))),
+	if (ovsq_open(&s, hp->ctx) ||
+	    ovsq_txn(&s,
+		     json_pack("[o]", ovsq_select("Interface", name,
+						  json_pack("[s]", "type"))),
 		     &result))
 		goto out;
-	type = json_string_value(
-	    json_object_get(json_array_get(rows_of(result, 0), 0), "type"));
+	type = json_string_value(json_object_get(
+	    json_array_get(ovsq_rows_of(result, 0), 0), "type"));
 	rc = replaceable(type) ? 0 : refuse_kind(hp->ctx, name, type);
 	json_decref(result);
 out:
@@ -599,7 +435,7 @@ void ovs_port_del(struct hotplug *hp, char bridge[NAMES_IFNAMSIZ])
 {
 	struct ctx *c = hp->ctx;
 	/* Xen's do_without_error: a failure is logged, never the event's */
-	struct sess s = {.quiet = true};
+	struct ovsq s = {.quiet = true};
 	json_t *result;
 	const char *port = NULL;
 	char parent[40] = "", pname[NAMES_IFNAMSIZ] = "";
@@ -607,27 +443,29 @@ void ovs_port_del(struct hotplug *hp, char bridge[NAMES_IFNAMSIZ])
 	bool behind;
 
 	bridge[0] = '\0';
-	if (!sess_open(&s, hp->ctx, hp) &&
-	    !sess_txn(&s,
+	if (!ovsq_open(&s, hp->ctx) &&
+	    !ovsq_txn(&s,
 		      json_pack("[o,{s:s,s:s,s:[],s:[s,s,s]}]",
-				select_by_name("Port", hp->dev,
-					       json_pack("[s]", "_uuid")),
+				ovsq_select("Port", hp->dev,
+					    json_pack("[s]", "_uuid")),
 				"op", "select", "table", "Bridge", "where",
 				"columns", "_uuid", "name", "ports"),
 		      &result)) {
 		json_t *row;
 		size_t i;
 
-		port = row_uuid(json_array_get(rows_of(result, 0), 0));
-		json_array_foreach(rows_of(result, 1), i, row)
+		port =
+		    ovsq_row_uuid(json_array_get(ovsq_rows_of(result, 0), 0));
+		json_array_foreach(ovsq_rows_of(result, 1), i, row)
 		{
 			const char *n =
 			    json_string_value(json_object_get(row, "name"));
 
-			if (port && row_uuid(row) &&
-			    set_has_uuid(json_object_get(row, "ports"), port)) {
+			if (port && ovsq_row_uuid(row) &&
+			    ovsq_set_has_uuid(json_object_get(row, "ports"),
+					      port)) {
 				snprintf(parent, sizeof(parent), "%s",
-					 row_uuid(row));
+					 ovsq_row_uuid(row));
 				snprintf(pname, sizeof(pname), "%s",
 					 n ? n : "");
 			}
@@ -643,7 +481,7 @@ void ovs_port_del(struct hotplug *hp, char bridge[NAMES_IFNAMSIZ])
 				ctx_log(c, LOG_WARNING,
 					"ovs-vswitchd is behind the database: "
 					"not waiting for it");
-			else if (ovsdb_wait_cfg(s.db, cfg, sess_ms(&s, true),
+			else if (ovsdb_wait_cfg(s.db, cfg, ovsq_ms(&s, true),
 						s.why, sizeof(s.why)))
 				ctx_log(c, LOG_WARNING, "%s", s.why);
 		}
@@ -659,121 +497,6 @@ void ovs_port_del(struct hotplug *hp, char bridge[NAMES_IFNAMSIZ])
 
 /* Xen's `--if-exists del-port DEV` and link down: whatever fails is
  * logged, the offline succeeds (Xen's do_without_error). */
-
-/* ---- what OVS holds, for vifctl
- * ------------------------------------------------- */
-
-int ovs_snapshot(struct ctx *c, struct ovs_snapshot *snap, char *why,
-		 size_t whylen)
-{
-	/* what vifctl reads: its failure goes to why, never c's error */
-	struct sess s = {.quiet = true};
-	json_t *result = NULL, *row, *bridges, *ports;
-	size_t i, j;
-	int rc;
-
-	memset(snap, 0, sizeof(*snap));
-	snap->next_cfg = snap->cur_cfg = -1;
-	rc = sess_open(&s, c, NULL) ||
-	     sess_txn(
-		 &s,
-		 json_pack("[{s:s,s:s,s:[],s:[s,s]},{s:s,s:s,s:[],s:[s,s]},"
-			   "{s:s,s:s,s:[],s:[s,s,s,s]}]",
-			   "op", "select", "table", "Open_vSwitch", "where",
-			   "columns", "next_cfg", "cur_cfg", "op", "select",
-			   "table", "Bridge", "where", "columns", "name",
-			   "ports", "op", "select", "table", "Port", "where",
-			   "columns", "_uuid", "name", "tag", "fake_bridge"),
-		 &result);
-	ovsdb_close(s.db);
-	if (rc) {
-		snprintf(why, whylen, "%s", s.err);
-		return -1;
-	}
-	row = json_array_get(rows_of(result, 0), 0);
-	if (json_is_integer(json_object_get(row, "next_cfg")))
-		snap->next_cfg =
-		    json_integer_value(json_object_get(row, "next_cfg"));
-	if (json_is_integer(json_object_get(row, "cur_cfg")))
-		snap->cur_cfg =
-		    json_integer_value(json_object_get(row, "cur_cfg"));
-	bridges = rows_of(result, 1);
-	ports = rows_of(result, 2);
-	snap->ports = calloc(json_array_size(ports) + 1, sizeof(*snap->ports));
-	if (!snap->ports) {
-		json_decref(result);
-		snprintf(why, whylen, "out of memory");
-		return -1;
-	}
-	json_array_foreach(ports, i, row)
-	{
-		struct ovs_port *p = &snap->ports[snap->n];
-		const char *name =
-		    json_string_value(json_object_get(row, "name"));
-		const char *u = row_uuid(row);
-		const json_t *tag = json_object_get(row, "tag"), *br;
-
-		/* names held to ours */
-		if (!name || !u || !names_ifname_valid(name))
-			continue;
-		/* a fake bridge's port is its own internal port */
-		p->internal = json_is_true(json_object_get(row, "fake_bridge"));
-		snprintf(p->name, sizeof(p->name), "%s", name);
-		p->tag =
-		    json_is_integer(tag) ? (int)json_integer_value(tag) : -1;
-		json_array_foreach(bridges, j, br)
-		{
-			const char *bn =
-			    json_string_value(json_object_get(br, "name"));
-
-			if (bn && names_ifname_valid(bn) &&
-			    set_has_uuid(json_object_get(br, "ports"), u)) {
-				snprintf(p->bridge, sizeof(p->bridge), "%s",
-					 bn);
-				p->internal |= !strcmp(bn, name);
-			}
-		}
-		snap->n++;
-	}
-	json_decref(result);
-	return 0;
-}
-
-bool ovs_port_present(struct ctx *c, const char *dev)
-{
-	struct sess s = {.quiet = true};
-	json_t *result = NULL;
-	bool yes = false;
-
-	if (!ovs_present(c))
-		return false;
-	/* a question, not a failure: c's error stays as it was */
-	if (!sess_open(&s, c, NULL) &&
-	    !sess_txn(
-		&s,
-		json_pack("[o]", select_by_name("Port", dev,
-						json_pack("[s]", "_uuid"))),
-		&result))
-		yes = json_array_size(rows_of(result, 0)) > 0;
-	json_decref(result);
-	ovsdb_close(s.db);
-	return yes;
-}
-
-void ovs_snapshot_free(struct ovs_snapshot *snap)
-{
-	free(snap->ports);
-	memset(snap, 0, sizeof(*snap));
-}
-
-const struct ovs_port *ovs_snapshot_port(const struct ovs_snapshot *snap,
-					 const char *name)
-{
-	for (size_t i = 0; i < snap->n; i++)
-		if (!strcmp(snap->ports[i].name, name))
-			return &snap->ports[i];
-	return NULL;
-}
 
 /* ---- Open vSwitch's row of the port table -------------------------- */
 
@@ -826,21 +549,12 @@ static int ovs_detach(struct port_ev *pe)
 	return 0;
 }
 
-static bool ovs_in_place(struct ctx *c, const struct nl_link *l)
-{
-	return ovs_port_present(c, l->name);
-}
-
 const struct port_backend port_ovs = {
-    .name = "openvswitch",
-    .script = "vif-openvswitch",
+    .kind = &port_kind_ovs,
     .what = "Open vSwitch bridge",
     .a_port = "an Open vSwitch port",
-    .ovsdb = true,
     .check = ovs_check,
     .resolve = ovs_resolve,
     .attach = ovs_attach,
     .detach = ovs_detach,
-    .in_place_said = " (an Open vSwitch port)",
-    .in_place = ovs_in_place,
 };

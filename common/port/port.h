@@ -13,6 +13,7 @@
 #include "hotplug.h"
 #include "nl.h"
 #include "ovsbr.h"
+#include "portkind.h"
 
 struct port_backend;
 
@@ -44,14 +45,9 @@ struct port_ev {
 };
 
 struct port_backend {
-	const char *name;   /* "bridge", "openvswitch", "route" */
-	const char *script; /* the Xen script this row replaces */
-	const char *what;   /* its target, for a log line: "bridge" */
-	const char *a_port; /* one of its ports, for a sentence */
-	bool antispoof;	    /* vifplug's antispoofing reaches its ports */
-	bool routed;	    /* its rules in table inet (else bridge) */
-	bool bridge_key;    /* its bridge key names a Linux bridge */
-	bool ovsdb;	    /* its ports live in Open vSwitch's database */
+	const struct port_kind *kind; /* its values (portkind.h) */
+	const char *what;	      /* its target, for a log line: "bridge" */
+	const char *a_port;	      /* one of its ports, for a sentence */
 	/* ", antispoofing ..." after said: MAC only, with addresses */
 	const char *as_said[2];
 	/* checks before the link is looked up (no change): 0 or -1 */
@@ -63,10 +59,6 @@ struct port_backend {
 	/* offline: the link (index 0 when it is gone) off the target;
 	 * refusals are logged, as Xen's do_without_error */
 	int (*detach)(struct port_ev *pe);
-	/* coldplug and doctor: whether a connected, up link of this row is
-	 * where it belongs (bridge: on a Linux bridge; OVS: its port) */
-	bool (*in_place)(struct ctx *c, const struct nl_link *l);
-	const char *in_place_said; /* " (an Open vSwitch port)", or "" */
 };
 
 extern const struct port_backend port_bridge, port_ovs, port_route;

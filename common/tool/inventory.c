@@ -10,9 +10,9 @@
 
 #include "antispoof.h"
 #include "libvirt.h"
-#include "ovs.h"
+#include "ovsq.h"
 #include "owner.h"
-#include "emu.h"
+#include "tap.h"
 #include "xs.h"
 
 /* A netback vif: vifD.N, or the vifname its backend gave it. */

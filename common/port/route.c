@@ -270,26 +270,12 @@ static int route_detach(struct port_ev *pe)
 	return 0;
 }
 
-/* A routed vif is in place when it has the host's address vif-route
- * gave it. */
-static bool route_in_place(struct ctx *c, const struct nl_link *l)
-{
-	uint32_t a;
-
-	return nl_addr4_primary(c->nl, l->index, &a) == 0;
-}
-
 const struct port_backend port_route = {
-    .name = "route",
-    .script = "vif-route",
+    .kind = &port_kind_route,
     .what = "route",
     .a_port = "a routed vif",
-    .antispoof = true,
-    .routed = true,
     .as_said = {", antispoofing", ", antispoofing"},
     .resolve = route_resolve,
     .attach = route_attach,
     .detach = route_detach,
-    .in_place_said = " (a routed vif)",
-    .in_place = route_in_place,
 };

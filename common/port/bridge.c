@@ -273,26 +273,13 @@ static int bridge_detach(struct port_ev *pe)
 	return 0;
 }
 
-static bool bridge_in_place(struct ctx *c, const struct nl_link *l)
-{
-	struct nl_link br;
-
-	return l->master && !nl_link_get(c->nl, NULL, l->master, &br) &&
-	       !strcmp(br.kind, "bridge");
-}
-
 const struct port_backend port_bridge = {
-    .name = "bridge",
-    .script = "vif-bridge",
+    .kind = &port_kind_bridge,
     .what = "bridge",
     .a_port = "a Linux bridge's port",
-    .antispoof = true,
-    .bridge_key = true,
     .as_said = {", antispoofing its MAC",
 		", antispoofing its MAC and addresses"},
     .resolve = bridge_resolve,
     .attach = bridge_attach,
     .detach = bridge_detach,
-    .in_place_said = "",
-    .in_place = bridge_in_place,
 };

@@ -490,16 +490,16 @@ static bool has_rules(const char *dev)
  * connected (a vif), on a bridge and up, and with its antispoofing
  * rules when antispoof is on; else its event is run, as udev would have
  * run it. */
-/* The port table's row of an event's script= (vif-bridge's when it has
- * none, or one of no row: such a vif is looked at as a bridged one). */
-static const struct port_backend *row_of(char *const env[])
+/* The port kind of an event's script= (vif-bridge's when it has none,
+ * or one of no row: such a vif is looked at as a bridged one). */
+static const struct port_kind *kind_of(char *const env[])
 {
-	const struct port_backend *b = NULL;
+	const struct port_kind *k = NULL;
 
-	for (size_t i = 0; env[i] && !b; i++)
+	for (size_t i = 0; env[i] && !k; i++)
 		if (!strncmp(env[i], "script=", 7))
-			b = port_by_script(env[i] + 7);
-	return b ? b : &port_bridge;
+			k = port_kind_by_script(env[i] + 7);
+	return k ? k : &port_kind_bridge;
 }
 
 static void run_check(struct worker *w, struct job *j)
@@ -507,7 +507,7 @@ static void run_check(struct worker *w, struct job *j)
 	struct nl_link l, br;
 	char status[32] = "", path[160];
 	const char *xp = NULL;
-	const struct port_backend *b = row_of(j->env);
+	const struct port_kind *b = kind_of(j->env);
 
 	w->ctx.command = "coldplug";
 	w->ctx.dev = j->q.key;
