@@ -69,7 +69,7 @@ teardown() { :; }
 	# is not one of ours), and the hooks' shell is the one other program
 	# a helper starts: only in hooks.c
 	run grep -lE '\b(exec[lv]p?e?|posix_spawnp?)\(' "$BATS_TEST_DIRNAME"/../common/*/*.c "$BATS_TEST_DIRNAME"/../helpers/*.c
-	assert_output --regexp "^[^ ]*/common/daemon/plugd.c
+	assert_output --regexp "^[^ ]*/common/daemon/plugd_worker.c
 [^ ]*/common/event/hooks.c
 [^ ]*/helpers/vif-setup.c$"
 }

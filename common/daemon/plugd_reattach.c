@@ -1,0 +1,138 @@
+/* plugd_reattach.c: vifplugd's putting ports back when their bridge or link
+ * returns. */
+#include "plugd_int.h"
+
+/* One attempt, its outcome returned: 1 put back, 0 nothing to do, -1
+ * failed with c's error. */
+static int try_reattach(struct ctx *c, const char *dev, const char *bridge,
+			unsigned mtu, const uint8_t *mac)
+{
+	struct nl_link link, br;
+
+	if (nl_link_get(c->nl, dev, 0, &link))
+		return 0; /* gone again: nothing to put back */
+	if (nl_link_get(c->nl, bridge, 0, &br) || strcmp(br.kind, "bridge"))
+		return 0; /* not back yet: its own NEWLINK will come */
+	if (link.master == br.index) {
+		ports_learn(pd.ports, dev, bridge, link.mtu, false);
+		return 0;
+	}
+	/* the one predicate: not this vif's now is left alone, and said */
+	if (claim_check(c, &link, &(struct claim){.addrs = true}) ||
+	    (mac && bridge_port_prepare(c, &link, mac)) ||
+	    bridge_port_mtu(c, &link, &br, mtu, "its earlier MTU", &mtu) ||
+	    bridge_port_attach(c, &link, &br))
+		return -1;
+	ctx_log(c, LOG_INFO, "back on bridge %s, mtu %u", bridge, mtu);
+	ports_learn(pd.ports, dev, bridge, mtu, false);
+	return 1;
+}
+
+/* Puts dev back on bridge with mtu (0: the bridge's); a new link (mac
+ * not NULL) is first prepared as online does, with that MAC. The
+ * worker's ctx is lent for the messages and given back as it was. */
+void reattach(struct worker *w, const char *dev, const char *bridge,
+	      unsigned mtu, const uint8_t *mac)
+{
+	struct ctx *c = &w->ctx;
+	int rc;
+
+	c->command = "reattach";
+	c->dev = dev;
+	rc = try_reattach(c, dev, bridge, mtu, mac);
+	if (rc > 0)
+		MET(pd.met.reattach[0]++);
+	if (rc < 0) {
+		ctx_log(c, LOG_ERR, "%s", c->error);
+		MET(pd.met.reattach[1]++);
+	}
+	c->command = NULL;
+	c->dev = NULL;
+}
+static struct job *reattach_job(const char *dev, const char *bridge)
+{
+	struct job *j = job_new(JOB_REATTACH, dev);
+
+	if (j)
+		snprintf(j->bridge, sizeof(j->bridge), "%s", bridge);
+	return j;
+}
+
+struct record_find {
+	const char *dev;
+	struct emu_record found;
+};
+
+static int record_by_dev(const struct emu_record *r, void *arg)
+{
+	struct record_find *f = arg;
+
+	if (strcmp(r->ifname, f->dev))
+		return 0;
+	f->found = *r;
+	return 1;
+}
+
+void run_link_new(struct worker *w, struct job *j)
+{
+	struct record_find f = {.dev = j->q.key};
+	bool recorded = emu_records_foreach(worker_xs(w), record_by_dev, &f);
+	uint8_t mac[6];
+	struct port p;
+
+	/* A tap of the records gets the MAC qemu-ifup gave it, the others
+	 * the one vif-bridge gives. */
+	emu_tap_mac(&w->ctx.conf, recorded ? f.found.mac : NULL, mac);
+	if (ports_lookup(pd.ports, j->q.key, &p))
+		reattach(w, p.dev, p.bridge, p.mtu, mac);
+	else if (recorded && f.found.bridge[0])
+		reattach(w, j->q.key, f.found.bridge, 0, mac);
+	else {
+		w->ctx.command = "link";
+		w->ctx.dev = j->q.key;
+		ctx_log(
+		    &w->ctx, LOG_DEBUG,
+		    "appeared, not one vifplug put on a bridge: left alone");
+	}
+}
+
+/* A record's tap, back on its bridge if that is arg (NULL: any). */
+int record_reattach(const struct emu_record *r, void *arg)
+{
+	const char *bridge = arg;
+
+	if (r->bridge[0] && (!bridge || !strcmp(r->bridge, bridge)))
+		enqueue(reattach_job(r->ifname, r->bridge));
+	return 0;
+}
+
+static void queue_reattach(const struct port *pt, void *arg)
+{
+	enqueue(reattach_job(pt->dev, arg));
+}
+
+void run_bridge_new(struct worker *w, struct job *j)
+{
+	size_t n =
+	    ports_foreach_on(pd.ports, j->bridge, queue_reattach, j->bridge);
+
+	emu_records_foreach(worker_xs(w), record_reattach, j->bridge);
+	log_msg(LOG_INFO,
+		"%s: bridge %s appeared: putting its ports back "
+		"(%zu known, and those in the records)",
+		PROG, j->bridge, n);
+}
+
+void run_reattach(struct worker *w, struct job *j)
+{
+	struct port p;
+	unsigned mtu = 0;
+
+	/* Taken offline after this job was queued. */
+	if (ports_gone(pd.ports, j->q.key))
+		return;
+	if (ports_lookup(pd.ports, j->q.key, &p) &&
+	    !strcmp(p.bridge, j->bridge))
+		mtu = p.mtu;
+	reattach(w, j->q.key, j->bridge, mtu, NULL);
+}
