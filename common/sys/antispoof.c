@@ -10,6 +10,7 @@
  * Prerouting sees every frame a port sends, the ones to the host's own
  * address on the bridge as well as the forwarded ones. */
 #include "antispoof.h"
+#include "antispoof_int.h"
 #include "log.h"
 #include "names.h"
 #include "xs.h"
@@ -36,11 +37,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NF_BR_PRE_ROUTING                                                      \
-	0 /* linux/netfilter_bridge.h, which clashes with net/if.h */
-#define BASE_CHAIN "prerouting"
-#define MAP "vifs"
-#define TYPE_IFNAME 41 /* nft's datatype of an interface name */
 #define BATCH_SIZE (256 * 1024)
 
 struct batch {
@@ -51,7 +47,7 @@ struct batch {
 	bool oom;
 };
 
-static void chain_name(const char *dev, char *out, size_t len)
+void as_chain_name(const char *dev, char *out, size_t len)
 {
 	snprintf(out, len, "from-%s", dev);
 }
@@ -246,7 +242,7 @@ static void put_rule(struct batch *bt, struct nftnl_rule *r)
 	batch_next(bt);
 }
 
-static struct nftnl_set *map_new(uint16_t family)
+struct nftnl_set *as_map_new(uint16_t family)
 {
 	struct nftnl_set *s = nftnl_set_alloc();
 
@@ -255,12 +251,6 @@ static struct nftnl_set *map_new(uint16_t family)
 	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, family);
 	return s;
 }
-
-static int query(uint16_t family, uint16_t type, uint16_t flags,
-		 void (*payload_fn)(struct nlmsghdr *, void *), void *obj,
-		 mnl_cb_t cb, void *arg);
-
-static struct nftnl_chain *chain_new(uint16_t family, const char *name);
 
 /* The table's frame, in bt, made or made whole again: the table (awake:
  * a dormant table filters nothing), the map, the base chain, and the
@@ -273,8 +263,8 @@ static void put_frame(struct batch *bt)
 {
 	uint16_t family = bt->family;
 	struct nftnl_table *t = nftnl_table_alloc();
-	struct nftnl_chain *ch = chain_new(family, BASE_CHAIN);
-	struct nftnl_set *s = map_new(family);
+	struct nftnl_chain *ch = as_chain_new(family, BASE_CHAIN);
+	struct nftnl_set *s = as_map_new(family);
 	struct nftnl_rule *r, *flush = nftnl_rule_alloc();
 	struct nftnl_expr *e;
 	struct nlmsghdr *nlh;
@@ -352,7 +342,7 @@ out:
 		nftnl_rule_free(flush);
 }
 
-static struct nftnl_chain *chain_new(uint16_t family, const char *name)
+struct nftnl_chain *as_chain_new(uint16_t family, const char *name)
 {
 	struct nftnl_chain *ch = nftnl_chain_alloc();
 
@@ -368,7 +358,7 @@ static struct nftnl_chain *chain_new(uint16_t family, const char *name)
 static void put_chain(struct batch *bt, uint16_t type, uint16_t flags,
 		      const char *chain)
 {
-	struct nftnl_chain *ch = chain_new(bt->family, chain);
+	struct nftnl_chain *ch = as_chain_new(bt->family, chain);
 
 	if (!ch) {
 		bt->oom = true;
@@ -384,7 +374,7 @@ static void put_chain(struct batch *bt, uint16_t type, uint16_t flags,
 static void put_elem(struct batch *bt, uint16_t type, uint16_t flags,
 		     const char *dev, const char *chain)
 {
-	struct nftnl_set *s = map_new(bt->family);
+	struct nftnl_set *s = as_map_new(bt->family);
 	struct nftnl_set_elem *el = nftnl_set_elem_alloc();
 	char key[IFNAMSIZ] = {0};
 
@@ -428,8 +418,6 @@ static void put_removal(struct batch *bt, const char *dev, const char *chain)
 	put_chain(bt, NFT_MSG_DELCHAIN, 0, chain);
 }
 
-static void table_payload(struct nlmsghdr *nlh, void *obj);
-
 /* Whether vifplug's table of that family exists (nf_tables answers). */
 static bool table_present(uint16_t family)
 {
@@ -440,7 +428,8 @@ static bool table_present(uint16_t family)
 		return false;
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, family);
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, ANTISPOOF_TABLE);
-	rc = query(family, NFT_MSG_GETTABLE, 0, table_payload, t, NULL, NULL);
+	rc = as_query(family, NFT_MSG_GETTABLE, 0, as_table_payload, t, NULL,
+		      NULL);
 	nftnl_table_free(t);
 	return rc == 0;
 }
@@ -481,9 +470,7 @@ static int nft_strerror_ctx(struct ctx *c, const char *dev, const char *what,
 			 strerror(-rc));
 }
 
-static int chain_exists(uint16_t family, const char *chain, bool *present);
-
-static uint16_t family_of(bool routed)
+uint16_t as_family_of(bool routed)
 {
 	return routed ? NFPROTO_INET : NFPROTO_BRIDGE;
 }
@@ -491,15 +478,15 @@ static uint16_t family_of(bool routed)
 int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 		  const struct addrlist *ips, bool routed)
 {
-	uint16_t family = family_of(routed);
+	uint16_t family = as_family_of(routed);
 	char chain[64];
 	struct batch bt;
 	struct nftnl_rule *r;
 	bool present = false;
 	int rc;
 
-	chain_name(dev, chain, sizeof(chain));
-	rc = chain_exists(family, chain, &present);
+	as_chain_name(dev, chain, sizeof(chain));
+	rc = as_chain_exists(family, chain, &present);
 	if (rc || batch_start(&bt, family))
 		return nft_strerror_ctx(c, dev, "add", rc ? rc : -ENOMEM,
 					family);
@@ -605,8 +592,8 @@ static int remove_rules(uint16_t family, const char *dev)
 	bool present = false;
 	int rc;
 
-	chain_name(dev, chain, sizeof(chain));
-	rc = chain_exists(family, chain, &present);
+	as_chain_name(dev, chain, sizeof(chain));
+	rc = as_chain_exists(family, chain, &present);
 	if (rc == -ENOENT || rc == -EPROTONOSUPPORT || rc == -EAFNOSUPPORT ||
 	    rc == -EOPNOTSUPP || (!rc && !present))
 		return 0; /* no table, no chain: nothing to remove */
@@ -620,305 +607,10 @@ static int remove_rules(uint16_t family, const char *dev)
 
 int antispoof_remove(struct ctx *c, const char *dev, bool routed)
 {
-	int rc = remove_rules(family_of(routed), dev);
+	int rc = remove_rules(as_family_of(routed), dev);
 
-	return rc ? nft_strerror_ctx(c, dev, "remove", rc, family_of(routed))
+	return rc ? nft_strerror_ctx(c, dev, "remove", rc, as_family_of(routed))
 		  : 0;
-}
-
-/* ---- reading ------------------------------------------------------- */
-
-/* One GET request's answers through cb. */
-static int query(uint16_t family, uint16_t type, uint16_t flags,
-		 void (*payload_fn)(struct nlmsghdr *, void *), void *obj,
-		 mnl_cb_t cb, void *arg)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl =
-	    mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-	uint32_t seq = (uint32_t)time(NULL), portid;
-	struct nlmsghdr *nlh;
-
-	memset(buf, 0, sizeof(buf));
-	struct timeval tv = {5, 0};
-	int rc, n;
-
-	if (!nl)
-		return -errno;
-	nlh = nftnl_nlmsg_build_hdr(buf, type, family, flags | NLM_F_ACK, seq);
-	payload_fn(nlh, obj);
-	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv,
-		   sizeof(tv));
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
-	    mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		rc = -errno;
-		mnl_socket_close(nl);
-		return rc;
-	}
-	portid = mnl_socket_get_portid(nl);
-	do {
-		n = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n <= 0) {
-			rc = n < 0 ? -errno : -EIO;
-			break;
-		}
-		rc = mnl_cb_run(buf, (size_t)n, seq, portid, cb, arg);
-	} while (rc > 0);
-	if (rc < 0)
-		rc = -errno;
-	mnl_socket_close(nl);
-	return rc;
-}
-
-static void chain_payload(struct nlmsghdr *nlh, void *obj)
-{
-	nftnl_chain_nlmsg_build_payload(nlh, obj);
-}
-
-static int chain_exists(uint16_t family, const char *chain, bool *present)
-{
-	struct nftnl_chain *ch = chain_new(family, chain);
-	int rc;
-
-	if (!ch)
-		return -ENOMEM;
-	rc = query(family, NFT_MSG_GETCHAIN, 0, chain_payload, ch, NULL, NULL);
-	nftnl_chain_free(ch);
-	*present = rc == 0;
-	return rc == -ENOENT ? 0 : rc;
-}
-
-static void rule_payload(struct nlmsghdr *nlh, void *obj)
-{
-	nftnl_rule_nlmsg_build_payload(nlh, obj);
-}
-
-/* What a dump of a chain's rules says: how many, the frames they
- * dropped, and whether one of them dispatches by the map. */
-struct rules_seen {
-	unsigned n;
-	uint64_t dropped;
-	bool dispatch;
-};
-
-static int see_expr(struct nftnl_expr *e, void *arg)
-{
-	struct rules_seen *rs = arg;
-	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
-
-	if (!strcmp(name, "counter"))
-		rs->dropped += nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
-	else if (!strcmp(name, "lookup") &&
-		 nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_SET) &&
-		 !strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET), MAP) &&
-		 nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG) &&
-		 nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG) ==
-		     NFT_REG_VERDICT)
-		rs->dispatch = true;
-	return 0;
-}
-
-static int rule_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	struct rules_seen *rs = arg;
-	struct nftnl_rule *r = nftnl_rule_alloc();
-
-	if (r && nftnl_rule_nlmsg_parse(nlh, r) == 0) {
-		rs->n++;
-		nftnl_expr_foreach(r, see_expr, arg);
-	}
-	if (r)
-		nftnl_rule_free(r);
-	return MNL_CB_OK;
-}
-
-static int rules_of(uint16_t family, const char *chain, struct rules_seen *rs)
-{
-	struct nftnl_rule *r = nftnl_rule_alloc();
-	int rc;
-
-	memset(rs, 0, sizeof(*rs));
-	if (!r)
-		return -ENOMEM;
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, family);
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, ANTISPOOF_TABLE);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	rc = query(family, NFT_MSG_GETRULE, NLM_F_DUMP, rule_payload, r,
-		   rule_cb, rs);
-	nftnl_rule_free(r);
-	return rc;
-}
-
-struct elem_seen {
-	const char *chain;
-	bool jumps;
-};
-
-static int elem_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	struct elem_seen *es = arg;
-	struct nftnl_set *s = nftnl_set_alloc();
-	struct nftnl_set_elems_iter *it;
-	struct nftnl_set_elem *el;
-
-	if (!s)
-		return MNL_CB_ERROR;
-	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0 &&
-	    (it = nftnl_set_elems_iter_create(s))) {
-		while ((el = nftnl_set_elems_iter_next(it))) {
-			const char *to =
-			    nftnl_set_elem_get_str(el, NFTNL_SET_ELEM_CHAIN);
-
-			if (to && !strcmp(to, es->chain))
-				es->jumps = true;
-		}
-		nftnl_set_elems_iter_destroy(it);
-	}
-	nftnl_set_free(s);
-	return MNL_CB_OK;
-}
-
-static void elem_payload(struct nlmsghdr *nlh, void *obj)
-{
-	nftnl_set_elems_nlmsg_build_payload(nlh, obj);
-}
-
-/* Whether the map sends dev's frames to chain. */
-static int elem_jumps(uint16_t family, const char *dev, const char *chain,
-		      bool *jumps)
-{
-	struct nftnl_set *s = map_new(family);
-	struct nftnl_set_elem *el = nftnl_set_elem_alloc();
-	struct elem_seen es = {chain, false};
-	char key[IFNAMSIZ] = {0};
-	int rc;
-
-	*jumps = false;
-	if (!s || !el) {
-		if (s)
-			nftnl_set_free(s);
-		if (el)
-			nftnl_set_elem_free(el);
-		return -ENOMEM;
-	}
-	snprintf(key, sizeof(key), "%s", dev);
-	nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key, sizeof(key));
-	nftnl_set_elem_add(s, el);
-	rc =
-	    query(family, NFT_MSG_GETSETELEM, 0, elem_payload, s, elem_cb, &es);
-	nftnl_set_free(s);
-	*jumps = es.jumps;
-	return rc == -ENOENT ? 0 : rc;
-}
-
-static int table_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	struct nftnl_table *t = nftnl_table_alloc();
-
-	if (t && nftnl_table_nlmsg_parse(nlh, t) == 0)
-		*(bool *)arg = !(nftnl_table_get_u32(t, NFTNL_TABLE_FLAGS) &
-				 NFT_TABLE_F_DORMANT);
-	if (t)
-		nftnl_table_free(t);
-	return MNL_CB_OK;
-}
-
-static void table_payload(struct nlmsghdr *nlh, void *obj)
-{
-	nftnl_table_nlmsg_build_payload(nlh, obj);
-}
-
-/* Whether the table is awake (a dormant table's hooks see nothing). */
-static int table_awake(uint16_t family, bool *awake)
-{
-	struct nftnl_table *t = nftnl_table_alloc();
-	int rc;
-
-	*awake = false;
-	if (!t)
-		return -ENOMEM;
-	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, family);
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, ANTISPOOF_TABLE);
-	rc = query(family, NFT_MSG_GETTABLE, 0, table_payload, t, table_cb,
-		   awake);
-	nftnl_table_free(t);
-	return rc == -ENOENT ? 0 : rc;
-}
-
-int antispoof_state(const char *dev, bool *present, uint64_t *dropped)
-{
-	uint16_t family = NFPROTO_BRIDGE;
-	struct rules_seen own, base;
-	char chain[64];
-	bool jumps, awake;
-	int rc;
-
-	*dropped = 0;
-	chain_name(dev, chain, sizeof(chain));
-	rc = chain_exists(family, chain, present);
-	if (!rc && !*present) {
-		/* a routed vif's */
-		family = NFPROTO_INET;
-		rc = chain_exists(family, chain, present);
-	}
-	if (rc || !*present)
-		return rc == -ENOENT ? 0 : rc;
-	/* in force only when on the packet path: the table awake, the base
-	 * chain's dispatch rule, dev's map element to its chain, and the
-	 * chain's rules; a chain's name alone filters nothing */
-	if ((rc = rules_of(family, chain, &own)) ||
-	    (rc = rules_of(family, BASE_CHAIN, &base)) ||
-	    (rc = elem_jumps(family, dev, chain, &jumps)) ||
-	    (rc = table_awake(family, &awake)))
-		return rc == -ENOENT ? (*present = false, 0) : rc;
-	*dropped = own.dropped;
-	*present = own.n > 0 && base.dispatch && jumps && awake;
-	return 0;
-}
-
-struct list_walk {
-	int (*fn)(const char *dev, void *arg);
-	void *arg;
-	int rc;
-};
-
-static int chain_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	struct list_walk *w = arg;
-	struct nftnl_chain *ch = nftnl_chain_alloc();
-	const char *table, *name;
-
-	if (!ch)
-		return MNL_CB_ERROR;
-	if (nftnl_chain_nlmsg_parse(nlh, ch) == 0 && !w->rc &&
-	    (table = nftnl_chain_get_str(ch, NFTNL_CHAIN_TABLE)) &&
-	    (name = nftnl_chain_get_str(ch, NFTNL_CHAIN_NAME)) &&
-	    !strcmp(table, ANTISPOOF_TABLE) && !strncmp(name, "from-", 5) &&
-	    names_ifname_valid(name + 5))
-		w->rc = w->fn(name + 5, w->arg);
-	nftnl_chain_free(ch);
-	return MNL_CB_OK;
-}
-
-int antispoof_list(bool routed, int (*fn)(const char *dev, void *arg),
-		   void *arg)
-{
-	uint16_t family = family_of(routed);
-	struct nftnl_chain *ch = nftnl_chain_alloc();
-	struct list_walk w = {fn, arg, 0};
-	int rc;
-
-	if (!ch)
-		return -ENOMEM;
-	/* a dump of the family's chains, every table's: ours are picked */
-	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, family);
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
-	rc = query(family, NFT_MSG_GETCHAIN, NLM_F_DUMP, chain_payload, ch,
-		   chain_cb, &w);
-	nftnl_chain_free(ch);
-	if (rc == -ENOENT)
-		return w.rc; /* no table: no vif's rules */
-	return rc ? rc : w.rc;
 }
 
 /* ---- for the helpers ---------------------------------------------- */
@@ -927,7 +619,7 @@ int antispoof_list(bool routed, int (*fn)(const char *dev, void *arg),
  * sentence: the removal's own failure is logged, never written there. */
 int antispoof_undo(struct ctx *c, const char *dev, bool routed)
 {
-	int rc = remove_rules(family_of(routed), dev);
+	int rc = remove_rules(as_family_of(routed), dev);
 
 	if (rc)
 		ctx_log(c, LOG_WARNING,

@@ -1,6 +1,7 @@
 /* doctor.c: the checks of vifctl doctor. Each finding says what was
  * found and, for a problem, what to do about it. */
 #include "doctor.h"
+#include "doctor_int.h"
 #include "antispoof.h"
 #include "inventory.h"
 #include "ovsq.h"
@@ -30,12 +31,7 @@ const char *doctor_level_name(enum doctor_level l)
 	return l == DOCTOR_OK ? "ok" : l == DOCTOR_INFO ? "info" : "problem";
 }
 
-static struct doctor_finding *
-add(struct doctor_report *r, enum doctor_level level, const char *check,
-    const char *subject, const char *fix, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-
-static struct doctor_finding *add(struct doctor_report *r,
+struct doctor_finding *doctor_add(struct doctor_report *r,
 				  enum doctor_level level, const char *check,
 				  const char *subject, const char *fix,
 				  const char *fmt, ...)
@@ -91,7 +87,8 @@ static unsigned check_xenstore(struct ctx *c, const char *xs_error,
 	unsigned id = 0;
 
 	if (!c->xs) {
-		add(r, DOCTOR_PROBLEM, "xenstore", "-",
+		doctor_add(
+		    r, DOCTOR_PROBLEM, "xenstore", "-",
 		    "start xenstored (dom0), load xen-gntdev/xenfs or mount "
 		    "/proc/xen (a domU), or set XENSTORED_PATH",
 		    "xenstore is not reachable: %s", xs_error);
@@ -100,19 +97,21 @@ static unsigned check_xenstore(struct ctx *c, const char *xs_error,
 	}
 	if (!path)
 		path = xs_daemon_socket();
-	add(r, DOCTOR_OK, "xenstore", "-", NULL, "reachable over the %s %s",
-	    c->xs_transport,
-	    strcmp(c->xs_transport, "socket") ? "/dev/xen/xenbus" : path);
+	doctor_add(r, DOCTOR_OK, "xenstore", "-", NULL,
+		   "reachable over the %s %s", c->xs_transport,
+		   strcmp(c->xs_transport, "socket") ? "/dev/xen/xenbus"
+						     : path);
 	/* Every domain's home holds its domid; a relative read is ours. */
 	if (xs_read_buf(c->xs, "domid", domid, sizeof(domid)) ||
 	    names_parse_domid(domid, &id)) {
-		add(r, DOCTOR_INFO, "domain", "-", NULL,
+		doctor_add(
+		    r, DOCTOR_INFO, "domain", "-", NULL,
 		    "this domain's id is not in xenstore (no domid key in its "
 		    "home): taken as 0 (dom0)");
 		return 0;
 	}
-	add(r, DOCTOR_OK, "domain", "-", NULL, "this is domain %u%s", id,
-	    id ? " (a driver domain)" : " (dom0)");
+	doctor_add(r, DOCTOR_OK, "domain", "-", NULL, "this is domain %u%s", id,
+		   id ? " (a driver domain)" : " (dom0)");
 	return id;
 }
 
@@ -121,15 +120,17 @@ static void check_netback(const struct doctor_env *env, unsigned domid,
 {
 	if (exists(env, "/sys/module/xen_netback") ||
 	    exists(env, "/sys/bus/xen-backend"))
-		add(r, DOCTOR_OK, "netback", "-", NULL,
-		    "netback is loaded (xen_netback)");
+		doctor_add(r, DOCTOR_OK, "netback", "-", NULL,
+			   "netback is loaded (xen_netback)");
 	else if (domid)
-		add(r, DOCTOR_PROBLEM, "netback", "-",
+		doctor_add(
+		    r, DOCTOR_PROBLEM, "netback", "-",
 		    "modprobe xen-netback, and add it to /etc/modules",
 		    "this driver domain has no netback: no guest NIC can "
 		    "connect through it");
 	else
-		add(r, DOCTOR_INFO, "netback", "-", NULL,
+		doctor_add(
+		    r, DOCTOR_INFO, "netback", "-", NULL,
 		    "netback is not loaded here (fine on a KVM host or when "
 		    "a driver domain serves the NICs)");
 }
@@ -182,19 +183,21 @@ static int check_rules_file(const struct doctor_env *env, const char *dir,
 			continue; /* udev's own builtins and relative */
 		rooted(env, target, rt, sizeof(rt));
 		if (stat(rt, &st))
-			add(r, DOCTOR_PROBLEM, "udev", subject,
+			doctor_add(
+			    r, DOCTOR_PROBLEM, "udev", subject,
 			    "install it (make install) or fix the rule's path",
 			    "%s line %d runs %s, which does not exist", path,
 			    lineno, target);
 		else if (!S_ISREG(st.st_mode) || access(rt, X_OK))
-			add(r, DOCTOR_PROBLEM, "udev", subject, "chmod 0755 it",
+			doctor_add(
+			    r, DOCTOR_PROBLEM, "udev", subject, "chmod 0755 it",
 			    "%s line %d runs %s, which is not executable", path,
 			    lineno, target);
 	}
 	fclose(f);
 	if (handles)
-		add(r, DOCTOR_OK, "udev", subject, NULL,
-		    "%s handles xen-backend vif events", path);
+		doctor_add(r, DOCTOR_OK, "udev", subject, NULL,
+			   "%s handles xen-backend vif events", path);
 	return handles;
 }
 
@@ -251,14 +254,16 @@ static void check_event_source(const struct doctor_env *env, long daemon,
 			kernel |= !strcmp(cmd + off, "--kernel-events");
 	free(cmd);
 	if (kernel && u)
-		add(r, DOCTOR_PROBLEM, "vifplugd", "-",
+		doctor_add(
+		    r, DOCTOR_PROBLEM, "vifplugd", "-",
 		    "run vifplugd without --kernel-events (udevd's messages)",
 		    "vifplugd takes the kernel's uevents beside a running "
 		    "udevd (pid %ld), whose link policy can rewrite a tap's "
 		    "MAC after vifplugd set it",
 		    u);
 	else if (!kernel && !u)
-		add(r, DOCTOR_PROBLEM, "vifplugd", "-",
+		doctor_add(
+		    r, DOCTOR_PROBLEM, "vifplugd", "-",
 		    "start udevd, or run vifplugd --kernel-events",
 		    "vifplugd waits for udevd's messages, but no udevd runs "
 		    "in this network namespace: no event will come");
@@ -272,12 +277,13 @@ static void check_handlers(struct ctx *c, const struct doctor_env *env,
 	bool disabled = c->xs && xs_exists(c->xs, "libxl/disable_udev");
 
 	if (daemon) {
-		add(r, DOCTOR_OK, "vifplugd", "-", NULL,
-		    "vifplugd is running (pid %ld)", daemon);
+		doctor_add(r, DOCTOR_OK, "vifplugd", "-", NULL,
+			   "vifplugd is running (pid %ld)", daemon);
 		check_event_source(env, daemon, r);
 	}
 	if (rules && daemon)
-		add(r, DOCTOR_PROBLEM, "vifplugd", "-",
+		doctor_add(
+		    r, DOCTOR_PROBLEM, "vifplugd", "-",
 		    "remove the rules file (see vifplugd(8), \"Switching\") "
 		    "or stop vifplugd",
 		    "both udev rules and vifplugd handle the same vif "
@@ -285,216 +291,24 @@ static void check_handlers(struct ctx *c, const struct doctor_env *env,
 	if (!c->xs)
 		return;
 	if (disabled)
-		add(r, DOCTOR_INFO, "libxl", "libxl/disable_udev", NULL,
+		doctor_add(
+		    r, DOCTOR_INFO, "libxl", "libxl/disable_udev", NULL,
 		    "libxl/disable_udev is set: the toolstack (xl, xl devd) "
 		    "runs the scripts itself, and udev rules and vifplugd "
 		    "leave vif events to it");
 	else
-		add(r, DOCTOR_INFO, "libxl", "libxl/disable_udev", NULL,
+		doctor_add(
+		    r, DOCTOR_INFO, "libxl", "libxl/disable_udev", NULL,
 		    "libxl/disable_udev is not set: udev rules or vifplugd "
 		    "are expected to run the scripts for vif events");
 	if (!disabled && !rules && !daemon)
-		add(r, DOCTOR_PROBLEM, "udev", "-",
+		doctor_add(
+		    r, DOCTOR_PROBLEM, "udev", "-",
 		    "install 65-vifplug.rules (make install) or start "
 		    "vifplugd",
 		    "nothing handles vif events here: no udev rules for "
 		    "xen-backend, no vifplugd, and the toolstack does not run "
 		    "the scripts itself");
-}
-
-/* ---- every backend vif ----------------------------------------------- */
-
-static void check_script(struct ctx *c, const char *subject, const char *script,
-			 struct doctor_report *r)
-{
-	char path[CONF_PATH_MAX + 300];
-	struct stat st;
-
-	if (!script[0])
-		return;
-	if (conf_script_path(&c->conf, script, path, sizeof(path)))
-		add(r, DOCTOR_PROBLEM, "vif", subject, "shorten it",
-		    "its script %.64s... has too long a path", script);
-	else if (stat(path, &st))
-		add(r, DOCTOR_PROBLEM, "vif", subject,
-		    "install it, or point the vif's script= at vif-bridge",
-		    "its script %s does not exist", path);
-	else if (!S_ISREG(st.st_mode) || access(path, X_OK))
-		add(r, DOCTOR_PROBLEM, "vif", subject, "chmod 0755 it",
-		    "its script %s is not executable", path);
-}
-
-static bool antispoof_on(const char *dev)
-{
-	uint64_t n;
-	bool on = false;
-
-	return antispoof_state(dev, &on, &n) == 0 && on;
-}
-
-/* A connected vif of vif-openvswitch's whose link exists: its port,
- * where a bridged one's bridge is checked. */
-static void check_ovs_vif(struct ctx *c, const char *subject, const char *dev,
-			  const struct ovs_snapshot *ovs,
-			  struct doctor_report *r)
-{
-	const struct ovs_port *p = ovs ? ovs_snapshot_port(ovs, dev) : NULL;
-
-	/* vifplug's rules never see OVS's datapath: such a vif is not
-	 * filtered, whatever else is right */
-	if (c->conf.antispoof)
-		add(r, DOCTOR_PROBLEM, "vif", subject,
-		    "move it to a Linux bridge, or set antispoof = no",
-		    "%s: antispoof is on, and this Open vSwitch port is not "
-		    "filtered (vif-openvswitch now refuses such an online)",
-		    dev);
-	else if (!ovs)
-		add(r, DOCTOR_PROBLEM, "vif", subject,
-		    "start Open vSwitch (openvswitch-switch)",
-		    "%s: a vif-openvswitch vif, and Open vSwitch's database "
-		    "does not answer",
-		    dev);
-	else if (!p)
-		add(r, DOCTOR_PROBLEM, "vif", subject,
-		    "run vif-openvswitch online for it again",
-		    "%s: hotplug-status is connected but Open vSwitch has no "
-		    "port for it",
-		    dev);
-	else
-		add(r, DOCTOR_OK, "vif", subject, NULL,
-		    "%s: connected, a port of Open vSwitch bridge %s%s", dev,
-		    p->bridge[0] ? p->bridge : "(none)",
-		    p->tag >= 0 ? " with its tag" : "");
-}
-
-static void check_vif(struct ctx *c, unsigned d, unsigned n,
-		      const struct ovs_snapshot *ovs, struct doctor_report *r)
-{
-	char base[64], path[128], subject[64], script[256] = "";
-	char bridge[64] = "", vifname[32] = "", status[32] = "";
-	char error[512] = "", dev[NAMES_IFNAMSIZ];
-	struct nl_link link, br;
-	const struct port_kind *row;
-	bool has_link, has_br = false, ovs_vif;
-
-	snprintf(base, sizeof(base), "backend/vif/%u/%u", d, n);
-	snprintf(subject, sizeof(subject), "%s", base);
-#define READ(key, buf)                                                         \
-	do {                                                                   \
-		snprintf(path, sizeof(path), "%s/" key, base);                 \
-		xs_read_buf(c->xs, path, buf, sizeof(buf));                    \
-	} while (0)
-	READ("script", script);
-	READ("bridge", bridge);
-	READ("vifname", vifname);
-	READ("hotplug-status", status);
-	READ("hotplug-error", error);
-#undef READ
-	if (vifname[0] && names_ifname_valid(vifname))
-		snprintf(dev, sizeof(dev), "%s", vifname);
-	else
-		snprintf(dev, sizeof(dev), "vif%u.%u", d, n);
-	check_script(c, subject, script, r);
-	has_link = nl_link_get(c->nl, dev, 0, &link) == 0;
-	/* its row says what its bridge key names (a Linux bridge, or Xen's
-	 * OVS syntax) and where its port lives; a script of no row's is
-	 * looked at as vif-bridge's */
-	row = port_kind_by_script(script);
-	ovs_vif = row && row->ovsdb;
-	if (bridge[0] && (!row || row->bridge_key)) {
-		has_br = names_ifname_valid(bridge) &&
-			 nl_link_get(c->nl, bridge, 0, &br) == 0;
-		if (!has_br)
-			add(r, DOCTOR_PROBLEM, "vif", subject,
-			    "create the bridge, or change the vif's bridge= "
-			    "and re-create the NIC",
-			    "%s: its bridge %s does not exist", dev, bridge);
-		else if (strcmp(br.kind, "bridge"))
-			add(r, DOCTOR_PROBLEM, "vif", subject,
-			    "point bridge= at a bridge",
-			    "%s: its bridge %s is not a bridge (%s)", dev,
-			    bridge, br.kind[0] ? br.kind : "a plain link");
-	}
-	if (!strcmp(status, "error"))
-		add(r, DOCTOR_PROBLEM, "vif", subject,
-		    "fix the cause, then xl network-detach/-attach the NIC",
-		    "%s: hotplug-status is error: %s", dev,
-		    error[0] ? error : "(no hotplug-error text)");
-	else if (!strcmp(status, "connected") && !has_link)
-		add(r, DOCTOR_PROBLEM, "vif", subject,
-		    "xl network-detach the NIC, or restart the guest",
-		    "%s: hotplug-status is connected but the link does not "
-		    "exist",
-		    dev);
-	else if (!strcmp(status, "connected") && ovs_vif)
-		check_ovs_vif(c, subject, dev, ovs, r);
-	else if (!strcmp(status, "connected") && (!row || row->bridge_key) &&
-		 !link.master)
-		add(r, DOCTOR_PROBLEM, "vif", subject,
-		    "run vif-bridge online for it again, or start vifplugd, "
-		    "which puts ports back",
-		    "%s: hotplug-status is connected but it is on no bridge "
-		    "(its bridge was re-created?)",
-		    dev);
-	else if (!strcmp(status, "connected") && has_br &&
-		 link.master != br.index)
-		add(r, DOCTOR_PROBLEM, "vif", subject,
-		    "run vif-bridge online for it again",
-		    "%s: it is not on its bridge %s", dev, bridge);
-	else if (!strcmp(status, "connected") && row && !row->bridge_key &&
-		 !row->in_place(c, &link))
-		add(r, DOCTOR_PROBLEM, "vif", subject,
-		    "run its script's online for it again",
-		    "%s: hotplug-status is connected but it is not in place "
-		    "as %s puts it",
-		    dev, row->script);
-	else if (!strcmp(status, "connected") && c->conf.antispoof &&
-		 !antispoof_on(dev))
-		add(r, DOCTOR_PROBLEM, "vif", subject,
-		    "run vif-bridge online for it again",
-		    "%s: antispoof is on, but its antispoofing rules are not "
-		    "in force (none, or not on the packet path: attached "
-		    "before antispoof was turned on, or the table flushed?)",
-		    dev);
-	else if (!strcmp(status, "connected"))
-		add(r, DOCTOR_OK, "vif", subject, NULL,
-		    "%s: connected and attached%s", dev,
-		    c->conf.antispoof ? ", with its antispoofing rules" : "");
-	else if (!status[0])
-		add(r, DOCTOR_INFO, "vif", subject, NULL,
-		    "%s: no hotplug-status yet (the script has not run, or "
-		    "the NIC is being set up)",
-		    dev);
-	else if (error[0])
-		add(r, DOCTOR_PROBLEM, "vif", subject, NULL,
-		    "%s: hotplug-status is %s: %s", dev, status, error);
-}
-
-struct vif_walk {
-	struct ctx *c;
-	struct doctor_report *r;
-	const struct ovs_snapshot *ovs;
-	unsigned count;
-};
-
-static int check_vif_cb(unsigned d, unsigned n, void *arg)
-{
-	struct vif_walk *w = arg;
-
-	check_vif(w->c, d, n, w->ovs, w->r);
-	w->count++;
-	return 0;
-}
-
-static void check_vifs(struct ctx *c, const struct ovs_snapshot *ovs,
-		       struct doctor_report *r)
-{
-	struct vif_walk w = {c, r, ovs, 0};
-
-	xs_backends_foreach(c->xs, "backend/vif", check_vif_cb, &w);
-	if (!w.count)
-		add(r, DOCTOR_INFO, "vif", "backend/vif", NULL,
-		    "no backend vifs in this domain");
 }
 
 /* ---- records of emulated NICs --------------------------------------- */
@@ -513,19 +327,20 @@ static int check_record(const struct emu_record *rec, void *arg)
 	snprintf(subject, sizeof(subject), "backend/vif-ioemu/%u", rec->domid);
 	snprintf(path, sizeof(path), "/local/domain/%u", rec->domid);
 	if (!xs_exists(w->c->xs, path))
-		add(w->r, DOCTOR_PROBLEM, "record", subject,
-		    "qemu-ifdown it, or xenstore-rm its record",
-		    "%s: its record names domain %u, which is gone",
-		    rec->ifname, rec->domid);
+		doctor_add(w->r, DOCTOR_PROBLEM, "record", subject,
+			   "qemu-ifdown it, or xenstore-rm its record",
+			   "%s: its record names domain %u, which is gone",
+			   rec->ifname, rec->domid);
 	else if (nl_link_get(w->c->nl, rec->ifname, 0, &l))
-		add(w->r, DOCTOR_PROBLEM, "record", subject,
-		    "xenstore-rm its record (QEMU exited without its "
-		    "downscript)",
-		    "%s: its record is left, but the link is gone",
-		    rec->ifname);
+		doctor_add(w->r, DOCTOR_PROBLEM, "record", subject,
+			   "xenstore-rm its record (QEMU exited without its "
+			   "downscript)",
+			   "%s: its record is left, but the link is gone",
+			   rec->ifname);
 	else
-		add(w->r, DOCTOR_OK, "record", subject, NULL,
-		    "%s: domain %u's tap, present", rec->ifname, rec->domid);
+		doctor_add(w->r, DOCTOR_OK, "record", subject, NULL,
+			   "%s: domain %u's tap, present", rec->ifname,
+			   rec->domid);
 	return 0;
 }
 
@@ -546,7 +361,8 @@ static int check_rules_cb(const char *dev, void *arg)
 	if (nl_link_get(w->c->nl, dev, 0, &l) != -ENODEV)
 		return 0;
 	w->gone++;
-	add(w->r, DOCTOR_PROBLEM, "antispoof",
+	doctor_add(
+	    w->r, DOCTOR_PROBLEM, "antispoof",
 	    w->routed ? "table inet vifplug" : "table bridge vifplug",
 	    "restart vifplugd (its coldplug removes them), or run the vif's "
 	    "offline",
@@ -565,7 +381,8 @@ static void check_stale_rules(struct ctx *c, struct doctor_report *r)
 	if (!rc)
 		rc = antispoof_list(true, check_rules_cb, &w);
 	if (rc == -EPROTONOSUPPORT || rc == -EAFNOSUPPORT || rc == -EOPNOTSUPP)
-		add(r, c->conf.antispoof ? DOCTOR_PROBLEM : DOCTOR_INFO,
+		doctor_add(
+		    r, c->conf.antispoof ? DOCTOR_PROBLEM : DOCTOR_INFO,
 		    "antispoof", "-",
 		    c->conf.antispoof ? "load nf_tables, or set antispoof = no "
 					"in vifplug.conf"
@@ -573,11 +390,12 @@ static void check_stale_rules(struct ctx *c, struct doctor_report *r)
 		    "this kernel has no nf_tables (%s)%s", strerror(-rc),
 		    c->conf.antispoof ? ": antispoof = yes cannot work" : "");
 	else if (rc)
-		add(r, DOCTOR_PROBLEM, "antispoof", "-", NULL,
-		    "antispoofing rules cannot be listed: %s", strerror(-rc));
+		doctor_add(r, DOCTOR_PROBLEM, "antispoof", "-", NULL,
+			   "antispoofing rules cannot be listed: %s",
+			   strerror(-rc));
 	else if (!w.gone && c->conf.antispoof)
-		add(r, DOCTOR_OK, "antispoof", "-", NULL,
-		    "no antispoofing rules of vifs that are gone");
+		doctor_add(r, DOCTOR_OK, "antispoof", "-", NULL,
+			   "no antispoofing rules of vifs that are gone");
 }
 
 /* ---- libvirt --------------------------------------------------------- */
@@ -593,10 +411,12 @@ static void check_libvirt(const struct doctor_env *env, struct doctor_report *r)
 	if (!pid)
 		return;
 	if (exists(env, hook))
-		add(r, DOCTOR_OK, "libvirt", hook, NULL,
-		    "libvirtd (pid %ld) runs here, with vifplug's hook", pid);
+		doctor_add(r, DOCTOR_OK, "libvirt", hook, NULL,
+			   "libvirtd (pid %ld) runs here, with vifplug's hook",
+			   pid);
 	else
-		add(r, DOCTOR_PROBLEM, "libvirt", hook,
+		doctor_add(
+		    r, DOCTOR_PROBLEM, "libvirt", hook,
 		    "make install, or link libexec's libvirt-hook there",
 		    "libvirtd (pid %ld) runs here, and vifplug's hook is not "
 		    "installed: its guests' taps get no label",
@@ -622,7 +442,8 @@ static void check_taps(struct ctx *c, struct doctor_report *r)
 			continue;
 		taps++;
 		if (t->qemu_nic && !t->bridge[0])
-			add(r, DOCTOR_PROBLEM, "tap", t->name,
+			doctor_add(
+			    r, DOCTOR_PROBLEM, "tap", t->name,
 			    "qemu-ifup it again, or check the NIC's bridge",
 			    "%s: held by QEMU pid %d (%s) but on no bridge",
 			    t->name, (int)t->pid,
@@ -631,13 +452,15 @@ static void check_taps(struct ctx *c, struct doctor_report *r)
 			 strcmp(t->alias, t->label) &&
 			 (!strncmp(t->alias, "qemu guest ", 11) ||
 			  !strncmp(t->alias, "xen domain ", 11)))
-			add(r, DOCTOR_PROBLEM, "tap", t->name,
+			doctor_add(
+			    r, DOCTOR_PROBLEM, "tap", t->name,
 			    "qemu-ifup it again: its label is rewritten",
 			    "%s: labelled '%s', but its holder says '%s'",
 			    t->name, t->alias, t->label);
 	}
 	if (taps)
-		add(r, DOCTOR_INFO, "tap", "-", NULL,
+		doctor_add(
+		    r, DOCTOR_INFO, "tap", "-", NULL,
 		    "%zu taps looked at (held by QEMU: on a bridge, labelled "
 		    "as their holder says)",
 		    taps);
@@ -658,12 +481,13 @@ static void check_log(struct ctx *c, struct doctor_report *r)
 	else
 		ok = access(dirname(dir), W_OK | X_OK) == 0;
 	if (ok)
-		add(r, DOCTOR_OK, "log", "-", NULL,
-		    "the hotplug log %s is "
-		    "writable",
-		    file);
+		doctor_add(r, DOCTOR_OK, "log", "-", NULL,
+			   "the hotplug log %s is "
+			   "writable",
+			   file);
 	else
-		add(r, DOCTOR_PROBLEM, "log", "-",
+		doctor_add(
+		    r, DOCTOR_PROBLEM, "log", "-",
 		    "create its directory, or set log_file in vifplug.conf",
 		    "the hotplug log %s is not writable: %s", file,
 		    strerror(errno));
@@ -682,20 +506,22 @@ static bool check_ovs(struct ctx *c, struct ovs_snapshot *snap,
 	if (!ovs_present(c))
 		return false;
 	if (ovs_snapshot(c, snap, why, sizeof(why))) {
-		add(r, DOCTOR_PROBLEM, "openvswitch", sock,
-		    "start ovsdb-server (openvswitch-switch), or set "
-		    "ovsdb_socket in vifplug.conf",
-		    "%s", why);
+		doctor_add(r, DOCTOR_PROBLEM, "openvswitch", sock,
+			   "start ovsdb-server (openvswitch-switch), or set "
+			   "ovsdb_socket in vifplug.conf",
+			   "%s", why);
 		return false;
 	}
 	if (snap->cur_cfg < snap->next_cfg)
-		add(r, DOCTOR_PROBLEM, "openvswitch", sock,
+		doctor_add(
+		    r, DOCTOR_PROBLEM, "openvswitch", sock,
 		    "start ovs-vswitchd (openvswitch-switch)",
 		    "ovs-vswitchd has not applied the database's configuration "
 		    "(cur_cfg %lld, next_cfg %lld): is it running?",
 		    snap->cur_cfg, snap->next_cfg);
 	else
-		add(r, DOCTOR_OK, "openvswitch", sock, NULL,
+		doctor_add(
+		    r, DOCTOR_OK, "openvswitch", sock, NULL,
 		    "the database answers and ovs-vswitchd has applied it "
 		    "(cur_cfg %lld)",
 		    snap->cur_cfg);
