@@ -119,10 +119,15 @@ static int rules_inet(const char *dev, void *arg)
 /* The vifs with rules, both families; no nf_tables here: none. */
 static void coldplug_rules(const char *prog, const struct coldplug_sink *sink)
 {
-	int rc = antispoof_list(false, rules_bridge, (void *)sink);
+	struct ctx c;
+	int rc;
 
+	/* the main thread's own context, for its one netfilter socket */
+	ctx_init(&c, prog, "coldplug");
+	rc = antispoof_list(&c, false, rules_bridge, (void *)sink);
 	if (!rc)
-		rc = antispoof_list(true, rules_inet, (void *)sink);
+		rc = antispoof_list(&c, true, rules_inet, (void *)sink);
+	ctx_close(&c);
 	if (rc && rc != -EPROTONOSUPPORT && rc != -EAFNOSUPPORT &&
 	    rc != -EOPNOTSUPP)
 		log_msg(LOG_WARNING,

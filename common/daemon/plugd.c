@@ -268,6 +268,7 @@ static void stop(struct daemon *d, int status)
 	for (unsigned i = 0; i < d->started; i++) {
 		pthread_join(d->w[i].thread, NULL);
 		nl_close(d->w[i].ctx.nl);
+		nl_close(d->w[i].ctx.nft);
 		xs_disconnect(d->w[i].ctx.xs);
 	}
 	/* the last counts, after the queued events ran */

@@ -38,12 +38,12 @@ void queue_event(enum job_kind kind, const char *dev, const char *cmd,
 	enqueue(j);
 }
 
-static bool has_rules(const char *dev)
+static bool has_rules(struct ctx *c, const char *dev)
 {
 	bool present = false;
 	uint64_t dropped;
 
-	return antispoof_state(dev, &present, &dropped) == 0 && present;
+	return antispoof_state(c, dev, &present, &dropped) == 0 && present;
 }
 
 /* One backend vif, or its emulated tap (INTERFACE set): consistent if
@@ -90,7 +90,7 @@ void run_check(struct worker *w, struct job *j)
 		    !strcmp(br.kind, "bridge"))
 			ports_learn(pd.ports, l.name, br.name, l.mtu, false);
 		if (!w->ctx.conf.antispoof || !b->antispoof ||
-		    has_rules(l.name)) {
+		    has_rules(&w->ctx, l.name)) {
 			ctx_log(&w->ctx, LOG_DEBUG, "consistent%s, left alone",
 				b->in_place_said);
 			return;

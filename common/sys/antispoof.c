@@ -11,6 +11,7 @@
  * address on the bridge as well as the forwarded ones. */
 #include "antispoof.h"
 #include "antispoof_int.h"
+#include "nl_int.h"
 #include "log.h"
 #include "names.h"
 #include "xs.h"
@@ -40,10 +41,11 @@
 #define BATCH_SIZE (256 * 1024)
 
 struct batch {
+	struct nl *nl; /* the context's netfilter socket: its sequence */
 	uint16_t family;
 	struct mnl_nlmsg_batch *b;
 	char *buf;
-	uint32_t seq, first;
+	uint32_t first, last; /* the messages that are acked */
 	bool oom;
 };
 
@@ -52,16 +54,17 @@ void as_chain_name(const char *dev, char *out, size_t len)
 	snprintf(out, len, "from-%s", dev);
 }
 
-static int batch_start(struct batch *bt, uint16_t family)
+static int batch_start(struct batch *bt, struct nl *nft, uint16_t family)
 {
+	bt->nl = nft;
 	bt->family = family;
 	/* zeroed: netlink's padding bytes are sent as they are */
 	bt->buf = calloc(1, BATCH_SIZE);
 	if (!bt->buf)
 		return -ENOMEM;
 	bt->b = mnl_nlmsg_batch_start(bt->buf, BATCH_SIZE);
-	bt->seq = bt->first = (uint32_t)time(NULL);
-	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), bt->seq++);
+	bt->first = bt->last = 0;
+	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), nl_seq_next(nft));
 	mnl_nlmsg_batch_next(bt->b);
 	bt->oom = false;
 	return 0;
@@ -70,8 +73,13 @@ static int batch_start(struct batch *bt, uint16_t family)
 static struct nlmsghdr *batch_msg(struct batch *bt, uint16_t type,
 				  uint16_t flags)
 {
+	uint32_t seq = nl_seq_next(bt->nl);
+
+	if (!bt->first)
+		bt->first = seq;
+	bt->last = seq;
 	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type,
-				     bt->family, flags | NLM_F_ACK, bt->seq++);
+				     bt->family, flags | NLM_F_ACK, seq);
 }
 
 static void batch_next(struct batch *bt)
@@ -80,48 +88,18 @@ static void batch_next(struct batch *bt)
 		bt->oom = true; /* the batch is full: refused below */
 }
 
-/* Sends the batch and reads every answer: 0, or the first error. */
+/* Sends the batch over the context's socket and reads every message's
+ * ACK (nl.c): 0, or the first error, the kernel's words kept. */
 static int batch_send(struct batch *bt)
 {
-	struct mnl_socket *nl;
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	uint32_t portid;
-	int rc = 0, n;
-
-	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), bt->seq++);
+	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), nl_seq_next(bt->nl));
 	mnl_nlmsg_batch_next(bt->b);
 	if (bt->oom)
 		return -E2BIG;
-	nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
-	    mnl_socket_sendto(nl, mnl_nlmsg_batch_head(bt->b),
-			      mnl_nlmsg_batch_size(bt->b)) < 0) {
-		rc = -errno;
-		mnl_socket_close(nl);
-		return rc;
-	}
-	portid = mnl_socket_get_portid(nl);
-	/* one ACK per message (begin and end excepted); an error ends it */
-	for (uint32_t left = bt->seq - bt->first - 2; left > 0; left--) {
-		struct timeval tv = {5, 0};
-
-		setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv,
-			   sizeof(tv));
-		n = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n <= 0) {
-			rc = n < 0 ? -errno : -EIO;
-			break;
-		}
-		n = mnl_cb_run(buf, (size_t)n, 0, portid, NULL, NULL);
-		if (n < 0) {
-			rc = -errno;
-			break;
-		}
-	}
-	mnl_socket_close(nl);
-	return rc;
+	if (!bt->first)
+		return 0;
+	return nl_batch(bt->nl, mnl_nlmsg_batch_head(bt->b),
+			mnl_nlmsg_batch_size(bt->b), bt->first, bt->last);
 }
 
 static void batch_free(struct batch *bt)
@@ -419,7 +397,7 @@ static void put_removal(struct batch *bt, const char *dev, const char *chain)
 }
 
 /* Whether vifplug's table of that family exists (nf_tables answers). */
-static bool table_present(uint16_t family)
+static bool table_present(struct nl *nft, uint16_t family)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
 	int rc;
@@ -428,8 +406,8 @@ static bool table_present(uint16_t family)
 		return false;
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, family);
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, ANTISPOOF_TABLE);
-	rc = as_query(family, NFT_MSG_GETTABLE, 0, as_table_payload, t, NULL,
-		      NULL);
+	rc = as_query(nft, family, NFT_MSG_GETTABLE, 0, as_table_payload, t,
+		      NULL, NULL);
 	nftnl_table_free(t);
 	return rc == 0;
 }
@@ -438,12 +416,14 @@ static bool table_present(uint16_t family)
  * nfnetlink: EPROTONOSUPPORT; nfnetlink without nf_tables: EOPNOTSUPP)
  * and nf_tables without this family's filter chains (ENOENT) are said as
  * such: the operator's choice is the kernel's modules or antispoof = no. */
-static int nft_strerror_ctx(struct ctx *c, const char *dev, const char *what,
-			    int rc, uint16_t family)
+static int nft_strerror_ctx(struct ctx *c, struct nl *nft, const char *dev,
+			    const char *what, int rc, uint16_t family)
 {
+	const char *kernel = nft ? nl_ext_ack(nft) : "";
+
 	/* nf_tables answered: the table's frame is someone else's shape */
 	if ((rc == -EEXIST || rc == -EOPNOTSUPP || rc == -EBUSY) &&
-	    table_present(family))
+	    table_present(nft, family))
 		return ctx_error(c,
 				 "cannot %s %s's antispoofing rules: table "
 				 "%s %s is not as vifplug makes it (its map "
@@ -466,8 +446,8 @@ static int nft_strerror_ctx(struct ctx *c, const char *dev, const char *what,
 				 what, dev,
 				 family == NFPROTO_BRIDGE ? "bridge" : "inet",
 				 family == NFPROTO_BRIDGE ? "BRIDGE" : "INET");
-	return ctx_error(c, "cannot %s %s's antispoofing rules: %s", what, dev,
-			 strerror(-rc));
+	return ctx_error(c, "cannot %s %s's antispoofing rules: %s%s%s", what,
+			 dev, strerror(-rc), *kernel ? ": " : "", kernel);
 }
 
 uint16_t as_family_of(bool routed)
@@ -478,17 +458,19 @@ uint16_t as_family_of(bool routed)
 int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 		  const struct addrlist *ips, bool routed)
 {
+	struct nl *nft;
 	uint16_t family = as_family_of(routed);
 	char chain[64];
 	struct batch bt;
 	struct nftnl_rule *r;
 	bool present = false;
-	int rc;
+	int rc = ctx_nft(c, &nft);
 
 	as_chain_name(dev, chain, sizeof(chain));
-	rc = as_chain_exists(family, chain, &present);
-	if (rc || batch_start(&bt, family))
-		return nft_strerror_ctx(c, dev, "add", rc ? rc : -ENOMEM,
+	if (!rc)
+		rc = as_chain_exists(nft, family, chain, &present);
+	if (rc || batch_start(&bt, nft, family))
+		return nft_strerror_ctx(c, nft, dev, "add", rc ? rc : -ENOMEM,
 					family);
 	put_frame(&bt);
 	/* a repeated online replaces the rules, in the same batch */
@@ -580,12 +562,12 @@ int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 
 	rc = batch_send(&bt);
 	batch_free(&bt);
-	return rc ? nft_strerror_ctx(c, dev, "add", rc, family) : 0;
+	return rc ? nft_strerror_ctx(c, nft, dev, "add", rc, family) : 0;
 }
 
 /* dev's rules removed, in one batch: 0 (none is not an error), or
  * -errno. Writes no sentence. */
-static int remove_rules(uint16_t family, const char *dev)
+static int remove_rules(struct nl *nft, uint16_t family, const char *dev)
 {
 	char chain[64];
 	struct batch bt;
@@ -593,11 +575,11 @@ static int remove_rules(uint16_t family, const char *dev)
 	int rc;
 
 	as_chain_name(dev, chain, sizeof(chain));
-	rc = as_chain_exists(family, chain, &present);
+	rc = as_chain_exists(nft, family, chain, &present);
 	if (rc == -ENOENT || rc == -EPROTONOSUPPORT || rc == -EAFNOSUPPORT ||
 	    rc == -EOPNOTSUPP || (!rc && !present))
 		return 0; /* no table, no chain: nothing to remove */
-	if (rc || batch_start(&bt, family))
+	if (rc || batch_start(&bt, nft, family))
 		return rc ? rc : -ENOMEM;
 	put_removal(&bt, dev, chain);
 	rc = batch_send(&bt);
@@ -605,11 +587,24 @@ static int remove_rules(uint16_t family, const char *dev)
 	return rc;
 }
 
+/* No nf_tables here: no rules to remove. */
+static bool no_nftables(int rc)
+{
+	return rc == -EPROTONOSUPPORT || rc == -EAFNOSUPPORT ||
+	       rc == -EOPNOTSUPP;
+}
+
 int antispoof_remove(struct ctx *c, const char *dev, bool routed)
 {
-	int rc = remove_rules(as_family_of(routed), dev);
+	struct nl *nft;
+	int rc = ctx_nft(c, &nft);
 
-	return rc ? nft_strerror_ctx(c, dev, "remove", rc, as_family_of(routed))
+	if (no_nftables(rc))
+		return 0;
+	if (!rc)
+		rc = remove_rules(nft, as_family_of(routed), dev);
+	return rc ? nft_strerror_ctx(c, nft, dev, "remove", rc,
+				     as_family_of(routed))
 		  : 0;
 }
 
@@ -619,8 +614,11 @@ int antispoof_remove(struct ctx *c, const char *dev, bool routed)
  * sentence: the removal's own failure is logged, never written there. */
 int antispoof_undo(struct ctx *c, const char *dev, bool routed)
 {
-	int rc = remove_rules(as_family_of(routed), dev);
+	struct nl *nft;
+	int rc = ctx_nft(c, &nft);
 
+	if (!rc)
+		rc = remove_rules(nft, as_family_of(routed), dev);
 	if (rc)
 		ctx_log(c, LOG_WARNING,
 			"cannot take its antispoofing rules back: %s",

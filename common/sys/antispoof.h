@@ -32,13 +32,14 @@ int antispoof_remove(struct ctx *c, const char *dev, bool routed);
  * awake, the base chain's dispatch rule, dev's map element, its chain's
  * rules; a chain's name alone is not), and the frames they dropped. 0,
  * or -errno (-EPROTONOSUPPORT: no nf_tables here). */
-int antispoof_state(const char *dev, bool *present, uint64_t *dropped);
+int antispoof_state(struct ctx *c, const char *dev, bool *present,
+		    uint64_t *dropped);
 
 /* fn for every vif with rules in the table of that family (routed: inet,
  * else bridge), until fn returns non-zero, which is returned. 0 also
  * when there is no table; -errno when the dump fails. */
-int antispoof_list(bool routed, int (*fn)(const char *dev, void *arg),
-		   void *arg);
+int antispoof_list(struct ctx *c, bool routed,
+		   int (*fn)(const char *dev, void *arg), void *arg);
 
 /* A failed online's rules taken back; their removal's own failure is
  * logged, c's error (the online's sentence) left as it was: -1. */

@@ -3,6 +3,7 @@
  * its map element, its chain's rules) and the vifs that have chains. */
 #include "antispoof.h"
 #include "antispoof_int.h"
+#include "nl_int.h"
 #include "log.h"
 #include "names.h"
 #include "xs.h"
@@ -31,46 +32,22 @@
 
 /* ---- reading ------------------------------------------------------- */
 
-/* One GET request's answers through cb. */
-int as_query(uint16_t family, uint16_t type, uint16_t flags,
+/* One GET request's answers through cb, over the context's socket
+ * (nl.c: its sequence, its bound, the kernel's words). A dump reads to
+ * its end; any other GET asks for its ACK. */
+int as_query(struct nl *nft, uint16_t family, uint16_t type, uint16_t flags,
 	     void (*payload_fn)(struct nlmsghdr *, void *), void *obj,
 	     mnl_cb_t cb, void *arg)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl =
-	    mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-	uint32_t seq = (uint32_t)time(NULL), portid;
 	struct nlmsghdr *nlh;
 
 	memset(buf, 0, sizeof(buf));
-	struct timeval tv = {5, 0};
-	int rc, n;
-
-	if (!nl)
-		return -errno;
-	nlh = nftnl_nlmsg_build_hdr(buf, type, family, flags | NLM_F_ACK, seq);
+	if ((flags & NLM_F_DUMP) != NLM_F_DUMP)
+		flags |= NLM_F_ACK;
+	nlh = nftnl_nlmsg_build_hdr(buf, type, family, flags, 0);
 	payload_fn(nlh, obj);
-	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv,
-		   sizeof(tv));
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
-	    mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		rc = -errno;
-		mnl_socket_close(nl);
-		return rc;
-	}
-	portid = mnl_socket_get_portid(nl);
-	do {
-		n = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n <= 0) {
-			rc = n < 0 ? -errno : -EIO;
-			break;
-		}
-		rc = mnl_cb_run(buf, (size_t)n, seq, portid, cb, arg);
-	} while (rc > 0);
-	if (rc < 0)
-		rc = -errno;
-	mnl_socket_close(nl);
-	return rc;
+	return nl_request(nft, nlh, cb, arg);
 }
 
 static void chain_payload(struct nlmsghdr *nlh, void *obj)
@@ -78,14 +55,15 @@ static void chain_payload(struct nlmsghdr *nlh, void *obj)
 	nftnl_chain_nlmsg_build_payload(nlh, obj);
 }
 
-int as_chain_exists(uint16_t family, const char *chain, bool *present)
+int as_chain_exists(struct nl *nft, uint16_t family, const char *chain,
+		    bool *present)
 {
 	struct nftnl_chain *ch = as_chain_new(family, chain);
 	int rc;
 
 	if (!ch)
 		return -ENOMEM;
-	rc = as_query(family, NFT_MSG_GETCHAIN, 0, chain_payload, ch, NULL,
+	rc = as_query(nft, family, NFT_MSG_GETCHAIN, 0, chain_payload, ch, NULL,
 		      NULL);
 	nftnl_chain_free(ch);
 	*present = rc == 0;
@@ -136,7 +114,8 @@ static int rule_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
-static int rules_of(uint16_t family, const char *chain, struct rules_seen *rs)
+static int rules_of(struct nl *nft, uint16_t family, const char *chain,
+		    struct rules_seen *rs)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	int rc;
@@ -147,7 +126,7 @@ static int rules_of(uint16_t family, const char *chain, struct rules_seen *rs)
 	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, family);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, ANTISPOOF_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	rc = as_query(family, NFT_MSG_GETRULE, NLM_F_DUMP, rule_payload, r,
+	rc = as_query(nft, family, NFT_MSG_GETRULE, NLM_F_DUMP, rule_payload, r,
 		      rule_cb, rs);
 	nftnl_rule_free(r);
 	return rc;
@@ -188,8 +167,8 @@ static void elem_payload(struct nlmsghdr *nlh, void *obj)
 }
 
 /* Whether the map sends dev's frames to chain. */
-static int elem_jumps(uint16_t family, const char *dev, const char *chain,
-		      bool *jumps)
+static int elem_jumps(struct nl *nft, uint16_t family, const char *dev,
+		      const char *chain, bool *jumps)
 {
 	struct nftnl_set *s = as_map_new(family);
 	struct nftnl_set_elem *el = nftnl_set_elem_alloc();
@@ -208,8 +187,8 @@ static int elem_jumps(uint16_t family, const char *dev, const char *chain,
 	snprintf(key, sizeof(key), "%s", dev);
 	nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key, sizeof(key));
 	nftnl_set_elem_add(s, el);
-	rc = as_query(family, NFT_MSG_GETSETELEM, 0, elem_payload, s, elem_cb,
-		      &es);
+	rc = as_query(nft, family, NFT_MSG_GETSETELEM, 0, elem_payload, s,
+		      elem_cb, &es);
 	nftnl_set_free(s);
 	*jumps = es.jumps;
 	return rc == -ENOENT ? 0 : rc;
@@ -233,7 +212,7 @@ void as_table_payload(struct nlmsghdr *nlh, void *obj)
 }
 
 /* Whether the table is awake (a dormant table's hooks see nothing). */
-static int table_awake(uint16_t family, bool *awake)
+static int table_awake(struct nl *nft, uint16_t family, bool *awake)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
 	int rc;
@@ -243,14 +222,16 @@ static int table_awake(uint16_t family, bool *awake)
 		return -ENOMEM;
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, family);
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, ANTISPOOF_TABLE);
-	rc = as_query(family, NFT_MSG_GETTABLE, 0, as_table_payload, t,
+	rc = as_query(nft, family, NFT_MSG_GETTABLE, 0, as_table_payload, t,
 		      table_cb, awake);
 	nftnl_table_free(t);
 	return rc == -ENOENT ? 0 : rc;
 }
 
-int antispoof_state(const char *dev, bool *present, uint64_t *dropped)
+int antispoof_state(struct ctx *c, const char *dev, bool *present,
+		    uint64_t *dropped)
 {
+	struct nl *nft;
 	uint16_t family = NFPROTO_BRIDGE;
 	struct rules_seen own, base;
 	char chain[64];
@@ -258,22 +239,25 @@ int antispoof_state(const char *dev, bool *present, uint64_t *dropped)
 	int rc;
 
 	*dropped = 0;
+	*present = false;
+	if ((rc = ctx_nft(c, &nft)))
+		return rc;
 	as_chain_name(dev, chain, sizeof(chain));
-	rc = as_chain_exists(family, chain, present);
+	rc = as_chain_exists(nft, family, chain, present);
 	if (!rc && !*present) {
 		/* a routed vif's */
 		family = NFPROTO_INET;
-		rc = as_chain_exists(family, chain, present);
+		rc = as_chain_exists(nft, family, chain, present);
 	}
 	if (rc || !*present)
 		return rc == -ENOENT ? 0 : rc;
 	/* in force only when on the packet path: the table awake, the base
 	 * chain's dispatch rule, dev's map element to its chain, and the
 	 * chain's rules; a chain's name alone filters nothing */
-	if ((rc = rules_of(family, chain, &own)) ||
-	    (rc = rules_of(family, BASE_CHAIN, &base)) ||
-	    (rc = elem_jumps(family, dev, chain, &jumps)) ||
-	    (rc = table_awake(family, &awake)))
+	if ((rc = rules_of(nft, family, chain, &own)) ||
+	    (rc = rules_of(nft, family, BASE_CHAIN, &base)) ||
+	    (rc = elem_jumps(nft, family, dev, chain, &jumps)) ||
+	    (rc = table_awake(nft, family, &awake)))
 		return rc == -ENOENT ? (*present = false, 0) : rc;
 	*dropped = own.dropped;
 	*present = own.n > 0 && base.dispatch && jumps && awake;
@@ -304,21 +288,24 @@ static int chain_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
-int antispoof_list(bool routed, int (*fn)(const char *dev, void *arg),
-		   void *arg)
+int antispoof_list(struct ctx *c, bool routed,
+		   int (*fn)(const char *dev, void *arg), void *arg)
 {
 	uint16_t family = as_family_of(routed);
-	struct nftnl_chain *ch = nftnl_chain_alloc();
+	struct nftnl_chain *ch;
 	struct list_walk w = {fn, arg, 0};
-	int rc;
+	struct nl *nft;
+	int rc = ctx_nft(c, &nft);
 
-	if (!ch)
+	if (rc)
+		return rc;
+	if (!(ch = nftnl_chain_alloc()))
 		return -ENOMEM;
 	/* a dump of the family's chains, every table's: ours are picked */
 	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, family);
 	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
-	rc = as_query(family, NFT_MSG_GETCHAIN, NLM_F_DUMP, chain_payload, ch,
-		      chain_cb, &w);
+	rc = as_query(nft, family, NFT_MSG_GETCHAIN, NLM_F_DUMP, chain_payload,
+		      ch, chain_cb, &w);
 	nftnl_chain_free(ch);
 	if (rc == -ENOENT)
 		return w.rc; /* no table: no vif's rules */

@@ -1,6 +1,7 @@
 /* ctx.c: a tool's name, configuration, handles and error sentence. */
 #include "ctx.h"
 
+#include <linux/netlink.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,13 +46,23 @@ int ctx_open(struct ctx *c, const char *prog, const char *command,
 		    : ctx_error(c, "cannot read %s: %s", path, why);
 }
 
+int ctx_nft(struct ctx *c, struct nl **out)
+{
+	int rc = c->nft ? 0 : nl_open_bus(&c->nft, NETLINK_NETFILTER);
+
+	*out = c->nft;
+	return rc;
+}
+
 void ctx_close(struct ctx *c)
 {
 	if (!c->shared) {
 		nl_close(c->nl);
+		nl_close(c->nft);
 		xs_disconnect(c->xs);
 	}
 	c->nl = NULL;
+	c->nft = NULL;
 	c->xs = NULL;
 }
 

@@ -21,6 +21,7 @@ struct ctx {
 	const char *dev;     /* for messages: the device, NULL or "": "-" */
 	struct conf conf;
 	struct nl *nl;
+	struct nl *nft; /* nftables' netlink socket, opened when first asked */
 	struct xs_handle *xs;
 	const char *xs_transport;
 	bool shared; /* handles lent by vifplugd: never closed here */
@@ -43,6 +44,11 @@ int ctx_open(struct ctx *c, const char *prog, const char *command,
 /* The file ctx_open reads for path (NULL: the environment's, else the
  * default). */
 const char *ctx_conf_path(const char *path);
+
+/* The context's one NETLINK_NETFILTER socket (nl.c's acks, extended
+ * acks and bound), opened on first use: 0, or -errno
+ * (-EPROTONOSUPPORT: no nf_tables here). */
+int ctx_nft(struct ctx *c, struct nl **out);
 
 /* Closes what it opened (not what vifplugd lent it). */
 void ctx_close(struct ctx *c);

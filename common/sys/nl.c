@@ -19,13 +19,18 @@
 
 int nl_open(struct nl **out)
 {
+	return nl_open_bus(out, NETLINK_ROUTE);
+}
+
+int nl_open_bus(struct nl **out, int bus)
+{
 	struct nl *nl = calloc(1, sizeof(*nl));
 	struct timeval tv = {.tv_sec = NL_TIMEOUT_SEC};
 	int one = 1;
 
 	if (!nl)
 		return -ENOMEM;
-	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	nl->sock = mnl_socket_open2(bus, SOCK_CLOEXEC);
 	if (!nl->sock)
 		goto fail;
 	/* All optional: an old kernel just gives less detail, or dumps
@@ -131,24 +136,35 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	return t->cb ? t->cb(nlh, t->data) : MNL_CB_OK;
 }
 
+static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+    [NLMSG_NOOP] = noop_cb,
+    [NLMSG_ERROR] = error_cb,
+    [NLMSG_DONE] = done_cb,
+};
+
 /* Sends one request and reads until its ACK, error or end of dump. */
 int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *cb_data)
 {
-	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
-	    [NLMSG_NOOP] = noop_cb,
-	    [NLMSG_ERROR] = error_cb,
-	    [NLMSG_DONE] = done_cb,
-	};
-	struct talk t = {nl, cb, cb_data};
-	unsigned seq = ++nl->seq;
-	int rc;
-
-	nlh->nlmsg_seq = seq;
 	/* NLM_F_REPLACE and NLM_F_EXCL reuse the dump bits: only a GET
 	 * (RTM_GET* types are 2 mod 4) with both of them is a dump. */
 	if ((nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP ||
 	    (nlh->nlmsg_type & 3) != 2)
 		nlh->nlmsg_flags |= NLM_F_ACK;
+	return nl_request(nl, nlh, cb, cb_data);
+}
+
+uint32_t nl_seq_next(struct nl *nl)
+{
+	return ++nl->seq;
+}
+
+int nl_request(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *cb_data)
+{
+	struct talk t = {nl, cb, cb_data};
+	unsigned seq = ++nl->seq;
+	int rc;
+
+	nlh->nlmsg_seq = seq;
 	nl->ext_ack[0] = '\0';
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
@@ -164,6 +180,30 @@ int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *cb_data)
 			rc = MNL_CB_OK;
 	} while (rc > MNL_CB_STOP);
 	return rc == MNL_CB_ERROR ? -errno : 0;
+}
+
+int nl_batch(struct nl *nl, const void *buf, size_t len, uint32_t first,
+	     uint32_t last)
+{
+	struct talk t = {nl, NULL, NULL};
+	int rc = 0;
+
+	nl->ext_ack[0] = '\0';
+	if (mnl_socket_sendto(nl->sock, buf, len) < 0)
+		return -errno;
+	/* one ACK per message from first to last; the first error ends
+	 * the batch (the kernel has taken none of it back then) */
+	for (uint32_t seq = first; seq <= last && !rc; seq++) {
+		ssize_t n =
+		    mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
+
+		if (n < 0)
+			return errno == EAGAIN ? -ETIMEDOUT : -errno;
+		rc = mnl_cb_run2(nl->buf, (size_t)n, 0, nl->portid, data_cb, &t,
+				 ctl, NLMSG_MIN_TYPE);
+		rc = rc == MNL_CB_ERROR ? -errno : 0;
+	}
+	return rc;
 }
 
 /* A request in a zeroed buffer (libmnl leaves attribute padding as it

@@ -28,6 +28,9 @@ struct nl_link {
 /* One socket per process, with extended ACKs so that the kernel's own
  * explanation of a refusal is kept (nl_ext_ack()). */
 int nl_open(struct nl **nl);
+/* The same on another netlink bus (NETLINK_NETFILTER for nftables),
+ * with the same acks, extended acks and NL_TIMEOUT_SEC. */
+int nl_open_bus(struct nl **nl, int bus);
 void nl_close(struct nl *nl);
 /* The kernel's message for the last failed request, or "". */
 const char *nl_ext_ack(const struct nl *nl);

@@ -32,4 +32,15 @@ int nl_addr_dump(struct nl *nl, uint8_t family, int index, mnl_cb_t cb,
 struct nlmsghdr *nl_link_req(char *buf, size_t size, uint16_t type,
 			     uint16_t flags, int index);
 
+/* A request as built (its ACK flag the caller's), read until its ACK,
+ * error or end of dump: 0 or -errno, the kernel's words in ext_ack. */
+int nl_request(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *cb_data);
+/* The next sequence number, for a batch's messages. */
+uint32_t nl_seq_next(struct nl *nl);
+/* A batch sent whole, then the ACK of each message of sequence first to
+ * last read: 0, or the first error (-errno, the kernel's words in
+ * ext_ack). */
+int nl_batch(struct nl *nl, const void *buf, size_t len, uint32_t first,
+	     uint32_t last);
+
 #endif

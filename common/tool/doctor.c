@@ -375,11 +375,11 @@ static int check_rules_cb(const char *dev, void *arg)
 static void check_stale_rules(struct ctx *c, struct doctor_report *r)
 {
 	struct rules_walk w = {c, r, false, 0};
-	int rc = antispoof_list(false, check_rules_cb, &w);
+	int rc = antispoof_list(c, false, check_rules_cb, &w);
 
 	w.routed = true;
 	if (!rc)
-		rc = antispoof_list(true, check_rules_cb, &w);
+		rc = antispoof_list(c, true, check_rules_cb, &w);
 	if (rc == -EPROTONOSUPPORT || rc == -EAFNOSUPPORT || rc == -EOPNOTSUPP)
 		doctor_add(
 		    r, c->conf.antispoof ? DOCTOR_PROBLEM : DOCTOR_INFO,

@@ -49,12 +49,12 @@ static void check_script(struct ctx *c, const char *subject, const char *script,
 			   "its script %s is not executable", path);
 }
 
-static bool antispoof_on(const char *dev)
+static bool antispoof_on(struct ctx *c, const char *dev)
 {
 	uint64_t n;
 	bool on = false;
 
-	return antispoof_state(dev, &on, &n) == 0 && on;
+	return antispoof_state(c, dev, &on, &n) == 0 && on;
 }
 
 /* A connected vif of vif-openvswitch's whose link exists: its port,
@@ -183,7 +183,7 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 		    "as %s puts it",
 		    dev, row->script);
 	else if (!strcmp(status, "connected") && c->conf.antispoof &&
-		 !antispoof_on(dev))
+		 !antispoof_on(c, dev))
 		doctor_add(
 		    r, DOCTOR_PROBLEM, "vif", subject,
 		    "run vif-bridge online for it again",

@@ -80,12 +80,12 @@ static int link_cb(const struct nl_link *l, void *arg)
 	return 0;
 }
 
-static void antispoof_of(struct inventory_row *r)
+static void antispoof_of(struct ctx *c, struct inventory_row *r)
 {
 	uint64_t n = 0;
 	bool on = false;
 
-	if (antispoof_state(r->name, &on, &n) == 0 && on) {
+	if (antispoof_state(c, r->name, &on, &n) == 0 && on) {
 		r->antispoof = true;
 		r->dropped = n;
 	}
@@ -122,7 +122,7 @@ static bool row_for(struct ctx *c, const struct links *ls,
 		xs_read_buf(c->xs, path, r->status, sizeof(r->status));
 		snprintf(path, sizeof(path), "/local/domain/%ld/name", dom);
 		xs_read_buf(c->xs, path, r->domain, sizeof(r->domain));
-		antispoof_of(r);
+		antispoof_of(c, r);
 		return true;
 	}
 	if (strcmp(l->kind, "tun"))
