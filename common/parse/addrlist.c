@@ -9,7 +9,20 @@
 
 #include "names.h"
 
-static int parse_word(const char *w, struct addrlist_entry *e)
+const struct addrlist_rules addrlist_antispoof = {
+    .ipv6 = true,
+    .max = ADDRLIST_MAX,
+    .min4 = 8,
+    .min6 = 16,
+    .host_bits = true,
+};
+
+const struct addrlist_rules addrlist_route = {
+    .max = ADDRLIST_CAP,
+};
+
+static int parse_word(const char *w, const struct addrlist_rules *r,
+		      struct addrlist_entry *e)
 {
 	char a[64];
 	const char *slash = strchr(w, '/');
@@ -25,7 +38,7 @@ static int parse_word(const char *w, struct addrlist_entry *e)
 	if (inet_pton(AF_INET, a, e->addr) == 1) {
 		e->family = AF_INET;
 		max = 32;
-	} else if (inet_pton(AF_INET6, a, e->addr) == 1) {
+	} else if (r->ipv6 && inet_pton(AF_INET6, a, e->addr) == 1) {
 		e->family = AF_INET6;
 		max = 128;
 	} else {
@@ -37,16 +50,24 @@ static int parse_word(const char *w, struct addrlist_entry *e)
 			return -EINVAL;
 		e->len = (unsigned)p;
 	}
-	if (e->len < (e->family == AF_INET ? 8u : 16u))
+	if (e->len < (e->family == AF_INET ? r->min4 : r->min6))
 		return -ERANGE;
-	/* the host bits of a network cleared */
-	for (unsigned b = e->len; b < max; b++)
-		e->addr[b / 8] &= (uint8_t) ~(0x80 >> (b % 8));
+	/* the host bits of a network cleared, or refused */
+	for (unsigned b = e->len; b < max; b++) {
+		uint8_t bit = (uint8_t)(0x80 >> (b % 8));
+
+		if ((e->addr[b / 8] & bit) && !r->host_bits)
+			return -EINVAL;
+		e->addr[b / 8] &= (uint8_t)~bit;
+	}
 	return 0;
 }
 
-int addrlist_parse(const char *s, struct addrlist *l, char *why, size_t whylen)
+int addrlist_parse(const char *s, const struct addrlist_rules *r,
+		   struct addrlist *l, char *why, size_t whylen)
 {
+	const char *start = s;
+	unsigned max = r->max < ADDRLIST_CAP ? r->max : ADDRLIST_CAP;
 	char word[64];
 
 	l->n = 0;
@@ -58,18 +79,20 @@ int addrlist_parse(const char *s, struct addrlist *l, char *why, size_t whylen)
 		n = strcspn(s, " \t");
 		if (!n)
 			break;
-		if (l->n == ADDRLIST_MAX) {
+		l->bad_off = (size_t)(s - start);
+		l->bad_len = n;
+		if (l->n == max) {
 			snprintf(why, whylen,
-				 "more than %d addresses (the guest's own, "
+				 "more than %u addresses (the guest's own, "
 				 "not a routing table)",
-				 ADDRLIST_MAX);
+				 max);
 			return -EINVAL;
 		}
 		rc = n < sizeof(word) ? 0 : -EINVAL;
 		if (!rc) {
 			memcpy(word, s, n);
 			word[n] = '\0';
-			rc = parse_word(word, &l->v[l->n]);
+			rc = parse_word(word, r, &l->v[l->n]);
 		}
 		if (rc) {
 			snprintf(why, whylen,

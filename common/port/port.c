@@ -83,7 +83,8 @@ static int antispoof_args(struct hotplug *hp, bool *use, uint8_t mac[6],
 				     "antispoof is on, and the backend's mac "
 				     "'%.20s' is not a MAC address",
 				     val);
-	if (*has_ips && addrlist_parse(ip, ips, why, sizeof(why)))
+	if (*has_ips &&
+	    addrlist_parse(ip, &addrlist_antispoof, ips, why, sizeof(why)))
 		return hotplug_error(hp, "ip%s: %s",
 				     params_source(&hp->params, "ip") ==
 					     PARAM_STORE

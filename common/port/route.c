@@ -1,5 +1,6 @@
 /* route.c: vif-route's work over netlink. */
 #include "route.h"
+#include "addrlist.h"
 #include "antispoof.h"
 
 #include <arpa/inet.h>
@@ -12,7 +13,7 @@
 #include "port.h"
 #include "log.h"
 
-#define ROUTE_MAX_IPS 64
+#define ROUTE_MAX_IPS ADDRLIST_CAP
 
 struct guest_ips {
 	uint32_t addr[ROUTE_MAX_IPS];
@@ -21,36 +22,37 @@ struct guest_ips {
 };
 
 /* The guest's addresses, space-separated in `ip` (xenstore over argv
- * over env), all checked before anything is changed. */
+ * over env), all checked before anything is changed: the one parser of
+ * the key (addrlist.h) with vif-route's rules. */
 static int parse_ips(struct hotplug *hp, struct guest_ips *g)
 {
 	const char *list = params_get_default(&hp->params, "ip", "");
-	char word[64];
+	struct addrlist *l = malloc(sizeof(*l));
+	char why[160];
 
 	g->n = 0;
-	while (*list) {
-		size_t n;
+	if (!l)
+		return hotplug_error(hp, "out of memory");
+	if (addrlist_parse(list, &addrlist_route, l, why, sizeof(why))) {
+		int n = (int)(l->bad_len < 40 ? l->bad_len : 40);
 
-		list += strspn(list, " \t");
-		n = strcspn(list, " \t");
-		if (!n)
-			break;
-		if (n >= sizeof(word) || g->n == ROUTE_MAX_IPS ||
-		    (memcpy(word, list, n), word[n] = '\0',
-		     names_parse_ipv4_prefix(word, &g->addr[g->n],
-					     &g->len[g->n])))
-			return hotplug_error(
-			    hp,
-			    "ip '%.*s'%s is not an IPv4 address "
-			    "or network (of at most %d)",
-			    (int)(n < 40 ? n : 40), list,
-			    params_source(&hp->params, "ip") == PARAM_STORE
-				? " in xenstore"
-				: "",
-			    ROUTE_MAX_IPS);
-		g->n++;
-		list += n;
+		hotplug_error(hp,
+			      "ip '%.*s'%s is not an IPv4 address or network "
+			      "(of at most %d)",
+			      n, list + l->bad_off,
+			      params_source(&hp->params, "ip") == PARAM_STORE
+				  ? " in xenstore"
+				  : "",
+			      ROUTE_MAX_IPS);
+		free(l);
+		return -1;
 	}
+	for (size_t i = 0; i < l->n; i++) {
+		memcpy(&g->addr[i], l->v[i].addr, 4);
+		g->len[i] = l->v[i].len;
+	}
+	g->n = (unsigned)l->n;
+	free(l);
 	return 0;
 }
 

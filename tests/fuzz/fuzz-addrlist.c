@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(in, data, size);
 	in[size] = '\0';
-	if (addrlist_parse(in, &l, why, sizeof(why)) == 0) {
+	if (addrlist_parse(in, &addrlist_antispoof, &l, why, sizeof(why)) ==
+	    0) {
 		if (l.n > ADDRLIST_MAX)
 			abort();
 		for (size_t i = 0; i < l.n; i++)
@@ -28,6 +29,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			     (l.v[i].len < 16 || l.v[i].len > 128)))
 				abort();
 	} else if (!memchr(why, '\0', sizeof(why))) {
+		abort();
+	}
+	/* vif-route's rules: IPv4 alone, at most 64, host bits refused */
+	if (addrlist_parse(in, &addrlist_route, &l, why, sizeof(why)) == 0) {
+		if (l.n > ADDRLIST_CAP)
+			abort();
+		for (size_t i = 0; i < l.n; i++)
+			if (l.v[i].family != AF_INET || l.v[i].len > 32)
+				abort();
+	} else if (l.bad_off + l.bad_len > size) {
 		abort();
 	}
 	return 0;

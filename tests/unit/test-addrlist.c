@@ -1,4 +1,6 @@
-/* test-addrlist.c: the `ip` key as antispoofing reads it. */
+/* test-addrlist.c: the `ip` key as antispoofing and vif-route read it
+ * (one parser, two sets of rules). */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +18,7 @@ static char why[160];
 static int parse(const char *s)
 {
 	why[0] = '\0';
-	return addrlist_parse(s, &l, why, sizeof(why));
+	return addrlist_parse(s, &addrlist_antispoof, &l, why, sizeof(why));
 }
 
 static void v4_v6_and_networks(void **state)
@@ -78,12 +80,46 @@ static void link_local_of_a_mac(void **state)
 	assert_memory_equal(a, want, 16);
 }
 
+static int route(const char *s)
+{
+	why[0] = '\0';
+	return addrlist_parse(s, &addrlist_route, &l, why, sizeof(why));
+}
+
+static void route_rules(void **state)
+{
+	char many[64 * 16 + 32] = "";
+
+	(void)state;
+	/* any prefix, IPv4 alone */
+	assert_int_equal(route("192.0.2.7 198.51.100.0/24 0.0.0.0/0"), 0);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.v[2].len, 0);
+	assert_int_equal(route("2001:db8::7"), -EINVAL);
+	/* a network with host bits, as `ip route` refuses it; the word
+	 * refused is where it stands */
+	assert_int_equal(route("192.0.2.7 198.51.100.9/24"), -EINVAL);
+	assert_int_equal(l.bad_off, 10);
+	assert_int_equal(l.bad_len, 15);
+	assert_int_equal(route("192.0.2.07"), -EINVAL);
+	/* 64 entries, not 65 */
+	for (int i = 0; i < 64; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many),
+			 "10.0.%d.1 ", i);
+	assert_int_equal(route(many), 0);
+	assert_int_equal(l.n, 64);
+	strcat(many, "10.1.0.1");
+	assert_int_equal(route(many), -EINVAL);
+	assert_string_equal(many + l.bad_off, "10.1.0.1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(v4_v6_and_networks),
 	    cmocka_unit_test(refused),
 	    cmocka_unit_test(link_local_of_a_mac),
+	    cmocka_unit_test(route_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
