@@ -334,7 +334,7 @@ fresh_signals() {
 	wait_for on_bridge vif7.0 br1
 	sed -i 's/default_bridge = br1/default_bridge = xenbr0/' "$T/vifplug.conf"
 	kill -HUP "$PLUGD_PID"
-	wait_for logged "vifplugd: reloaded"
+	wait_for logged "vifplugd reload -: reloaded"
 	uevent_vif online 8 0
 	wait_for on_bridge vif8.0 xenbr0
 	cp "$T/vifplug.conf" "$T/good.conf"
@@ -349,7 +349,7 @@ fresh_signals() {
 	start_plugd
 	stop_plugd
 	assert_equal "$PLUGD_STATUS" 0
-	logged "vifplugd: stopped"
+	logged "vifplugd stop -: stopped"
 }
 
 @test "vifplugd: bad options and a broken config are refused with a reason" {
@@ -361,7 +361,7 @@ fresh_signals() {
 	echo "bogus" >"$T/bad.conf"
 	run env VIFPLUG_CONF="$T/bad.conf" timeout 10 "$PRIVATE" "$BUILD/vifplugd"
 	assert_equal "$status" 1
-	assert_output --partial "vifplugd: cannot start"
+	assert_output --partial "vifplugd start -: cannot start"
 }
 
 # fake_udevd [host]: a process named systemd-udevd in the test namespace
@@ -383,15 +383,15 @@ fake_udevd() {
 @test "vifplugd says when its event source cannot deliver: no udevd for udev's messages, or a udevd beside the kernel's" {
 	# default mode, no udevd in this namespace: said at start, and on
 	start_plugd --no-coldplug
-	grep -q "vifplugd: no udevd runs in this network namespace: udevd's messages will not come" "$T/plugd.err"
-	grep -q "vifplugd: no udevd runs in this network namespace" "$T/hotplug.log"
+	grep -q "vifplugd start -: no udevd runs in this network namespace: udevd's messages will not come" "$T/plugd.err"
+	grep -q "vifplugd start -: no udevd runs in this network namespace" "$T/hotplug.log"
 	stop_plugd
 	# a udevd here: --kernel-events is refused with the reason
 	fake_udevd
 	run ip netns exec "$NS" env -i XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
 		timeout 20 "$PRIVATE" "$BUILD/vifplugd" --kernel-events </dev/null
 	assert_equal "$status" 1
-	assert_output --partial "vifplugd: cannot start: udevd runs in this network namespace (pid $FAKE_UDEVD)"
+	assert_output --partial "vifplugd start -: cannot start: udevd runs in this network namespace (pid $FAKE_UDEVD)"
 }
 
 @test "vifplugd: a udevd here quiets the warning; one in another namespace does not count" {

@@ -182,6 +182,6 @@ metric_is() {
 	wait_for status_is 7 0 connected
 	sleep 1.2
 	stop_plugd
-	run grep -c "vifplugd: metrics_file: cannot create $T/none/.plugd.prom" "$T/hotplug.log"
+	run grep -c "vifplugd metrics -: metrics_file: cannot create $T/none/.plugd.prom" "$T/hotplug.log"
 	assert_output 1
 }

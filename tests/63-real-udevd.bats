@@ -102,5 +102,5 @@ all_attached() {
 	run ip netns exec "$NS" env -i XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
 		timeout 20 "$PRIVATE" "$BUILD/vifplugd" --kernel-events </dev/null
 	assert_equal "$status" 1
-	assert_output --partial "vifplugd: cannot start: udevd runs in this network namespace (pid $UDEVD_PID)"
+	assert_output --partial "vifplugd start -: cannot start: udevd runs in this network namespace (pid $UDEVD_PID)"
 }

@@ -267,7 +267,7 @@ wait_for() {
 # ready. PLUGD_PID is its pid.
 start_plugd() {
 	local wrap=() n
-	n=$(grep -c 'vifplugd: ready' "$T/hotplug.log" 2>/dev/null) || n=0
+	n=$(grep -c 'vifplugd start -: ready' "$T/hotplug.log" 2>/dev/null) || n=0
 	[ -n "$VALGRIND" ] && wrap=(valgrind $VG_OPTS --log-file="$T/vg.vifplugd.%p")
 	ip netns exec "$NS" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
@@ -276,7 +276,7 @@ start_plugd() {
 	wait_for plugd_ready_count_above "$n"
 }
 plugd_ready_count_above() {
-	[ "$(grep -c 'vifplugd: ready' "$T/hotplug.log")" -gt "$1" ]
+	[ "$(grep -c 'vifplugd start -: ready' "$T/hotplug.log")" -gt "$1" ]
 }
 
 # stop_plugd: SIGTERM, and its exit status in PLUGD_STATUS.

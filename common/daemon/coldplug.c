@@ -127,31 +127,31 @@ static void coldplug_rules(const char *prog, const struct coldplug_sink *sink)
 	rc = antispoof_list(&c, false, rules_bridge, (void *)sink);
 	if (!rc)
 		rc = antispoof_list(&c, true, rules_inet, (void *)sink);
-	ctx_close(&c);
 	if (rc && rc != -EPROTONOSUPPORT && rc != -EAFNOSUPPORT &&
 	    rc != -EOPNOTSUPP)
-		log_msg(LOG_WARNING,
-			"%s: coldplug: antispoofing rules cannot be listed "
-			"(%s): rules of vifs gone meanwhile are left",
-			prog, strerror(-rc));
+		ctx_log(&c, LOG_WARNING,
+			"antispoofing rules cannot be listed (%s): rules of "
+			"vifs gone meanwhile are left",
+			strerror(-rc));
+	ctx_close(&c);
 }
 
 void coldplug_queue(const char *prog, const struct coldplug_sink *sink)
 {
 	struct walk w = {.sink = sink};
+	struct ctx c = {.prog = prog, .command = "coldplug"};
 	const char *transport;
 
 	coldplug_rules(prog, sink);
 	coldplug_udev(sink);
 	if (xs_connect(&w.xs, &transport)) {
-		log_msg(LOG_WARNING,
-			"%s: coldplug: xenstore is not reachable: "
-			"only udev's devices are checked",
-			prog);
+		ctx_log(&c, LOG_WARNING,
+			"xenstore is not reachable: only udev's devices are "
+			"checked");
 	} else {
 		xs_backends_foreach(w.xs, "backend/vif", coldplug_backend, &w);
 		emu_records_foreach(w.xs, sink->record, NULL);
 		xs_disconnect(w.xs);
 	}
-	log_msg(LOG_INFO, "%s: coldplug queued", prog);
+	ctx_log(&c, LOG_INFO, "queued");
 }

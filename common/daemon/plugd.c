@@ -23,7 +23,8 @@ static int load_conf(struct conf *out, const char *path,
 	if (rc && keep)
 		log_open(PROG, keep);
 	if (rc)
-		log_msg(LOG_ERR, "%s: %s", PROG, c.error);
+		plugd_say(LOG_ERR, keep ? "reload" : "start", NULL, "%s",
+			  c.error);
 	else
 		*out = c.conf;
 	return rc;
@@ -34,10 +35,8 @@ static void reload(void)
 
 	/* A broken file keeps the configuration that works. */
 	if (load_conf(&c, pd.conf_path, &pd.conf)) {
-		log_msg(LOG_ERR,
-			"%s: SIGHUP: keeping the configuration in "
-			"use",
-			PROG);
+		plugd_say(LOG_ERR, "reload", NULL,
+			  "SIGHUP: keeping the configuration in use");
 		return;
 	}
 	pthread_mutex_lock(&pd.conf_lock);
@@ -46,7 +45,7 @@ static void reload(void)
 	/* connections made from now on (after a failure, or a new worker's) */
 	xs_set_timeout(c.timeout);
 	log_open(PROG, &c);
-	log_msg(LOG_INFO, "%s: reloaded %s", PROG, pd.conf_path);
+	plugd_say(LOG_INFO, "reload", NULL, "reloaded %s", pd.conf_path);
 }
 
 /* ---- metrics_file -------------------------------------------------- */
@@ -80,7 +79,7 @@ static void met_publish(bool force)
 		failing = false;
 	else if (!failing) {
 		failing = true;
-		log_msg(LOG_ERR, "%s: metrics_file: %s", PROG, why);
+		plugd_say(LOG_ERR, "metrics", NULL, "metrics_file: %s", why);
 	}
 }
 
@@ -110,7 +109,8 @@ static int start_workers(struct daemon *d)
 		}
 	}
 	if (!d->started)
-		log_msg(LOG_ERR, "%s: cannot start: no worker thread", PROG);
+		plugd_say(LOG_ERR, "start", NULL,
+			  "cannot start: no worker thread");
 	return d->started ? 0 : -1;
 }
 
@@ -125,21 +125,19 @@ static int check_event_source(bool kernel_events)
 	long u = owner_find_comm("/proc", udevd);
 
 	if (kernel_events && u) {
-		log_msg(
-		    LOG_ERR,
-		    "%s: cannot start: udevd runs in this network namespace "
-		    "(pid %ld), and beside it the kernel's uevents race its "
-		    "link policy for a tap's MAC: run vifplugd without "
-		    "--kernel-events",
-		    PROG, u);
+		plugd_say(LOG_ERR, "start", NULL,
+			  "cannot start: udevd runs in this network namespace "
+			  "(pid %ld), and beside it the kernel's uevents race "
+			  "its link policy for a tap's MAC: run vifplugd "
+			  "without --kernel-events",
+			  u);
 		return -1;
 	}
 	if (!kernel_events && !u)
-		log_msg(LOG_WARNING,
-			"%s: no udevd runs in this network namespace: udevd's "
-			"messages will not come until one starts (or run "
-			"vifplugd --kernel-events)",
-			PROG);
+		plugd_say(LOG_WARNING, "start", NULL,
+			  "no udevd runs in this network namespace: udevd's "
+			  "messages will not come until one starts (or run "
+			  "vifplugd --kernel-events)");
 	return 0;
 }
 
@@ -154,8 +152,8 @@ static int start(struct daemon *d)
 	if (load_conf(&pd.conf, d->o->conf_path, NULL)) {
 		conf_defaults(&pd.conf);
 		log_open(PROG, &pd.conf);
-		log_msg(LOG_ERR, "%s: cannot start: %s is not valid", PROG,
-			d->o->conf_path);
+		plugd_say(LOG_ERR, "start", NULL,
+			  "cannot start: %s is not valid", d->o->conf_path);
 		return -1;
 	}
 	log_open(PROG, &pd.conf);
@@ -165,7 +163,8 @@ static int start(struct daemon *d)
 	pd.queue = devq_new();
 	d->w = calloc(d->nw, sizeof(*d->w));
 	if (!d->w || !pd.ports || !pd.queue) {
-		log_msg(LOG_ERR, "%s: cannot start: out of memory", PROG);
+		plugd_say(LOG_ERR, "start", NULL,
+			  "cannot start: out of memory");
 		return -1;
 	}
 	sigemptyset(&mask);
@@ -180,17 +179,18 @@ static int start(struct daemon *d)
 	/* Listen before looking, so that nothing falls between the two. */
 	d->ufd = uevent_open(d->o->kernel_events);
 	if (d->sfd < 0 || d->ufd < 0) {
-		log_msg(LOG_ERR, "%s: cannot start: cannot open the %s: %s",
-			PROG, d->sfd < 0 ? "signalfd" : "uevent socket",
-			strerror(d->sfd < 0 ? errno : -d->ufd));
+		plugd_say(LOG_ERR, "start", NULL,
+			  "cannot start: cannot open the %s: %s",
+			  d->sfd < 0 ? "signalfd" : "uevent socket",
+			  strerror(d->sfd < 0 ? errno : -d->ufd));
 		return -1;
 	}
 	rc = nl_monitor_open(&d->mon);
 	rc = rc ? rc : nl_open(&d->nl);
 	rc = rc ? rc : nl_link_foreach(d->nl, seen_dump_cb, NULL);
 	if (rc) {
-		log_msg(LOG_ERR, "%s: cannot start: rtnetlink: %s", PROG,
-			strerror(-rc));
+		plugd_say(LOG_ERR, "start", NULL, "cannot start: rtnetlink: %s",
+			  strerror(-rc));
 		return -1;
 	}
 	if (check_event_source(d->o->kernel_events))
@@ -200,9 +200,9 @@ static int start(struct daemon *d)
 	if (d->o->coldplug)
 		coldplug();
 	met_publish(true);
-	log_msg(LOG_INFO, "%s: ready: %u workers, %s uevents%s", PROG,
-		d->started, d->o->kernel_events ? "kernel" : "udev",
-		d->o->coldplug ? ", coldplug" : "");
+	plugd_say(LOG_INFO, "start", NULL, "ready: %u workers, %s uevents%s",
+		  d->started, d->o->kernel_events ? "kernel" : "udev",
+		  d->o->coldplug ? ", coldplug" : "");
 	sdnotify("READY=1");
 	return 0;
 }
@@ -227,7 +227,8 @@ static int loop(struct daemon *d)
 		if (poll(pfd, 3, pd.conf.metrics_file[0] ? 1000 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			log_msg(LOG_ERR, "%s: poll: %s", PROG, strerror(errno));
+			plugd_say(LOG_ERR, "loop", NULL, "poll: %s",
+				  strerror(errno));
 			return 1;
 		}
 		if (pfd[1].revents)
@@ -251,10 +252,9 @@ static int loop(struct daemon *d)
 			sdnotify("READY=1");
 			continue;
 		}
-		log_msg(LOG_INFO,
-			"%s: signal %u: stopping after the queued "
-			"events",
-			PROG, si.ssi_signo);
+		plugd_say(LOG_INFO, "stop", NULL,
+			  "signal %u: stopping after the queued events",
+			  si.ssi_signo);
 		sdnotify("STOPPING=1");
 		return 0;
 	}
@@ -274,7 +274,7 @@ static void stop(struct daemon *d, int status)
 	/* the last counts, after the queued events ran */
 	met_publish(false);
 	if (status == 0)
-		log_msg(LOG_INFO, "%s: stopped", PROG);
+		plugd_say(LOG_INFO, "stop", NULL, "stopped");
 	free(d->w);
 	linkset_clear(&seen);
 	ports_free(pd.ports);

@@ -130,4 +130,9 @@ void reattach(struct worker *w, const char *dev, const char *bridge,
 	      unsigned mtu, const uint8_t *mac);
 bool ours(const char *name);
 
+/* One of the daemon's own messages, in every program's grammar:
+ * "vifplugd CMD DEV: ..." (dev NULL: "-"), through ctx_log. */
+void plugd_say(int level, const char *cmd, const char *dev, const char *fmt,
+	       ...) __attribute__((format(printf, 4, 5)));
+
 #endif

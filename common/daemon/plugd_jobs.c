@@ -2,6 +2,8 @@
  * under its device. */
 #include "plugd_int.h"
 
+#include <stdarg.h>
+
 /* ---- jobs and the per-device queues ---------------------------------- */
 
 struct plugd pd = {
@@ -30,8 +32,8 @@ struct job *job_new(enum job_kind kind, const char *key)
 	struct job *j = calloc(1, sizeof(*j));
 
 	if (!j) {
-		log_msg(LOG_ERR, "%s: out of memory: an event for %s is lost",
-			PROG, key);
+		plugd_say(LOG_ERR, "queue", key,
+			  "out of memory: an event is lost");
 		return NULL;
 	}
 	j->kind = kind;
@@ -49,8 +51,21 @@ void enqueue(struct job *j)
 	if (!j)
 		return;
 	if (devq_push(pd.queue, &j->q)) {
-		log_msg(LOG_ERR, "%s: out of memory: an event for %s is lost",
-			PROG, j->q.key);
+		plugd_say(LOG_ERR, "queue", j->q.key,
+			  "out of memory: an event is lost");
 		job_free(j);
 	}
+}
+
+void plugd_say(int level, const char *cmd, const char *dev, const char *fmt,
+	       ...)
+{
+	struct ctx c = {.prog = PROG, .command = cmd, .dev = dev};
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ctx_log(&c, level, "%s", msg);
 }

@@ -117,10 +117,10 @@ void run_bridge_new(struct worker *w, struct job *j)
 	    ports_foreach_on(pd.ports, j->bridge, queue_reattach, j->bridge);
 
 	emu_records_foreach(worker_xs(w), record_reattach, j->bridge);
-	log_msg(LOG_INFO,
-		"%s: bridge %s appeared: putting its ports back "
-		"(%zu known, and those in the records)",
-		PROG, j->bridge, n);
+	plugd_say(LOG_INFO, "reattach", j->bridge,
+		  "bridge %s appeared: putting its ports back (%zu known, and "
+		  "those in the records)",
+		  j->bridge, n);
 }
 
 void run_reattach(struct worker *w, struct job *j)

@@ -128,11 +128,11 @@ void on_uevents(int fd, bool kernel)
 		n = recvmsg(fd, &mh, MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
-				log_msg(LOG_WARNING,
-					"%s: uevents were lost "
-					"(receive buffer full): checking every "
-					"device as at start",
-					PROG);
+				plugd_say(
+				    LOG_WARNING, "uevent", NULL,
+				    "uevents were lost "
+				    "(receive buffer full): checking every "
+				    "device as at start");
 				/* what the lost events would have done */
 				coldplug();
 			}
@@ -148,19 +148,19 @@ void on_uevents(int fd, bool kernel)
 		    (kernel ? from.nl_pid != 0 : from.nl_pid == 0))
 			continue;
 		if (uevent_decode(buf, (size_t)n, &ev)) {
-			log_msg(LOG_DEBUG, "%s: a malformed uevent was ignored",
-				PROG);
+			plugd_say(LOG_DEBUG, "uevent", NULL,
+				  "a malformed uevent was ignored");
 			continue;
 		}
 		if (!uevent_action(&ev, &pe)) {
-			log_msg(LOG_DEBUG,
-				"%s: uevent %s %s: not a vif's nor a "
-				"vif*-emu tap's, ignored",
-				PROG, ev.action, ev.devpath);
+			plugd_say(LOG_DEBUG, "uevent", NULL,
+				  "%s %s: not a vif's nor a vif*-emu tap's, "
+				  "ignored",
+				  ev.action, ev.devpath);
 			continue;
 		}
-		log_msg(LOG_DEBUG, "%s: %s %s %s", PROG, pe.cmd, pe.type_if,
-			pe.dev);
+		plugd_say(LOG_DEBUG, "uevent", pe.dev, "%s %s", pe.cmd,
+			  pe.type_if);
 		queue_event(JOB_EVENT, pe.dev, pe.cmd, pe.type_if, ev.props,
 			    ev.n);
 	}
