@@ -180,7 +180,13 @@ metric_is() {
 	start_plugd --no-coldplug
 	uevent_vif online 7 0
 	wait_for status_is 7 0 connected
-	sleep 1.2
+	# its first write failed, and was said: awaited, not slept for
+	wait_for grep -q "metrics_file: cannot create" "$T/hotplug.log"
+	# something more to write, then the last write at stop fails again
+	mk_tap vif8.0
+	mk_backend 8 0 bridge=xenbr0
+	uevent_vif online 8 0
+	wait_for status_is 8 0 connected
 	stop_plugd
 	run grep -c "vifplugd metrics -: metrics_file: cannot create $T/none/.plugd.prom" "$T/hotplug.log"
 	assert_output 1
