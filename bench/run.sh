@@ -199,11 +199,11 @@ checkstorm() { # checkstorm N NB -> "attached connected"
 }
 plugd_start() { # plugd_start [OPTIONS]: vifplugd in the namespace, once ready
 	local ready
-	ready=$(grep -c 'vifplugd: ready' "$D/hotplug.log" || true)
+	ready=$(grep -c 'vifplugd start -: ready' "$D/hotplug.log" || true)
 	# ip execs the daemon: $! is its pid, and it holds no pipe of ours
 	ip netns exec "$NS" "$B/vifplugd" --no-coldplug "$@" </dev/null >/dev/null 2>>"$D/plugd.err" &
 	PLUGD=$!
-	while [ "$(grep -c 'vifplugd: ready' "$D/hotplug.log" || true)" -le "$ready" ]; do sleep 0.05; done
+	while [ "$(grep -c 'vifplugd start -: ready' "$D/hotplug.log" || true)" -le "$ready" ]; do sleep 0.05; done
 }
 plugd_stop() { kill "$PLUGD"; wait "$PLUGD" || true; PLUGD=; }
 storm_run() { # storm_run N exec|daemon NB -> "seconds failures attached connected"

@@ -222,6 +222,7 @@ static int inproc(int n)
 		printf("%lld 0\n", now_ns() - t);
 	}
 	nl_close(c.nl);
+	nl_close(c.nft);
 	xs_disconnect(c.xs);
 	return fails ? 1 : 0;
 }

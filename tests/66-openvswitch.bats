@@ -261,6 +261,21 @@ vifctl_ns() {
 	refute_line --regexp '^ovs-netdev '
 }
 
+@test "vifctl metrics: an Open vSwitch bridge's ports are counted as a Linux bridge's are (its own internal port aside)" {
+	mkdir -p "$T/root"
+	mk_tap vif7.0
+	mk_tap vif8.0
+	mk_backend 7 0 bridge=ovsbr0.10 script=/etc/xen/scripts/vif-openvswitch
+	mk_backend 8 0 bridge=ovsbr0 script=/etc/xen/scripts/vif-openvswitch
+	PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
+	PROG=vif-openvswitch run_libxl online 8 0
+	assert_success
+	vifctl_ns metrics --root "$T/root"
+	assert_success
+	assert_line 'vifplug_bridge_ports{bridge="ovsbr0"} 2'
+}
+
 @test "vifctl doctor: OVSDB answering and applied; a connected vif-openvswitch vif without its port; ovs-vswitchd gone" {
 	mkdir -p "$T/root"
 	mk_tap vif7.0

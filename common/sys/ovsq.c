@@ -3,6 +3,7 @@
  * failure its own), the values of OVSDB's JSON, and what OVS holds, read
  * in one transaction for vifctl. */
 #include "ovsq.h"
+#include "portkind.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -273,3 +274,18 @@ const struct ovs_port *ovs_snapshot_port(const struct ovs_snapshot *snap,
 			return &snap->ports[i];
 	return NULL;
 }
+
+/* ---- Open vSwitch's port kind -------------------------------------- */
+
+static bool ovs_in_place(struct ctx *c, const struct nl_link *l)
+{
+	return ovs_port_present(c, l->name);
+}
+
+const struct port_kind port_kind_ovs = {
+    .name = "openvswitch",
+    .script = "vif-openvswitch",
+    .ovsdb = true,
+    .in_place = ovs_in_place,
+    .in_place_said = " (an Open vSwitch port)",
+};

@@ -7,6 +7,7 @@
 #include <xenstore.h>
 
 #include "inventory.h"
+#include "ovsq.h"
 #include "prom.h"
 #include "xs.h"
 
@@ -29,6 +30,49 @@ static int count_vif(unsigned d, unsigned n, void *arg)
 	else
 		w->g->vifs[GAUGES_NONE]++;
 	return 0;
+}
+
+/* bridge's entry, made when it has none; NULL when out of memory. */
+static struct gauges_bridge *bridge_entry(struct gauges *g, const char *name)
+{
+	struct gauges_bridge *b;
+
+	for (size_t i = 0; i < g->nbridges; i++)
+		if (!strcmp(g->bridges[i].name, name))
+			return &g->bridges[i];
+	b = realloc(g->bridges, (g->nbridges + 1) * sizeof(*b));
+	if (!b)
+		return NULL;
+	g->bridges = b;
+	b = &g->bridges[g->nbridges++];
+	memset(b, 0, sizeof(*b));
+	snprintf(b->name, sizeof(b->name), "%s", name);
+	return b;
+}
+
+/* Open vSwitch's bridges too, with their ports (their own internal
+ * ports aside): a port is a port whatever switch it is on. */
+static int count_ovs_ports(struct ctx *c, struct gauges *g)
+{
+	struct ovs_snapshot snap;
+	char why[256];
+	int rc = 0;
+
+	if (!ovs_present(c) || ovs_snapshot(c, &snap, why, sizeof(why)))
+		return 0;
+	for (size_t i = 0; i < snap.n && !rc; i++) {
+		const struct ovs_port *p = &snap.ports[i];
+		struct gauges_bridge *b;
+
+		if (!p->bridge[0])
+			continue;
+		if (!(b = bridge_entry(g, p->bridge)))
+			rc = -ENOMEM;
+		else
+			b->ports += !p->internal;
+	}
+	ovs_snapshot_free(&snap);
+	return rc;
 }
 
 /* Every bridge, with the links whose master it is. */
@@ -56,7 +100,7 @@ static int count_ports(struct ctx *c, struct gauges *g)
 		g->nbridges++;
 	}
 	free(v);
-	return 0;
+	return count_ovs_ports(c, g);
 }
 
 static int count_taps(struct ctx *c, struct gauges *g)
