@@ -332,7 +332,7 @@ status_is() { [ "$(xs_val $BE/7/0/hotplug-status)" = "$1" ]; }
 	wait_for grep -q "vifplugd online vif7.0: XENBUS_PATH 'backend/vif/7/../../../../local' is not a vif backend path" "$T/hotplug.log"
 	wait_for grep -q "vifplugd online -: vif 'vif7.0;x' is not a valid interface name" "$T/hotplug.log"
 	# the third is no vif*-emu tap's event at all: seen, and ignored
-	wait_for grep -q "uevent add /devices/virtual/net/vif7.0-emu: not a vif's nor a vif\*-emu tap's, ignored" "$T/hotplug.log"
+	wait_for grep -q "vifplugd uevent -: add /devices/virtual/net/vif7.0-emu: not a vif's nor a vif\*-emu tap's, ignored" "$T/hotplug.log"
 	assert_equal "$(snapshot)" "$BEFORE"
 	kill -0 "$PLUGD_PID"
 }
