@@ -70,7 +70,7 @@ int libvirt_parse(const char *buf, size_t len, struct libvirt_dom *d)
 	char pid[16];
 
 	memset(d, 0, sizeof(*d));
-	if (!len || len > LIBVIRT_XML_MAX || len > INT32_MAX)
+	if (!buf || !len || len > LIBVIRT_XML_MAX || len > INT32_MAX)
 		return -EINVAL;
 	/* libvirt writes no DOCTYPE: a document with one declares entities,
 	 * and reading an element's text would expand them (a few KB that
