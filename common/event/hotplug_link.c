@@ -21,19 +21,7 @@ static int check_kind(struct hotplug *hp, const struct nl_link *l)
 int hotplug_check_addrs(struct hotplug *hp, const struct nl_link *link,
 			uint32_t own4, bool *has_own)
 {
-	unsigned n;
-	int rc = nl_addr_foreign(hp->ctx->nl, link->index, own4, &n, has_own);
-
-	if (rc)
-		return hotplug_error(hp, "cannot list its addresses: %s",
-				     ctx_nl_strerror(hp->ctx, rc));
-	if (n)
-		return hotplug_error(
-		    hp,
-		    "%s has %u address%s that vifplug did not "
-		    "give it: not a guest's link, left as it is",
-		    link->name, n, n == 1 ? "" : "es");
-	return 0;
+	return claim_addrs(hp->ctx, link, own4, has_own);
 }
 
 /* The alias of a link renamed to its backend's vifname: the proof that

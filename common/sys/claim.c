@@ -92,9 +92,6 @@ static int check_holder(struct ctx *c, const struct nl_link *l, struct claim *w)
 
 int claim_check(struct ctx *c, const struct nl_link *l, struct claim *w)
 {
-	unsigned n;
-	int rc;
-
 	w->holder_pid = 0;
 	w->holder_fd = -1;
 	if (!claim_kind_ok(l, w->tap_only))
@@ -102,9 +99,15 @@ int claim_check(struct ctx *c, const struct nl_link *l, struct claim *w)
 	if (w->holder != CLAIM_HOLDER_UNASKED && !strcmp(l->kind, "tun") &&
 	    check_holder(c, l, w))
 		return -1;
-	if (!w->addrs)
-		return 0;
-	rc = nl_addr_foreign(c->nl, l->index, w->own4, &n, NULL);
+	return w->addrs ? claim_addrs(c, l, w->own4, NULL) : 0;
+}
+
+int claim_addrs(struct ctx *c, const struct nl_link *l, uint32_t own4,
+		bool *has_own)
+{
+	unsigned n;
+	int rc = nl_addr_foreign(c->nl, l->index, own4, &n, has_own);
+
 	if (rc)
 		return ctx_error(c, "cannot list %s's addresses: %s", l->name,
 				 ctx_nl_strerror(c, rc));
