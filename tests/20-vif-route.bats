@@ -176,15 +176,11 @@ proxy_arp() { ip netns exec "$NS" cat "/proc/sys/net/ipv4/conf/$1/proxy_arp"; }
 	mk_backend 7 0 ip=192.0.2.7 script=/etc/xen/scripts/vif-route
 	run_libxl online 7 0
 	assert_success
-	doctor() {
-		run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
-			$(helper_cmd vifctl) doctor --root "$T/root"
-	}
-	doctor
+	run_doctor
 	assert_line "ok      vif backend/vif/7/0: vif7.0: connected and attached"
 	refute_line --partial "on no bridge"
 	# its address taken away behind vifplug's back
 	ip -n "$NS" addr flush dev vif7.0
-	doctor
+	run_doctor
 	assert_line --partial "problem vif backend/vif/7/0: vif7.0: hotplug-status is connected but it is not in place as vif-route puts it"
 }

@@ -190,15 +190,11 @@ send() { ip netns exec "$G" "$FRAMES" send eth0 "$@"; }
 	mkdir -p "$T/root"
 	mk_backend 7 0 bridge=xenbr0 mac=$GMAC ip=192.0.2.7
 	online
-	doctor() {
-		run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
-			$(helper_cmd vifctl) doctor --root "$T/root"
-	}
-	doctor
+	run_doctor
 	assert_line "ok      vif backend/vif/7/0: vif7.0: connected and attached, with its antispoofing rules"
 	# the rules gone behind vifplug's back
 	ip netns exec "$NS" nft delete table bridge vifplug
-	doctor
+	run_doctor
 	assert_line --partial "problem vif backend/vif/7/0: vif7.0: antispoof is on, but its antispoofing rules are not in force"
 }
 

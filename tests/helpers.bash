@@ -246,6 +246,13 @@ run_as_udev() {
 		$(helper_cmd vif-setup) "$action" "type_if=$type" </dev/null
 }
 
+# run_doctor: vifctl doctor in the test's namespace, as root, with the
+# test's conf and --root $T/root (made by the caller), under bats' run
+run_doctor() {
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		$(helper_cmd vifctl) doctor --root "$T/root"
+}
+
 # hotplug_status DOMID DEVID: what netback and libxl read.
 hotplug_status() { xs_val "/local/domain/${BACKEND_DOMID:-0}/backend/vif/$1/$2/hotplug-status"; }
 hotplug_error() { xs_val "/local/domain/${BACKEND_DOMID:-0}/backend/vif/$1/$2/hotplug-error"; }

@@ -1,6 +1,5 @@
 /* emu.c: qemu-ifup and qemu-ifdown: tie a tap to its domain and bridge. */
 #include "emu.h"
-#include "addrlist.h"
 #include "antispoof.h"
 #include "ovs.h"
 
@@ -8,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 #include <xenstore.h>
 
@@ -16,8 +14,6 @@
 #include "claim.h"
 #include "port.h"
 #include "log.h"
-#include "owner.h"
-#include "qemuargs.h"
 #include "xs.h"
 
 /* The holder claim_check found for hp's tap, resolved. */
