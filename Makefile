@@ -45,7 +45,7 @@ COMMON_SRC := $(wildcard common/*/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(OBJ)/%.o)
 LIB := $(BUILD)/libvifplug.a
 
-HELPERS := vif-bridge vif-route vif-openvswitch vif-setup qemu-ifup qemu-ifdown vifctl vifplugd libvirt-hook
+HELPERS := vif-bridge vif-route vif-nat vif-openvswitch vif-setup qemu-ifup qemu-ifdown vifctl vifplugd libvirt-hook
 HELPER_BIN := $(HELPERS:%=$(BUILD)/%)
 # What is run by libxl, udev, QEMU and systemd goes to LIBEXECDIR; what
 # a person runs, to SBINDIR.
@@ -139,7 +139,7 @@ FUZZ_TIME ?= 20
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 $(LAYER_INC) -Itests/sim \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZERS := qemuargs names params conf uevent sim esc addrlist ovsdb libvirt
+FUZZERS := qemuargs names params conf uevent sim esc addrlist ovsdb libvirt dhcpconf
 FUZZ_BIN := $(FUZZERS:%=$(BUILD)/fuzz/fuzz-%)
 fuzz_src_qemuargs := common/parse/qemuargs.c common/base/names.c
 fuzz_src_names := common/base/names.c
@@ -152,6 +152,7 @@ fuzz_src_addrlist := common/parse/addrlist.c common/base/names.c
 fuzz_src_ovsdb := common/sys/ovsdb.c common/parse/ovsbr.c common/base/esc.c common/base/names.c
 fuzz_lib_ovsdb := -ljansson
 fuzz_src_libvirt := common/sys/libvirt.c common/base/names.c
+fuzz_src_dhcpconf := common/parse/dhcpconf.c
 fuzz_lib_libvirt := $(XML_CFLAGS) -lxml2
 
 $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(wildcard common/*/*.c common/*/*.h tests/sim/*.c tests/sim/*.h)

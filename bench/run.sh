@@ -5,7 +5,7 @@
 #   - one online+offline cycle of Xen's vif-bridge (Debian's
 #     xen-utils-common, cached outside the repo), of ours (one exec per
 #     event), and of the same events handled in process as vifplugd does;
-#   - Xen's qemu-ifup against ours;
+#   - Xen's qemu-ifup against ours, and Xen's vif-nat against ours;
 #   - the floor: exec of a static no-op, and the netlink and xenstore
 #     round trips our path is made of;
 #   - storms of 256 and 1024 vifs online at once, one process each and
@@ -150,6 +150,20 @@ RSS_ROUTE=$(rss in_ns env script=vif-route XENBUS_PATH=backend/vif/7/0 vif=vif7.
 	"$B/vifbench" exec 5 "$B/vif-route" online type_if=vif)
 in_ns env XENBUS_PATH=backend/vif/7/0 vif=vif7.0 netdev=eth0 "$B/vif-route" offline type_if=vif
 xenstore-rm $be/7/0/ip
+
+# vif-nat: Xen's and ours, online+offline of vif7.0 at its default
+# address (10.0.7.1 behind 10.0.7.128), no dhcp; offline leaves the
+# router address on the vif for netback, so each cycle starts from a vif
+# without it, as netback's next one would be
+echo "bench: vif-nat..." >&2
+xenstore-write $be/7/0/frontend-id 7 $be/7/0/handle 0
+for i in $(seq "$ROUNDS"); do
+	ip -n "$NS" addr flush dev vif7.0
+	xen_ns "$B/vifbench" cycle 1 "$X/vif-nat" >>"$OUT/xen-nat-cycle" || echo "bench: Xen's vif-nat failed" >&2
+	ip -n "$NS" addr flush dev vif7.0
+	in_ns "$B/vifbench" cycle 1 "$B/vif-nat" >>"$OUT/our-nat-cycle" || echo "bench: our vif-nat failed" >&2
+done
+ip -n "$NS" addr flush dev vif7.0
 # vif-route leaves the vif with its address to netback, which removes the
 # link; netback's new vif7.0 for the cycles below has none (vif-bridge
 # refuses a link with addresses it did not give it)
@@ -384,6 +398,10 @@ FE=$(med "$OUT/floor-exec")
 	echo
 	row "vifctl list: 1000 taps, 250 holders" "$OUT/vifctl-1000" "" ""
 	echo
+	XN=$(med "$OUT/xen-nat-cycle")
+	row "vif-nat online+offline: Xen's script" "$OUT/xen-nat-cycle" "$XN" "$FC"
+	row "vif-nat online+offline: ours (exec)" "$OUT/our-nat-cycle" "$XN" "$FC"
+	echo
 	XO=$(med "$OUT/xen-ovs-cycle")
 	row "vif-openvswitch online+offline: Xen's" "$OUT/xen-ovs-cycle" "$XO" ""
 	row "vif-openvswitch online+offline: ours" "$OUT/our-ovs-cycle" "$XO" ""
@@ -421,6 +439,7 @@ cat >"$OUT/results.json" <<JSON
            "in_process": $(js "$OUT/inproc-cycle"), "floor": $(js "$OUT/floor-cycle"),
            "floor_dynamic": $(js "$OUT/floor-dyn-cycle")},
  "qemu_ifup": {"xen": $(js "$OUT/xen-qemu"), "ours": $(js "$OUT/our-qemu"), "floor": $(js "$OUT/floor-exec")},
+ "vif_nat": {"xen": $(js "$OUT/xen-nat-cycle"), "ours": $(js "$OUT/our-nat-cycle"), "xen_over_ours": $(ratio "$(med "$OUT/xen-nat-cycle")" "$(med "$OUT/our-nat-cycle")")},
  "round_trips": {"netlink": $(js "$OUT/rtt-nl"), "xenstore": $(js "$OUT/rtt-xs")},
  "ratios": {"xen_over_ours": $(ratio "$XC" "$OC"), "xen_over_in_process": $(ratio "$XC" "$IC"),
             "ours_over_floor": $(ratio "$OC" "$FC"), "qemu_xen_over_ours": $(ratio "$XQ" "$OQ")},

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Parity: Xen's own vif-bridge, vif-route and vif-setup (Debian 12's
+# Parity: Xen's own vif-bridge, vif-route, vif-nat and vif-setup (Debian 12's
 # xen-utils-common) and ours, on the same scenarios. See parity/parity.bash.
 
 load helpers
@@ -246,4 +246,87 @@ sc_r_offaddr_setup() { route_std ip=192.0.2.7; }
 sc_r_offaddr_run() { hp vif-route online vif 7 0; ip -n "$NS" addr flush dev eth0; hp vif-route offline vif 7 0; }
 @test "parity: vif-route offline after eth0 lost its address" {
 	parity r_offaddr "offline removes the routes without needing netdev's address; Xen fails offline and leaves the routes"
+}
+
+# ---- vif-nat ----
+
+nat_std() { p_tap vif7.0; mk_backend 7 0 "$@"; }
+# p_etc UPPER RESTARTS: what a dhcpd host has in /etc, laid over the
+# host's for the side (P_ETC): ISC dhcpd's configuration with another
+# guest's line, its defaults file, and an init script that only says it
+# was asked to restart
+p_etc() {
+	mkdir -p "$1/dhcp" "$1/default" "$1/init.d"
+	printf '%s\n' 'ddns-update-style none;' \
+		'host dom9 { hardware ethernet 00:16:3e:00:09:00; fixed-address 10.0.9.1; option routers 10.0.9.128; option host-name "dom9"; }' \
+		>"$1/dhcp/dhcpd.conf"
+	printf '%s\n' '# Defaults for dhcpd' 'INTERFACES=""' 'OPTIONS=""' >"$1/default/dhcp-server"
+	printf '#!/bin/sh\necho "$0 $*" >>%s\n' "$2" >"$1/init.d/isc-dhcp-server"
+	chmod 755 "$1/init.d/isc-dhcp-server"
+}
+
+sc_n_online_setup() { nat_std; }
+sc_n_online_run() { hp vif-nat online vif 7 0; }
+@test "parity: vif-nat online, the default address (10.0.7.1, router .128)" { parity n_online; }
+
+sc_n_ip_setup() { nat_std ip=192.0.2.5; }
+sc_n_ip_run() { hp vif-nat online vif 7 0; }
+@test "parity: vif-nat online, ip from xenstore" { parity n_ip; }
+
+sc_n_argv_setup() { nat_std; }
+sc_n_argv_run() { hp vif-nat online vif 7 0 ip=198.51.100.9/24; }
+@test "parity: vif-nat online, ip=ADDR/BITS on the command line" { parity n_argv; }
+
+sc_n_second_setup() { nat_std; p_tap vif7.1; mk_backend 7 1; }
+sc_n_second_run() { hp vif-nat online vif 7 0; hp vif-nat online vif 7 1; }
+@test "parity: vif-nat online of a guest's second NIC (10.0.7.2, router .129)" { parity n_second; }
+
+sc_n_offline_setup() { nat_std; }
+sc_n_offline_run() { hp vif-nat online vif 7 0; hp vif-nat offline vif 7 0; }
+@test "parity: vif-nat online then offline" { parity n_offline; }
+
+sc_n_twice_setup() { nat_std; }
+sc_n_twice_run() { hp vif-nat online vif 7 0; hp vif-nat online vif 7 0; }
+@test "parity: vif-nat online twice: already up" { parity n_twice; }
+
+sc_n_route_setup() {
+	nat_std
+	p_veth eth0 peer0
+	ip -n "$NS" link set eth0 up
+	ip -n "$NS" route add 10.0.7.1 dev eth0
+}
+sc_n_route_run() { hp vif-nat online vif 7 0; }
+@test "parity: vif-nat online, a route to the guest's address already there" {
+	parity n_route "refused before any change; Xen sets the vif up and gives it the router address, then fails on 'ip route add'"
+}
+
+sc_n_tap_setup() { nat_std; p_tap vif7.0-emu; }
+sc_n_tap_run() { hp vif-nat add tap 7 0; hp vif-nat remove tap 7 0; }
+@test "parity: vif-nat add and remove of an HVM tap leave it as it is" { parity n_tap; }
+
+sc_n_dhcp_setup() { nat_std; }
+sc_n_dhcp_run() { hp vif-nat online vif 7 0 dhcp=yes; }
+@test "parity: vif-nat online with dhcp: the host line, the interface list, the restart" {
+	P_ETC=1 parity n_dhcp
+}
+
+sc_n_dhcpoff_setup() { nat_std ip=192.0.2.5; p_tap vif7.1; mk_backend 7 1; }
+sc_n_dhcpoff_run() {
+	hp vif-nat online vif 7 0 dhcp=yes
+	hp vif-nat online vif 7 1 dhcp=yes
+	hp vif-nat offline vif 7 0 dhcp=yes
+}
+@test "parity: vif-nat with dhcp: two NICs online, the first offline" {
+	P_ETC=1 parity n_dhcpoff "offline of dom7 takes out dom7's host line alone; Xen's grep -v 'host dom7' takes dom7-2's (and dom70's) too"
+}
+
+# the same with the second NIC going: both agree
+sc_n_dhcpoff2_setup() { sc_n_dhcpoff_setup; }
+sc_n_dhcpoff2_run() {
+	hp vif-nat online vif 7 0 dhcp=yes
+	hp vif-nat online vif 7 1 dhcp=yes
+	hp vif-nat offline vif 7 1 dhcp=yes
+}
+@test "parity: vif-nat with dhcp: two NICs online, the second offline" {
+	P_ETC=1 parity n_dhcpoff2
 }

@@ -53,6 +53,9 @@ online() {
 	assert_equal "$(link_master vif7.0)" xenbr0
 }
 chain() { ip netns exec "$NS" nft list chain bridge vifplug from-vif7.0; }
+# a routed (vif-route, vif-nat) vif7.0's chain and its drops
+rchain() { ip netns exec "$NS" nft list chain inet vifplug from-vif7.0; }
+rdropped() { rchain | sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }'; }
 dropped() {
 	chain | sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }'
 }
@@ -247,8 +250,6 @@ send() { ip netns exec "$G" "$FRAMES" send eth0 "$@"; }
 	PROG=vif-route NETDEV=xenbr0 run_libxl online 7 0
 	assert_success
 	assert_equal "$(hotplug_status 7 0)" connected
-	rchain() { ip netns exec "$NS" nft list chain inet vifplug from-vif7.0; }
-	rdropped() { rchain | sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }'; }
 	run rchain
 	assert_success
 	assert_output --partial 'comment "vif7.0"'
@@ -262,6 +263,28 @@ send() { ip netns exec "$G" "$FRAMES" send eth0 "$@"; }
 	send udp 00:16:3e:99:99:99 192.0.2.7 mark-spoofmac
 	[ "$(rdropped)" -ge 2 ]
 	PROG=vif-route NETDEV=xenbr0 run_libxl offline 7 0
+	assert_success
+	run rchain
+	assert_failure
+}
+
+@test "vif-nat with antispoof: a NAT vif's rules in table inet vifplug; its own source reaches the router address, a spoofed one is dropped; offline removes them" {
+	mk_backend 7 0 mac=$GMAC ip=192.0.2.7
+	PROG=vif-nat run_libxl online 7 0
+	assert_success
+	assert_equal "$(hotplug_status 7 0)" connected
+	run rchain
+	assert_success
+	assert_output --partial 'comment "vif7.0"'
+	# the guest reaches its router (192.0.2.7 + 127) through the vif
+	ip -n "$G" route add 192.0.2.134/32 dev eth0
+	ip -n "$G" neigh add 192.0.2.134 lladdr "$(link_mac vif7.0)" dev eth0
+	ip netns exec "$G" ping -c1 -W5 192.0.2.134
+	[ "$(rdropped)" -eq 0 ]
+	send udp $GMAC 192.0.2.66 mark-spoofip
+	send udp 00:16:3e:99:99:99 192.0.2.7 mark-spoofmac
+	[ "$(rdropped)" -ge 2 ]
+	PROG=vif-nat run_libxl offline 7 0
 	assert_success
 	run rchain
 	assert_failure

@@ -195,6 +195,7 @@ helper_cmd() {
 # run_libxl online 7 0 [args]  (XENBUS_PATH relative, as libxl passes it)
 # run_libxl_tap add 7 0        (the HVM emulated NIC, INTERFACE=vif7.0-emu)
 # $PROG (default vif-bridge) is the script; extra args follow type_if.
+# PRIVATE_ETC=DIR lays DIR/upper over /etc for the helper (private-paths).
 run_libxl() { run_as_libxl vif "$@"; }
 run_libxl_tap() { run_as_libxl tap "$@"; }
 
@@ -209,6 +210,7 @@ run_as_libxl() {
 		script="$BUILD/$prog" XENBUS_TYPE=vif \
 		XENBUS_PATH="${XENBUS_PATH:-backend/vif/$dom/$dev}" \
 		XENBUS_BASE_PATH=backend netdev="${NETDEV:-}" vif="vif$dom.$dev" \
+		${PRIVATE_ETC:+PRIVATE_ETC="$PRIVATE_ETC"} \
 		"${tap[@]}" $(helper_cmd "$prog") "$cmd" "type_if=$type" "$@" </dev/null
 }
 

@@ -93,19 +93,13 @@ void hooks_child_signals(void)
 	alarm(0);
 }
 
-static int run_hook(struct hotplug *hp, const char *path, char **env)
+int hooks_exec(struct hotplug *hp, const char *path, char *const argv[],
+	       char *const env[], int *status)
 {
-	/* Xen sources hooks into the script's bash; a shell that sources
-	 * the file gives it the same variables and the same syntax. */
-	const char *shell =
-	    access("/bin/bash", X_OK) == 0 ? "/bin/bash" : "/bin/sh";
-	char *const argv[] = {(char *)shell, "-c", ". \"$0\"", (char *)path,
-			      NULL};
-	int status;
 	pid_t pid = fork();
 
 	if (pid < 0)
-		return hotplug_error(hp, "cannot run hook %s: %s", path,
+		return hotplug_error(hp, "cannot run %s: %s", path,
 				     strerror(errno));
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
@@ -115,13 +109,28 @@ static int run_hook(struct hotplug *hp, const char *path, char **env)
 			close(null);
 		}
 		hooks_child_signals();
-		execve(shell, argv, env);
+		execve(argv[0], argv, env);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0)
+	while (waitpid(pid, status, 0) < 0)
 		if (errno != EINTR)
-			return hotplug_error(hp, "cannot wait for hook %s: %s",
-					     path, strerror(errno));
+			return hotplug_error(hp, "cannot wait for %s: %s", path,
+					     strerror(errno));
+	return 0;
+}
+
+static int run_hook(struct hotplug *hp, const char *path, char **env)
+{
+	/* Xen sources hooks into the script's bash; a shell that sources
+	 * the file gives it the same variables and the same syntax. */
+	const char *shell =
+	    access("/bin/bash", X_OK) == 0 ? "/bin/bash" : "/bin/sh";
+	char *const argv[] = {(char *)shell, "-c", ". \"$0\"", (char *)path,
+			      NULL};
+	int status;
+
+	if (hooks_exec(hp, path, argv, env, &status))
+		return -1;
 	if (WIFSIGNALED(status))
 		return hotplug_error(hp, "hook %s was killed by signal %d",
 				     path, WTERMSIG(status));

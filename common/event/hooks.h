@@ -13,6 +13,13 @@
 int hooks_run(struct hotplug *hp, const char *devtype, const char *hook,
 	      const char *const extra[]);
 
+/* Runs argv[0] (path names it in errors) with env and stdin from
+ * /dev/null, and waits: the hooks' one way to exec, and vif-nat's dhcpd
+ * restart, the one exec beside them. 0 with its waitpid status, or -1
+ * with the error when it could not be run. */
+int hooks_exec(struct hotplug *hp, const char *path, char *const argv[],
+	       char *const env[], int *status);
+
 /* A child's signals as a fresh process has them: nothing blocked (the
  * daemon blocks SIGTERM, SIGINT and SIGHUP for its signalfd), SIGPIPE
  * and SIGALRM at their defaults (the helpers ignore SIGPIPE, and

@@ -24,9 +24,9 @@
 #include "xs.h"
 
 const char *const hotplug_env_keys[] = {
-    "script", "XENBUS_TYPE", "XENBUS_PATH", "XENBUS_BASE_PATH",
-    "netdev", "vif",	     "INTERFACE",   "type_if",
-    "bridge", "ip",	     "UDEV_CALL",   NULL,
+    "script",	 "XENBUS_TYPE", "XENBUS_PATH", "XENBUS_BASE_PATH", "netdev",
+    "vif",	 "INTERFACE",	"type_if",     "bridge",	   "ip",
+    "UDEV_CALL", "dhcp",	NULL,
 };
 
 /* The keys a device's backend directory may set, overriding env and argv
@@ -260,14 +260,14 @@ static void name_device_early(struct hotplug *hp)
 	(O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
 
 /* The lock file, opened (created if need be); -1 with errno if not. */
-static int lock_open(struct hotplug *hp, struct stat *st)
+static int lock_open(struct hotplug *hp, const char *path, struct stat *st)
 {
-	int fd = open(hp->lock_path, LOCK_OPEN_FLAGS, 0600);
+	int fd = open(path, LOCK_OPEN_FLAGS, 0600);
 
 	/* The first events race to create the directory: losing is fine. */
 	if (fd < 0 && errno == ENOENT &&
 	    (mkdir(hp->ctx->conf.lock_dir, 0700) == 0 || errno == EEXIST))
-		fd = open(hp->lock_path, LOCK_OPEN_FLAGS, 0600);
+		fd = open(path, LOCK_OPEN_FLAGS, 0600);
 	if (fd >= 0 && (fstat(fd, st) || !S_ISREG(st->st_mode))) {
 		close(fd);
 		fd = -1;
@@ -289,7 +289,7 @@ static void lock_device(struct hotplug *hp)
 	 * lock won on a file that was removed meanwhile is no lock, and
 	 * the one now at the path is taken instead. */
 	for (int tries = 0; tries < 16; tries++) {
-		fd = lock_open(hp, &st);
+		fd = lock_open(hp, hp->lock_path, &st);
 		if (fd < 0)
 			break;
 		while (flock(fd, LOCK_EX) < 0 && errno == EINTR)
@@ -310,6 +310,24 @@ static void lock_device(struct hotplug *hp)
 	}
 	hp->lock_fd = fd;
 	hp->locked = true;
+}
+
+int hotplug_lock_named(struct hotplug *hp, const char *name)
+{
+	char path[CONF_PATH_MAX + 64];
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", hp->ctx->conf.lock_dir, name);
+	fd = lock_open(hp, path, &st);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	return fd;
 }
 
 /* Only a device that an online or add left in place keeps its lock file:

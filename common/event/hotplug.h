@@ -113,6 +113,11 @@ int hotplug_link(struct hotplug *hp, struct nl_link *link);
 int hotplug_check_addrs(struct hotplug *hp, const struct nl_link *link,
 			uint32_t own4, bool *has_own);
 
+/* A lock shared by every event, lock_dir/NAME (vif-nat's
+ * "vif-nat-dhcp", as Xen's claim_lock): the file, held, to close; -1
+ * with errno. Waiting is bounded by the watchdog. */
+int hotplug_lock_named(struct hotplug *hp, const char *name);
+
 /* The bridge for this event and where its name came from (" (from
  * xenstore)"): the bridge parameter (xenstore over argv over env), else
  * vifplug.conf's default_bridge; NULL if neither names one. */

@@ -1,7 +1,8 @@
-/* port.h: the port backends, a Linux bridge, an Open vSwitch bridge and
- * a routed vif, as rows of one table (the shape of ovs-vsctl's command
- * table), and the one online/offline skeleton that runs every row for
- * vif-bridge, vif-route, vif-openvswitch, qemu-ifup and vifplugd. What
+/* port.h: the port backends, a Linux bridge, an Open vSwitch bridge, a
+ * routed vif and a NAT vif, as rows of one table (the shape of ovs-vsctl's
+ * command table), and the one online/offline skeleton that runs every row for
+ * vif-bridge, vif-route, vif-nat, vif-openvswitch, qemu-ifup and
+ * vifplugd. What
  * varies by backend is a value in its row; nothing outside a backend
  * asks which one it is. */
 #ifndef VIFPLUG_PORT_H
@@ -61,7 +62,7 @@ struct port_backend {
 	int (*detach)(struct port_ev *pe);
 };
 
-extern const struct port_backend port_bridge, port_ovs, port_route;
+extern const struct port_backend port_bridge, port_ovs, port_route, port_nat;
 
 /* The row for a script= (its basename: vif-bridge, vif-setup, which
  * runs vif-bridge, vif-route, vif-openvswitch); NULL for a script that

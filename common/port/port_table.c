@@ -13,6 +13,7 @@ static const struct port_backend *const backends[] = {
     &port_bridge,
     &port_ovs,
     &port_route,
+    &port_nat,
 };
 
 const struct port_backend *port_by_script(const char *script)

@@ -410,8 +410,12 @@ int nl_link_change(struct nl *nl, int index, const struct nl_link_change *c)
 	size_t size = sizeof(buf);
 
 	if (c->up >= 0) {
-		ifi->ifi_change = IFF_UP;
-		ifi->ifi_flags = c->up ? IFF_UP : 0;
+		ifi->ifi_change |= IFF_UP;
+		ifi->ifi_flags |= c->up ? IFF_UP : 0;
+	}
+	if (c->arp >= 0) {
+		ifi->ifi_change |= IFF_NOARP;
+		ifi->ifi_flags |= c->arp ? 0 : IFF_NOARP;
 	}
 	if ((c->master >= 0 && !mnl_attr_put_u32_check(nlh, size, IFLA_MASTER,
 						       (uint32_t)c->master)) ||

@@ -51,6 +51,7 @@ int nl_link_foreach(struct nl *nl,
  * request changes only what was asked. */
 struct nl_link_change {
 	int up;	    /* 1 up, 0 down, -1 unset */
+	int arp;    /* 1 on (IFF_NOARP cleared), 0 off, -1 unset */
 	int master; /* ifindex, 0 for nomaster, -1 unset */
 	int mtu;    /* -1 unset */
 	const uint8_t *mac;
@@ -59,7 +60,7 @@ struct nl_link_change {
 };
 #define NL_LINK_CHANGE_INIT                                                    \
 	{                                                                      \
-		.up = -1, .master = -1, .mtu = -1                              \
+		.up = -1, .arp = -1, .master = -1, .mtu = -1                   \
 	}
 
 int nl_link_change(struct nl *nl, int index, const struct nl_link_change *c);
@@ -85,8 +86,8 @@ int nl_addr_foreign(struct nl *nl, int index, uint32_t own4, unsigned *n,
 /* The link's primary IPv4 address (network byte order), as
  * `ip -4 addr show primary` lists first. -EADDRNOTAVAIL if it has none. */
 int nl_addr4_primary(struct nl *nl, int index, uint32_t *addr);
-/* addr/prefixlen with that broadcast (ifconfig's way), replacing an equal
- * one. */
+/* addr/prefixlen with that broadcast (ifconfig's way; 0: none, as `ip
+ * addr add` gives a /32), replacing an equal one. */
 int nl_addr4_add(struct nl *nl, int index, uint32_t addr, unsigned prefixlen,
 		 uint32_t brd);
 int nl_addr4_del(struct nl *nl, int index, uint32_t addr, unsigned prefixlen);
@@ -102,6 +103,10 @@ int nl_route4_del(struct nl *nl, uint32_t dst, unsigned dst_len, int oif,
  * there is none. */
 int nl_route4_oif(struct nl *nl, uint32_t dst, unsigned dst_len,
 		  unsigned metric, int *oif);
+
+/* How many main-table IPv4 routes go out of oif (Xen's vif-nat asks
+ * `ip route | grep "dev DEV"`). */
+int nl_route4_count_via(struct nl *nl, int oif, unsigned *n);
 
 /* The oif of the main table's IPv4 default route (the lowest metric's),
  * 0 if there is none. */

@@ -178,7 +178,8 @@ int nl_addr4_add(struct nl *nl, int index, uint32_t addr, unsigned prefixlen,
 	ifa->ifa_index = (uint32_t)index;
 	if (!mnl_attr_put_check(nlh, sizeof(buf), IFA_LOCAL, 4, &addr) ||
 	    !mnl_attr_put_check(nlh, sizeof(buf), IFA_ADDRESS, 4, &addr) ||
-	    !mnl_attr_put_check(nlh, sizeof(buf), IFA_BROADCAST, 4, &brd))
+	    (brd &&
+	     !mnl_attr_put_check(nlh, sizeof(buf), IFA_BROADCAST, 4, &brd)))
 		return -E2BIG;
 	return nl_talk(nl, nlh, NULL, NULL);
 }
@@ -253,6 +254,8 @@ struct route_find {
 	unsigned dst_len, metric;
 	bool lowest; /* any metric: the lowest one's oif */
 	int oif;
+	int via; /* count the routes out of this link instead */
+	unsigned n_via;
 	/* per message */
 	uint32_t m_dst, m_metric;
 	int m_oif;
@@ -284,13 +287,16 @@ static int route_find_cb(const struct nlmsghdr *nlh, void *data)
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 
 	if (nlh->nlmsg_type != RTM_NEWROUTE ||
-	    rtm->rtm_table != RT_TABLE_MAIN || rtm->rtm_dst_len != f->dst_len)
+	    rtm->rtm_table != RT_TABLE_MAIN ||
+	    (!f->via && rtm->rtm_dst_len != f->dst_len))
 		return MNL_CB_OK;
 	f->m_dst = 0;
 	f->m_metric = 0;
 	f->m_oif = 0;
 	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, f);
-	if (f->lowest) {
+	if (f->via) {
+		f->n_via += f->m_oif == f->via;
+	} else if (f->lowest) {
 		if (f->m_dst == f->dst && f->m_oif &&
 		    (!f->oif || f->m_metric < f->metric)) {
 			f->oif = f->m_oif;
@@ -310,6 +316,16 @@ int nl_route4_oif(struct nl *nl, uint32_t dst, unsigned dst_len,
 			 route_find_cb, &f);
 
 	*oif = f.oif;
+	return rc;
+}
+
+int nl_route4_count_via(struct nl *nl, int oif, unsigned *n)
+{
+	struct route_find f = {.via = oif};
+	int rc = nl_dump(nl, RTM_GETROUTE, sizeof(struct rtmsg), AF_INET,
+			 route_find_cb, &f);
+
+	*n = f.n_via;
 	return rc;
 }
 

@@ -32,6 +32,25 @@ const struct port_kind port_kind_bridge = {
     .in_place_said = "",
 };
 
+/* A NAT vif is in place while a route to its guest names it (the kernel
+ * drops the route when the link goes down), as Xen's vif-nat tells an
+ * online vif. */
+static bool nat_in_place(struct ctx *c, const struct nl_link *l)
+{
+	unsigned n = 0;
+
+	return nl_route4_count_via(c->nl, l->index, &n) == 0 && n > 0;
+}
+
+const struct port_kind port_kind_nat = {
+    .name = "nat",
+    .script = "vif-nat",
+    .antispoof = true,
+    .routed = true,
+    .in_place = nat_in_place,
+    .in_place_said = " (a NAT vif)",
+};
+
 const struct port_kind port_kind_route = {
     .name = "route",
     .script = "vif-route",

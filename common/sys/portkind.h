@@ -11,7 +11,7 @@
 #include "nl.h"
 
 struct port_kind {
-	const char *name;   /* "bridge", "openvswitch", "route" */
+	const char *name;   /* "bridge", "openvswitch", "route", "nat" */
 	const char *script; /* the Xen script it replaces */
 	bool antispoof;	    /* vifplug's antispoofing reaches its ports */
 	bool routed;	    /* its rules in table inet (else bridge) */
@@ -23,7 +23,8 @@ struct port_kind {
 	const char *in_place_said; /* " (an Open vSwitch port)", or "" */
 };
 
-extern const struct port_kind port_kind_bridge, port_kind_ovs, port_kind_route;
+extern const struct port_kind port_kind_bridge, port_kind_ovs, port_kind_route,
+    port_kind_nat;
 
 /* The kind for a script= (its basename; vif-setup runs vif-bridge);
  * NULL for a script that is not ours. */

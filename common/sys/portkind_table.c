@@ -7,6 +7,7 @@ static const struct port_kind *const kinds[] = {
     &port_kind_bridge,
     &port_kind_ovs,
     &port_kind_route,
+    &port_kind_nat,
 };
 
 const struct port_kind *port_kind_by_script(const char *script)

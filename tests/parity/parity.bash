@@ -49,12 +49,16 @@ hp() {
 	# Xen's scripts append to /var/log/xen, take their locks under
 	# /var/run/xen-hotplug and run /etc/xen hooks; ours lock under
 	# /run/vifplug unless told: all private to this call.
-	local rc=0
-	ip netns exec "$NS" unshare -m sh -c '
+	# P_ETC: the side's /etc is the host's with $T/etc-SIDE/upper laid
+	# over it (vif-nat's dhcpd files, which Xen names by absolute path)
+	local rc=0 etc=
+	[ -z "${P_ETC:-}" ] || etc=$T/etc-$SIDE
+	ETC=$etc ip netns exec "$NS" unshare -m sh -c '
 		mount --make-rprivate /
 		mount -t tmpfs none /var/log && mkdir -p /var/log/xen
 		mount -t tmpfs none /run
 		[ -d /etc/xen ] && mount -t tmpfs none /etc/xen
+		[ -z "$ETC" ] || mount -t overlay none -o "lowerdir=/etc,upperdir=$ETC/upper,workdir=$ETC/work" /etc
 		exec "$@"' sh timeout 30 env -i "${env[@]}" "${wrap[@]}" "$dir/$prog" "$cmd" \
 		"type_if=$type" "$@" </dev/null >>"$T/$SIDE.out" 2>&1 || rc=$?
 	echo "exit $prog $cmd: $([ $rc = 0 ] && echo zero || echo non-zero)" >>"$T/$SIDE.state"
@@ -88,6 +92,10 @@ parity_side() {
 		"$T/$SIDE.log" "$T" "$T" "$SIDE" >"$T/$SIDE.conf"
 	ip netns add "$NS"
 	ip -n "$NS" link set lo up
+	if [ -n "${P_ETC:-}" ]; then
+		mkdir -p "$T/etc-$SIDE/upper" "$T/etc-$SIDE/work"
+		p_etc "$T/etc-$SIDE/upper" "$T/$SIDE.restarts"
+	fi
 	"$BUILD/xenstored-sim" --dump "$T/$SIDE.dump" "$XS" &
 	SIM_PID=$!
 	while [ ! -S "$XS" ]; do sleep 0.02; done
@@ -100,6 +108,12 @@ parity_side() {
 	# namespace goes
 	if declare -F p_collect_more >/dev/null; then p_collect_more >>"$T/$SIDE.state"; fi
 	if declare -F p_side_end >/dev/null; then p_side_end; fi
+	# the files the side's /etc gained or changed, and its restarts
+	if [ -n "${P_ETC:-}" ]; then
+		(cd "$T/etc-$SIDE/upper" && find . -type f ! -path "./init.d/*" | sort | while read -r f; do
+			sed "s|^|file $f: |" "$f"; done) >>"$T/$SIDE.state"
+		sed 's|^|restart |' "$T/$SIDE.restarts" 2>/dev/null >>"$T/$SIDE.state" || true
+	fi
 	kill "$SIM_PID"
 	wait "$SIM_PID"
 	SIM_PID=
