@@ -28,6 +28,8 @@ HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 # helper maps and faults in only what it runs
 SECTIONS := -ffunction-sections -fdata-sections
 CFLAGS ?= -O2 -g
+# the version --version prints: debian/changelog's newest entry
+VERSION ?= $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
 # libxml2 (libvirt's own dependency) reads libvirt's domain and status XML
 XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
 # common/'s folders are its layers (scripts/layers.sh has the rules)
@@ -70,6 +72,10 @@ all: $(HELPER_BIN) $(SIM) $(TOOLS) $(UNIT_BIN)
 $(OBJ)/%.o: %.c $(wildcard common/*/*.h tests/sim/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# --version: only usage.o knows it, and is rebuilt when it changes
+$(OBJ)/common/base/usage.o: ALL_CFLAGS += -DVIFPLUG_VERSION='"$(VERSION)"'
+$(OBJ)/common/base/usage.o: debian/changelog
 
 # An include that points up a layer fails the build, before compiling.
 $(BUILD)/layers.ok: scripts/layers.sh $(wildcard common/*/*.[ch])

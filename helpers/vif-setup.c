@@ -39,6 +39,10 @@ int main(int argc, char **argv, char **envp)
 
 	if (rc < 0)
 		return hotplug_finish(&hp, rc);
+	/* Xen's would run vif-bridge, which would then speak for us */
+	if (argc < 2)
+		return hotplug_fail(&hp, "no command: online, offline, add "
+					 "or remove (see vif-setup(8))");
 	script = params_get_default(&hp.params, "script", NULL);
 	if (!script) {
 		/* no script: the vif-bridge installed beside us */

@@ -14,17 +14,22 @@
 #include "inventory.h"
 #include "esc.h"
 #include "log.h"
+#include "usage.h"
 #include "xs.h"
 
 #define EXIT_NOTFOUND 1
 #define EXIT_CANNOT 2
 
+#define USAGE                                                                  \
+	"usage: vifctl list [--json]\n"                                        \
+	"       vifctl which IFNAME|DOMAIN [--json]\n"                         \
+	"       vifctl doctor [--json] [--root DIR]\n"                         \
+	"       vifctl metrics [--output FILE] [--root DIR]\n"                 \
+	"       vifctl --help | --version\n"
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vifctl list [--json]\n"
-		   "       vifctl which IFNAME|DOMAIN [--json]\n"
-		   "       vifctl doctor [--json] [--root DIR]\n"
-		   "       vifctl metrics [--output FILE] [--root DIR]\n");
+	fputs(USAGE, f);
 }
 
 static void json_str(const char *s)
@@ -305,6 +310,7 @@ int main(int argc, char **argv)
 	bool partial = false;
 	int rc;
 
+	usage_std("vifctl", argc, argv, USAGE);
 	log_guard_stdio();
 	if (cmd && !strcmp(cmd, "doctor"))
 		return doctor(argc, argv);

@@ -8,11 +8,16 @@
 #include "names.h"
 #include "log.h"
 #include "plugd.h"
+#include "usage.h"
+
+#define USAGE                                                                  \
+	"usage: vifplugd [--kernel-events] [--no-coldplug] [--workers N] "     \
+	"[--config FILE]\n"                                                    \
+	"       vifplugd --help | --version\n"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vifplugd [--kernel-events] [--no-coldplug] "
-		   "[--workers N] [--config FILE]\n");
+	fputs(USAGE, f);
 }
 
 int main(int argc, char **argv)
@@ -25,6 +30,7 @@ int main(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	usage_std("vifplugd", argc, argv, USAGE);
 	/* before anything opens a descriptor */
 	log_guard_stdio();
 	const char *env_conf = getenv("VIFPLUG_CONF");

@@ -14,6 +14,30 @@ teardown() { :; }
 	done
 }
 
+@test "every program answers --help and --version on stdout with status 0, and touches no log" {
+	T=$BATS_TEST_TMPDIR
+	printf 'log_file = %s/hotplug.log\nsyslog = no\nlock_dir = %s/lock\n' "$T" "$T" >"$T/vifplug.conf"
+	ver=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' "$BATS_TEST_DIRNAME/../debian/changelog")
+	for prog in $(sed -n 's/^HELPERS := //p' "$BATS_TEST_DIRNAME/../Makefile"); do
+		run env -i VIFPLUG_CONF="$T/vifplug.conf" "$BUILD/$prog" --help
+		[ "$status" -eq 0 ] || fail "$prog --help: exit $status: $output"
+		[[ ${lines[0]} == "usage: $prog "* ]] || fail "$prog --help: $output"
+		run env -i VIFPLUG_CONF="$T/vifplug.conf" "$BUILD/$prog" --version
+		[ "$status" -eq 0 ] || fail "$prog --version: exit $status"
+		assert_equal "$output" "$prog (vifplug) $ver"
+	done
+	[ ! -e "$T/hotplug.log" ] || fail "the log was written: $(cat "$T/hotplug.log")"
+	[ ! -e "$T/lock" ] || fail "a lock was taken"
+}
+
+@test "vif-setup with no command says so in its own name" {
+	T=$BATS_TEST_TMPDIR
+	printf 'log_file = %s/hotplug.log\nsyslog = no\n' "$T" >"$T/vifplug.conf"
+	run env -i VIFPLUG_CONF="$T/vifplug.conf" "$BUILD/vif-setup"
+	assert_failure 1
+	assert_output "vif-setup - -: no command: online, offline, add or remove (see vif-setup(8))"
+}
+
 @test "man pages pass mandoc -Tlint without warnings" {
 	command -v mandoc >/dev/null || skip "mandoc is not installed"
 	run mandoc -Tlint -W warning "$BATS_TEST_DIRNAME"/../man/*

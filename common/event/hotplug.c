@@ -21,6 +21,7 @@
 #include "claim.h"
 #include "esc.h"
 #include "log.h"
+#include "usage.h"
 #include "xs.h"
 
 const char *const hotplug_env_keys[] = {
@@ -436,6 +437,16 @@ int hotplug_init(struct hotplug *hp, struct ctx *ctx, const char *prog,
 {
 	int rc;
 
+	/* --help and --version touch nothing, not even the log */
+	usage_std(prog, argc, argv,
+		  flags & HP_QEMU
+		      ? "usage: %s IFNAME [BRIDGE]\n"
+			"Run by QEMU (-netdev tap,script=) or libvirt for a "
+			"tap it holds; see qemu-ifup(8).\n"
+		      : "usage: %s online|offline|add|remove "
+			"[type_if=vif|tap] [NAME=VALUE ...]\n"
+			"Run by libxl, xl devd, udev or vifplugd with Xen's "
+			"environment (XENBUS_PATH, vif, ...); see %s(8).\n");
 	/* Before anything opens a descriptor, and before anything waits. */
 	log_guard_stdio();
 	start_watchdog(prog, CONF_DEFAULT_TIMEOUT);
