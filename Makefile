@@ -76,6 +76,10 @@ $(OBJ)/%.o: %.c $(wildcard common/*/*.h tests/sim/*.h)
 # --version: only usage.o knows it, and is rebuilt when it changes
 $(OBJ)/common/base/usage.o: ALL_CFLAGS += -DVIFPLUG_VERSION='"$(VERSION)"'
 $(OBJ)/common/base/usage.o: debian/changelog
+# doctor's advice names how this build is installed, and where
+INSTALL_HINT ?= make install
+$(OBJ)/common/tool/doctor.o: ALL_CFLAGS += -DVIFPLUG_INSTALL='"$(INSTALL_HINT)"' \
+	-DVIFPLUG_LIBEXECDIR='"$(LIBEXECDIR)"'
 
 # An include that points up a layer fails the build, before compiling.
 $(BUILD)/layers.ok: scripts/layers.sh $(wildcard common/*/*.[ch])

@@ -68,6 +68,43 @@ teardown() { :; }
 	done
 }
 
+@test "etc/vifplug.conf shows each key's default from vifplug.conf(5), or says it has none" {
+	cd "$BATS_TEST_DIRNAME/.."
+	# KEY DEFAULT per key, from the man page: the word after "Default:"
+	# in the key's entry ("none" and "Unset" for keys without one)
+	defaults=$(awk '
+		/^\.BI [a-z_]*= / { key = $2; sub(/=$/, "", key); want = 1; next }
+		/^\.TP/ { want = 0 }
+		want && /Unset \(the default\)/ { print key, "none"; want = 0; next }
+		want && /Default:/ { d = $0; sub(/.*Default: */, "", d); sub(/\.$/, "", d)
+			if (d != "") { print key, d; want = 0 } else { pending = 1 }; next }
+		want && pending { d = $2; print key, d; want = 0; pending = 0 }' man/vifplug.conf.5)
+	[ -n "$defaults" ]
+	while read -r key def; do
+		shown=$(sed -n "s/^#$key = //p" etc/vifplug.conf)
+		# the comment block just above the key
+		block=$(awk -v k="#$key = " '/^$/ { b = "" } { b = b $0 "\n" } index($0, k) == 1 { print b; exit }' etc/vifplug.conf)
+		if [ "$def" = none ]; then
+			grep -q 'No default' <<<"$block" || fail "$key has no default, and etc/vifplug.conf does not say so"
+		else
+			assert_equal "$key = $shown" "$key = $def"
+		fi
+	done <<<"$defaults"
+}
+
+@test "no man page runs a sentence into a reference (vif-setup(8).Aswith)" {
+	command -v mandoc >/dev/null || skip "mandoc is not installed"
+	for m in "$BATS_TEST_DIRNAME"/../man/*.[0-9]; do
+		run sh -c "mandoc -Tascii '$m' | col -b | grep -nE '\([1-8]\)[.,;:][A-Za-z]'"
+		[ "$status" -ne 0 ] || fail "${m##*/}: $output"
+	done
+}
+
+@test "vifplugd.service comes after Debian's xen.service (its init script xen) and upstream's xenstored.service" {
+	grep -qE '^After=.*\bxen\.service\b' "$BATS_TEST_DIRNAME/../systemd/vifplugd.service"
+	grep -qE '^After=.*\bxenstored\.service\b' "$BATS_TEST_DIRNAME/../systemd/vifplugd.service"
+}
+
 @test "every vifctl command in its usage has a section in vifctl(8)" {
 	cd "$BATS_TEST_DIRNAME/.."
 	run "$BUILD/vifctl" --help

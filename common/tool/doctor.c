@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -135,11 +136,26 @@ static void check_netback(const struct doctor_env *env, unsigned domid,
 		    "a driver domain serves the NICs)");
 }
 
+/* How this build is installed, for advice: the package's command, or
+ * make install for a source build (Makefile: INSTALL_HINT). */
+#ifndef VIFPLUG_INSTALL
+#define VIFPLUG_INSTALL "make install"
+#endif
+#ifndef VIFPLUG_LIBEXECDIR
+#define VIFPLUG_LIBEXECDIR "/usr/local/libexec/vifplug"
+#endif
+
 /* ---- who runs the scripts: udev rules, vifplugd, libxl --------------- */
 
+/* udev's own order: a file of a name in an earlier directory hides the
+ * later ones of that name, and one that is a link to /dev/null disables
+ * them (Debian's way to turn a package's rules off: it survives
+ * upgrades); with /lib a link to /usr/lib, one file is seen twice. */
 static const char *const rules_dirs[] = {
-    "/etc/udev/rules.d", "/run/udev/rules.d", "/lib/udev/rules.d",
-    "/usr/lib/udev/rules.d", NULL};
+    "/etc/udev/rules.d", "/run/udev/rules.d", "/usr/local/lib/udev/rules.d",
+    "/usr/lib/udev/rules.d", "/lib/udev/rules.d", NULL};
+
+#define RULES_SEEN_MAX 64
 
 /* The rules files that run something for xen-backend vif events. */
 static int check_rules_file(const struct doctor_env *env, const char *dir,
@@ -185,7 +201,8 @@ static int check_rules_file(const struct doctor_env *env, const char *dir,
 		if (stat(rt, &st))
 			doctor_add(
 			    r, DOCTOR_PROBLEM, "udev", subject,
-			    "install it (make install) or fix the rule's path",
+			    "install it (" VIFPLUG_INSTALL
+			    ") or fix the rule's path",
 			    "%s line %d runs %s, which does not exist", path,
 			    lineno, target);
 		else if (!S_ISREG(st.st_mode) || access(rt, X_OK))
@@ -201,12 +218,25 @@ static int check_rules_file(const struct doctor_env *env, const char *dir,
 	return handles;
 }
 
+/* Whether name was seen in an earlier directory; if not, it is now. */
+static bool rules_seen(char seen[][NAME_MAX + 1], size_t *n, const char *name)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(seen[i], name))
+			return true;
+	if (*n < RULES_SEEN_MAX)
+		snprintf(seen[(*n)++], NAME_MAX + 1, "%s", name);
+	return false;
+}
+
 static int check_rules(const struct doctor_env *env, struct doctor_report *r)
 {
+	static char seen[RULES_SEEN_MAX][NAME_MAX + 1];
+	size_t nseen = 0;
 	int n = 0;
 
 	for (size_t i = 0; rules_dirs[i]; i++) {
-		char dir[512];
+		char dir[512], path[1024], to[16];
 		struct dirent **names;
 		int k;
 
@@ -215,11 +245,25 @@ static int check_rules(const struct doctor_env *env, struct doctor_report *r)
 		for (int j = 0; j < k; j++) {
 			const char *nm = names[j]->d_name;
 			size_t l = strlen(nm);
+			ssize_t t;
 
 			if (l > 6 && !strcmp(nm + l - 6, ".rules") &&
-			    (strstr(nm, "vifplug") || strstr(nm, "xen")))
-				n +=
-				    check_rules_file(env, rules_dirs[i], nm, r);
+			    (strstr(nm, "vifplug") || strstr(nm, "xen")) &&
+			    !rules_seen(seen, &nseen, nm)) {
+				snprintf(path, sizeof(path), "%s/%s", dir, nm);
+				t = readlink(path, to, sizeof(to) - 1);
+				to[t > 0 ? t : 0] = '\0';
+				if (!strcmp(to, "/dev/null"))
+					doctor_add(r, DOCTOR_INFO, "udev", nm,
+						   NULL,
+						   "%s/%s is a link to "
+						   "/dev/null: udev's %s is "
+						   "off",
+						   rules_dirs[i], nm, nm);
+				else
+					n += check_rules_file(
+					    env, rules_dirs[i], nm, r);
+			}
 			free(names[j]);
 		}
 		if (k >= 0)
@@ -284,8 +328,9 @@ static void check_handlers(struct ctx *c, const struct doctor_env *env,
 	if (rules && daemon)
 		doctor_add(
 		    r, DOCTOR_PROBLEM, "vifplugd", "-",
-		    "remove the rules file (see vifplugd(8), \"Switching\") "
-		    "or stop vifplugd",
+		    "turn the rules off with ln -s /dev/null "
+		    "/etc/udev/rules.d/65-vifplug.rules (vifplugd(8), "
+		    "\"Switching\"), or stop vifplugd",
 		    "both udev rules and vifplugd handle the same vif "
 		    "events: every event runs twice");
 	if (!c->xs)
@@ -304,8 +349,8 @@ static void check_handlers(struct ctx *c, const struct doctor_env *env,
 	if (!disabled && !rules && !daemon)
 		doctor_add(
 		    r, DOCTOR_PROBLEM, "udev", "-",
-		    "install 65-vifplug.rules (make install) or start "
-		    "vifplugd",
+		    "install 65-vifplug.rules (" VIFPLUG_INSTALL
+		    ") or start vifplugd",
 		    "nothing handles vif events here: no udev rules for "
 		    "xen-backend, no vifplugd, and the toolstack does not run "
 		    "the scripts itself");
@@ -417,7 +462,8 @@ static void check_libvirt(const struct doctor_env *env, struct doctor_report *r)
 	else
 		doctor_add(
 		    r, DOCTOR_PROBLEM, "libvirt", hook,
-		    "make install, or link libexec's libvirt-hook there",
+		    VIFPLUG_INSTALL ", or link " VIFPLUG_LIBEXECDIR
+				    "/libvirt-hook there",
 		    "libvirtd (pid %ld) runs here, and vifplug's hook is not "
 		    "installed: its guests' taps get no label",
 		    pid);
