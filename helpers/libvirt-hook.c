@@ -87,10 +87,11 @@ int main(int argc, char **argv)
 	size_t len = 0, done = 0;
 	char *xml;
 
-	usage_std("libvirt-hook", argc, argv,
-		  "usage: %s DOMAIN OPERATION SUB-OPERATION EXTRA < DOMAIN-XML\n"
-		  "Run by libvirtd from /etc/libvirt/hooks/qemu.d; see "
-		  "%s(8).\n");
+	usage_std(
+	    "libvirt-hook", argc, argv,
+	    "usage: %s DOMAIN OPERATION SUB-OPERATION EXTRA < DOMAIN-XML\n"
+	    "Run by libvirtd from /etc/libvirt/hooks/qemu.d; see "
+	    "%s(8).\n");
 	log_guard_stdio();
 	/* libvirtd may not read our stderr: a hook always exits 0 */
 	signal(SIGPIPE, SIG_IGN);

@@ -152,7 +152,7 @@ static void check_netback(const struct doctor_env *env, unsigned domid,
  * them (Debian's way to turn a package's rules off: it survives
  * upgrades); with /lib a link to /usr/lib, one file is seen twice. */
 static const char *const rules_dirs[] = {
-    "/etc/udev/rules.d", "/run/udev/rules.d", "/usr/local/lib/udev/rules.d",
+    "/etc/udev/rules.d",     "/run/udev/rules.d", "/usr/local/lib/udev/rules.d",
     "/usr/lib/udev/rules.d", "/lib/udev/rules.d", NULL};
 
 #define RULES_SEEN_MAX 64
@@ -199,12 +199,11 @@ static int check_rules_file(const struct doctor_env *env, const char *dir,
 			continue; /* udev's own builtins and relative */
 		rooted(env, target, rt, sizeof(rt));
 		if (stat(rt, &st))
-			doctor_add(
-			    r, DOCTOR_PROBLEM, "udev", subject,
-			    "install it (" VIFPLUG_INSTALL
-			    ") or fix the rule's path",
-			    "%s line %d runs %s, which does not exist", path,
-			    lineno, target);
+			doctor_add(r, DOCTOR_PROBLEM, "udev", subject,
+				   "install it (" VIFPLUG_INSTALL
+				   ") or fix the rule's path",
+				   "%s line %d runs %s, which does not exist",
+				   path, lineno, target);
 		else if (!S_ISREG(st.st_mode) || access(rt, X_OK))
 			doctor_add(
 			    r, DOCTOR_PROBLEM, "udev", subject, "chmod 0755 it",
@@ -326,13 +325,12 @@ static void check_handlers(struct ctx *c, const struct doctor_env *env,
 		check_event_source(env, daemon, r);
 	}
 	if (rules && daemon)
-		doctor_add(
-		    r, DOCTOR_PROBLEM, "vifplugd", "-",
-		    "turn the rules off with ln -s /dev/null "
-		    "/etc/udev/rules.d/65-vifplug.rules (vifplugd(8), "
-		    "\"Switching\"), or stop vifplugd",
-		    "both udev rules and vifplugd handle the same vif "
-		    "events: every event runs twice");
+		doctor_add(r, DOCTOR_PROBLEM, "vifplugd", "-",
+			   "turn the rules off with ln -s /dev/null "
+			   "/etc/udev/rules.d/65-vifplug.rules (vifplugd(8), "
+			   "\"Switching\"), or stop vifplugd",
+			   "both udev rules and vifplugd handle the same vif "
+			   "events: every event runs twice");
 	if (!c->xs)
 		return;
 	if (disabled)
