@@ -106,9 +106,23 @@ healthy() {
 	assert_failure 1
 	assert_line "ok      vifplugd: vifplugd is running (pid $PLUGD_PID)"
 	assert_line --partial "problem vifplugd: both udev rules and vifplugd handle the same vif events"
-	rm "$ROOT/lib/udev/rules.d/65-vifplug.rules"
+	# Debian's way to turn packaged rules off: a link to /dev/null of the
+	# same name in /etc, which hides the file in /lib
+	ln -s /dev/null "$ROOT/etc/udev/rules.d/65-vifplug.rules"
 	doctor
+	assert_line "info    udev 65-vifplug.rules: /etc/udev/rules.d/65-vifplug.rules is a link to /dev/null: udev's 65-vifplug.rules is off"
+	refute_output --partial "both udev rules"
 	assert_success
+}
+
+@test "doctor: /lib a link to /usr/lib shows one rules file once" {
+	mkdir -p "$ROOT/usr/lib"
+	rm -rf "$ROOT/lib"
+	mkdir -p "$ROOT/usr/lib/udev/rules.d"
+	ln -s usr/lib "$ROOT/lib"
+	install_rules
+	doctor
+	assert_equal "$(grep -c 'handles xen-backend vif events' <<<"$output")" 1
 }
 
 @test "doctor: every backend vif's script, bridge, attachment and hotplug-status are checked" {
