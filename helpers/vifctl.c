@@ -65,8 +65,14 @@ static void print_json(const struct inventory_row *r, size_t n)
 			printf(",\"tag\":%d", r[i].tag);
 		else
 			printf(",\"tag\":null");
+		if (r[i].backend_domid >= 0)
+			printf(",\"backend_domid\":%ld", r[i].backend_domid);
+		else
+			printf(",\"backend_domid\":null");
 		printf(",\"state\":\"%s\",\"hotplug_status\":",
-		       r[i].up ? "up" : "down");
+		       r[i].backend_domid >= 0 ? "unknown"
+		       : r[i].up		 ? "up"
+						 : "down");
 		json_str(r[i].status);
 		if (r[i].pid)
 			printf(",\"pid\":%d", (int)r[i].pid);
@@ -105,7 +111,11 @@ static void print_table(const struct inventory_row *r, size_t n)
 		if (r[i].antispoof)
 			snprintf(as, sizeof(as), "on, %llu dropped",
 				 r[i].dropped);
-		snprintf(st, sizeof(st), "%s%s%s", r[i].up ? "up" : "down",
+		/* another domain's link: only its hotplug-status is known */
+		snprintf(st, sizeof(st), "%s%s%s",
+			 r[i].backend_domid >= 0 ? "?"
+			 : r[i].up		 ? "up"
+						 : "down",
 			 r[i].status[0] ? "/" : "", r[i].status);
 		/* every name here came from outside: links, argv, xenstore */
 		char name[ESC_TEXT_SIZE(16)], domain[ESC_TEXT_SIZE(16)];

@@ -59,9 +59,9 @@ metrics() {
 		/local/domain/0/backend/vif-ioemu/7/tapgone/ifname tapgone
 	metrics
 	assert_line 'vifplug_xenstore_up{} 1'
-	assert_line 'vifplug_vifs{state="connected"} 1'
-	assert_line 'vifplug_vifs{state="error"} 1'
-	assert_line 'vifplug_vifs{state="none"} 1'
+	assert_line 'vifplug_vifs{backend_domid="0",state="connected"} 1'
+	assert_line 'vifplug_vifs{backend_domid="0",state="error"} 1'
+	assert_line 'vifplug_vifs{backend_domid="0",state="none"} 1'
 	assert_line 'vifplug_bridge_ports{bridge="xenbr0"} 2'
 	assert_line 'vifplug_bridge_ports{bridge="br1"} 0'
 	# the reference parser reads the escaped label back as the name

@@ -214,6 +214,8 @@ load hostile
 	[ "$status" -eq 1 ]
 	assert_line --regexp "^vif-bridge online vif7.0: cannot write .*hotplug-status: Permission denied"
 	assert_equal "$(xs_val $BE/7/0/hotplug-status)" "<absent>"
+	# the attach is taken back: every link as before, MAC and MTU too
+	assert_equal "$(snapshot)" "$BEFORE"
 }
 
 @test "hostile: a vifplug.conf that does not parse" {
@@ -230,6 +232,7 @@ load hostile
 	[ "$status" -eq 1 ]
 	assert_line --regexp "^vif-bridge online vif7.0: hook .*00-fail.hook failed with exit status 3$"
 	assert_equal "$(xs_val $BE/7/0/hotplug-status)" error
+	assert_equal "$(link_master vif7.0)" ""
 }
 
 # ---- vif-route, vif-setup ----

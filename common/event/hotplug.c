@@ -122,6 +122,16 @@ int hotplug_read_store(struct hotplug *hp, const char *dir,
 	 * refused write says why, later). */
 	if (exists)
 		*exists = rc != -ENOENT;
+	/* one this domain may not read leaves its keys unknown: an online
+	 * would guess the bridge, so it is refused before any change (an
+	 * offline needs none of them) */
+	hp->unreadable = rc == -EACCES;
+	if (rc == -EACCES && (hp->cmd == HP_ONLINE || hp->cmd == HP_ADD))
+		return hotplug_error(hp,
+				     "cannot read its backend %s: permission "
+				     "denied (not given to this domain?): "
+				     "without its keys nothing is done",
+				     dir);
 	if (rc == -ENOENT || rc == -EACCES)
 		return 0;
 	if (rc)
@@ -137,6 +147,15 @@ int hotplug_read_store(struct hotplug *hp, const char *dir,
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", dir, keys[k]);
 			rc = xs_get(hp->ctx->xs, XBT_NULL, path, &v);
+			if (rc == -EACCES &&
+			    (hp->cmd == HP_ONLINE || hp->cmd == HP_ADD)) {
+				rc = hotplug_error(hp,
+						   "cannot read %s: permission "
+						   "denied: without it nothing "
+						   "is done",
+						   path);
+				continue;
+			}
 			if (rc == -ENOENT || rc == -EACCES) {
 				rc = 0;
 				continue;
@@ -639,8 +658,10 @@ void hotplug_report_error(struct hotplug *hp)
 	 * type_if) still belongs in hotplug-error if XENBUS_PATH is usable. */
 	if (!hp->xenbus_ok)
 		adopt_xenbus_path(hp);
-	/* A xenstore that did not answer will not take the keys either. */
-	if (!hp->xenbus_ok || !hp->ctx->xs || xs_timed_out(hp->ctx->xs))
+	/* A xenstore that did not answer will not take the keys either, nor
+	 * a backend this domain may not even read. */
+	if (!hp->xenbus_ok || hp->unreadable || !hp->ctx->xs ||
+	    xs_timed_out(hp->ctx->xs))
 		return;
 	/* Both keys or neither: libxl reads the error once it sees the
 	 * status. */
@@ -652,11 +673,14 @@ void hotplug_report_error(struct hotplug *hp)
 			hp->xenbus_path, xs_strerror(rc));
 }
 
-static int hotplug_connected(struct hotplug *hp)
+int hotplug_connected(struct hotplug *hp)
 {
 	char path[sizeof(hp->xenbus_path) + 16];
 	int rc;
 
+	if (hp->cmd != HP_ONLINE || hp->type != HP_VIF || hp->status_done)
+		return 0;
+	hp->status_done = true;
 	/* An earlier failure's sentence goes first: connected beside a
 	 * stale hotplug-error reads as broken (to doctor, to an operator).
 	 * The backend's listing at the start said whether there is one, so
@@ -688,7 +712,7 @@ void hotplug_free(struct hotplug *hp)
 int hotplug_complete(struct hotplug *hp, int rc)
 {
 	/* Netback waits for this key: it is the last thing written. */
-	if (rc == HP_GO && hp->cmd == HP_ONLINE && hp->type == HP_VIF)
+	if (rc == HP_GO)
 		rc = hotplug_connected(hp);
 	alarm(0);
 	hp->keep_lock =

@@ -48,6 +48,8 @@ struct hotplug {
 	bool locked;
 	bool stale_error; /* the backend lists a hotplug-error */
 	bool keep_lock;	  /* online/add done: the lock file stays */
+	bool status_done; /* hotplug_connected() wrote connected */
+	bool unreadable;  /* the backend may not be listed by this domain */
 	char lock_path[CONF_PATH_MAX + NAMES_IFNAMSIZ + 2];
 	const char *qemu_bridge; /* qemu-ifup's BRIDGE argument */
 	/* what makes a link this event's (claim.h): the kind from type,
@@ -80,6 +82,12 @@ int hotplug_complete(struct hotplug *hp, int rc);
  * hp->stale_error. 0, or -1 with hp->error. */
 int hotplug_read_store(struct hotplug *hp, const char *dir,
 		       const char *const keys[], bool *exists);
+
+/* An online vif's hotplug-status = connected (an earlier hotplug-error
+ * removed first), once: the port skeleton writes it after the hooks, so
+ * that an online it cannot tell is taken back; hotplug_complete() for
+ * any other. 0, or -1 with the error; 0 for events that write none. */
+int hotplug_connected(struct hotplug *hp);
 
 /* Records the cause ("what failed: why") in the context; returns -1. */
 int hotplug_error(struct hotplug *hp, const char *fmt, ...)

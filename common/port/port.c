@@ -97,6 +97,39 @@ int port_connect(struct port_ev *pe)
 	return 0;
 }
 
+/* An online whose end cannot be told (a hook failed, or hotplug-status
+ * could not be written) is taken back: a failed event leaves nothing
+ * attached, and netback would wait for a key that never comes. The
+ * error stays the online's; what the taking back meets is logged. */
+static int take_back(struct port_ev *pe)
+{
+	struct hotplug *hp = pe->hp;
+	struct ctx *c = hp->ctx;
+	struct nl_link_change back = NL_LINK_CHANGE_INIT;
+	struct nl_link before = pe->link;
+	char why[sizeof(c->error)];
+
+	memcpy(why, c->error, sizeof(why));
+	/* as it is now: on its bridge */
+	if (nl_link_get(c->nl, NULL, pe->link.index, &pe->link))
+		pe->link.index = 0;
+	if (pe->b->kind->antispoof &&
+	    antispoof_remove(c, hp->dev, pe->b->kind->routed))
+		ctx_log(c, LOG_WARNING, "%s", c->error);
+	pe->b->detach(pe);
+	/* and the MAC and MTU the attach gave it, as they were */
+	if (pe->link.index && before.has_mac)
+		back.mac = before.mac;
+	if (pe->link.index && before.mtu)
+		back.mtu = (int)before.mtu;
+	if (pe->link.index && nl_link_change(c->nl, pe->link.index, &back))
+		ctx_log(c, LOG_WARNING, "cannot give it back its MAC and MTU");
+	memcpy(c->error, why, sizeof(why));
+	ctx_log(c, LOG_INFO, "the online failed at its end: what it attached "
+			     "was taken back");
+	return -1;
+}
+
 int port_online(struct hotplug *hp, const struct port_backend *b)
 {
 	struct port_ev pe;
@@ -111,7 +144,9 @@ int port_online(struct hotplug *hp, const struct port_backend *b)
 		return hotplug_error(hp, "link %s does not exist", hp->dev);
 	if (rc || port_connect(&pe))
 		return -1;
-	return hooks_run(hp, "vif", "post", pe.vars);
+	if (hooks_run(hp, "vif", "post", pe.vars) || hotplug_connected(hp))
+		return take_back(&pe);
+	return 0;
 }
 
 int port_offline(struct hotplug *hp, const struct port_backend *b)

@@ -204,6 +204,53 @@ int xs_backends_foreach(struct xs_handle *h, const char *dir,
 	return rc;
 }
 
+int xs_self_domid(struct xs_handle *h, unsigned *id)
+{
+	char v[16] = "";
+	int rc = xs_read_buf(h, "domid", v, sizeof(v));
+
+	if (rc)
+		return rc;
+	return names_parse_domid(v, id) ? -EINVAL : 0;
+}
+
+struct foreign_walk {
+	unsigned b;
+	int (*cb)(unsigned b, unsigned d, unsigned n, void *arg);
+	void *arg;
+};
+
+static int foreign_cb(unsigned d, unsigned n, void *arg)
+{
+	struct foreign_walk *w = arg;
+
+	return w->cb(w->b, d, n, w->arg);
+}
+
+int xs_foreign_vifs_foreach(struct xs_handle *h, unsigned self,
+			    int (*cb)(unsigned b, unsigned d, unsigned n,
+				      void *arg),
+			    void *arg)
+{
+	struct foreign_walk w = {0, cb, arg};
+	char **doms, path[64];
+	unsigned nd;
+	int rc = 0;
+
+	/* a driver domain may not list /local/domain: nothing foreign */
+	if (!h || xs_list(h, XBT_NULL, "/local/domain", &doms, &nd))
+		return 0;
+	for (unsigned i = 0; i < nd && !rc; i++) {
+		if (names_parse_domid(doms[i], &w.b) || w.b == self)
+			continue;
+		snprintf(path, sizeof(path), "/local/domain/%u/backend/vif",
+			 w.b);
+		rc = xs_backends_foreach(h, path, foreign_cb, &w);
+	}
+	free(doms);
+	return rc;
+}
+
 int xs_txn_run(struct xs_handle *h,
 	       int (*fn)(struct xs_handle *h, uint32_t t, void *arg), void *arg)
 {

@@ -44,6 +44,18 @@ bool xs_exists(struct xs_handle *h, const char *path);
 int xs_list(struct xs_handle *h, uint32_t t, const char *path, char ***names,
 	    unsigned *n);
 
+/* This domain's id, from its home's domid key; -errno if unknown. */
+int xs_self_domid(struct xs_handle *h, unsigned *id);
+
+/* Calls cb(B, D, N) for every other domain B's backend vif
+ * /local/domain/B/backend/vif/D/N this domain may read: in dom0, its
+ * driver domains' (a driver domain may list none but its own). A
+ * non-zero return from cb stops the walk and is returned. */
+int xs_foreign_vifs_foreach(struct xs_handle *h, unsigned self,
+			    int (*cb)(unsigned b, unsigned d, unsigned n,
+				      void *arg),
+			    void *arg);
+
 /* Calls cb for every DOMID/DEVID under dir (e.g. "backend/vif") whose
  * two names are domain ids; a non-zero return from cb stops the walk and
  * is returned. What cannot be listed is skipped. */

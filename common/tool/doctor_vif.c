@@ -223,13 +223,62 @@ static int check_vif_cb(unsigned d, unsigned n, void *arg)
 	return 0;
 }
 
+/* Another domain's backend vif, as dom0 sees it: its link is that
+ * domain's, so what xenstore says of it is all there is to check. */
+static int check_foreign_cb(unsigned b, unsigned d, unsigned n, void *arg)
+{
+	struct vif_walk *w = arg;
+	char base[80], path[112], subject[80], vifname[32] = "";
+	char status[32] = "", error[512] = "", dev[NAMES_IFNAMSIZ];
+
+	snprintf(base, sizeof(base), "/local/domain/%u/backend/vif/%u/%u", b,
+		 d, n);
+	snprintf(subject, sizeof(subject), "domain %u backend/vif/%u/%u", b, d,
+		 n);
+#define READ(key, buf)                                                         \
+	do {                                                                   \
+		snprintf(path, sizeof(path), "%s/" key, base);                 \
+		xs_read_buf(w->c->xs, path, buf, sizeof(buf));                 \
+	} while (0)
+	READ("vifname", vifname);
+	READ("hotplug-status", status);
+	READ("hotplug-error", error);
+#undef READ
+	if (vifname[0] && names_ifname_valid(vifname))
+		snprintf(dev, sizeof(dev), "%s", vifname);
+	else
+		snprintf(dev, sizeof(dev), "vif%u.%u", d, n);
+	w->count++;
+	if (!strcmp(status, "error"))
+		doctor_add(w->r, DOCTOR_PROBLEM, "vif", subject,
+			   "fix the cause in that domain, then xl "
+			   "network-detach/-attach the NIC",
+			   "%s (driver domain %u): hotplug-status is error: %s",
+			   dev, b, error[0] ? error : "(no hotplug-error text)");
+	else if (!strcmp(status, "connected"))
+		doctor_add(w->r, DOCTOR_OK, "vif", subject, NULL,
+			   "%s (driver domain %u): connected (its link is that "
+			   "domain's: vifctl doctor there checks it)",
+			   dev, b);
+	else
+		doctor_add(w->r, DOCTOR_INFO, "vif", subject, NULL,
+			   "%s (driver domain %u): no hotplug-status yet%s%s",
+			   dev, b, error[0] ? ": " : "", error);
+	return 0;
+}
+
 void check_vifs(struct ctx *c, const struct ovs_snapshot *ovs,
 		struct doctor_report *r)
 {
 	struct vif_walk w = {c, r, ovs, 0};
+	unsigned self;
 
 	xs_backends_foreach(c->xs, "backend/vif", check_vif_cb, &w);
+	/* dom0 may read its driver domains' backends: their vifs too */
+	if (!xs_self_domid(c->xs, &self))
+		xs_foreign_vifs_foreach(c->xs, self, check_foreign_cb, &w);
 	if (!w.count)
 		doctor_add(r, DOCTOR_INFO, "vif", "backend/vif", NULL,
-			   "no backend vifs in this domain");
+			   "no backend vifs in this domain, nor in one it may "
+			   "read");
 }

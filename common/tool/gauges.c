@@ -14,7 +14,52 @@
 struct vif_walk {
 	struct ctx *c;
 	struct gauges *g;
+	unsigned self;
 };
+
+/* domid's counts, made when it has none; NULL when out of memory. */
+static struct gauges_dom *dom_entry(struct gauges *g, unsigned domid)
+{
+	struct gauges_dom *d;
+
+	for (size_t i = 0; i < g->ndoms; i++)
+		if (g->doms[i].domid == domid)
+			return &g->doms[i];
+	d = realloc(g->doms, (g->ndoms + 1) * sizeof(*d));
+	if (!d)
+		return NULL;
+	g->doms = d;
+	d = &g->doms[g->ndoms++];
+	memset(d, 0, sizeof(*d));
+	d->domid = domid;
+	return d;
+}
+
+static void count_status(struct gauges *g, unsigned domid, const char *status)
+{
+	struct gauges_dom *d = dom_entry(g, domid);
+
+	if (!d)
+		return;
+	if (!strcmp(status, "connected"))
+		d->vifs[GAUGES_CONNECTED]++;
+	else if (!strcmp(status, "error"))
+		d->vifs[GAUGES_ERROR]++;
+	else
+		d->vifs[GAUGES_NONE]++;
+}
+
+static int count_foreign(unsigned b, unsigned d, unsigned n, void *arg)
+{
+	struct vif_walk *w = arg;
+	char path[96], status[32] = "";
+
+	snprintf(path, sizeof(path),
+		 "/local/domain/%u/backend/vif/%u/%u/hotplug-status", b, d, n);
+	xs_read_buf(w->c->xs, path, status, sizeof(status));
+	count_status(w->g, b, status);
+	return 0;
+}
 
 static int count_vif(unsigned d, unsigned n, void *arg)
 {
@@ -23,12 +68,7 @@ static int count_vif(unsigned d, unsigned n, void *arg)
 
 	snprintf(path, sizeof(path), "backend/vif/%u/%u/hotplug-status", d, n);
 	xs_read_buf(w->c->xs, path, status, sizeof(status));
-	if (!strcmp(status, "connected"))
-		w->g->vifs[GAUGES_CONNECTED]++;
-	else if (!strcmp(status, "error"))
-		w->g->vifs[GAUGES_ERROR]++;
-	else
-		w->g->vifs[GAUGES_NONE]++;
+	count_status(w->g, w->self, status);
 	return 0;
 }
 
@@ -130,9 +170,15 @@ int gauges_collect(struct ctx *c, const struct doctor_env *env,
 	memset(g, 0, sizeof(*g));
 	g->xenstore = c->xs != NULL;
 	if (c->xs) {
-		struct vif_walk w = {c, g};
+		struct vif_walk w = {c, g, 0};
+		bool known = xs_self_domid(c->xs, &w.self) == 0;
 
+		/* this domain's row, even with no vif */
+		dom_entry(g, w.self);
 		xs_backends_foreach(c->xs, "backend/vif", count_vif, &w);
+		if (known)
+			xs_foreign_vifs_foreach(c->xs, w.self, count_foreign,
+						&w);
 	}
 	rc = count_ports(c, g);
 	rc = rc ? rc : count_taps(c, g);
@@ -162,12 +208,19 @@ int gauges_write(FILE *f, const struct gauges *g)
 	prom_sample(f, "vifplug_xenstore_up", NULL, 0, g->xenstore);
 	if (g->xenstore) {
 		prom_family(f, "vifplug_vifs", "gauge",
-			    "Backend vifs of this domain by hotplug-status.");
-		for (size_t i = 0; i < GAUGES_NVIF; i++) {
-			const char *l[] = {"state", vif_state[i]};
+			    "Backend vifs by backend domain (this one's, and "
+			    "in dom0 its driver domains') and hotplug-status.");
+		for (size_t k = 0; k < g->ndoms; k++)
+			for (size_t i = 0; i < GAUGES_NVIF; i++) {
+				char dom[16];
+				const char *l[] = {"backend_domid", dom,
+						   "state", vif_state[i]};
 
-			prom_sample(f, "vifplug_vifs", l, 1, g->vifs[i]);
-		}
+				snprintf(dom, sizeof(dom), "%u",
+					 g->doms[k].domid);
+				prom_sample(f, "vifplug_vifs", l, 2,
+					    g->doms[k].vifs[i]);
+			}
 	}
 	prom_family(f, "vifplug_bridge_ports", "gauge",
 		    "Links whose master is this bridge.");
@@ -203,6 +256,9 @@ int gauges_write(FILE *f, const struct gauges *g)
 
 void gauges_free(struct gauges *g)
 {
+	free(g->doms);
+	g->doms = NULL;
+	g->ndoms = 0;
 	free(g->bridges);
 	g->bridges = NULL;
 	g->nbridges = 0;

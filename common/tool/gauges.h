@@ -18,9 +18,17 @@ struct gauges_bridge {
 	unsigned ports;
 };
 
+/* One backend domain's vifs by hotplug-status: this domain's, and in
+ * dom0 each driver domain's. */
+struct gauges_dom {
+	unsigned domid;
+	unsigned vifs[GAUGES_NVIF];
+};
+
 struct gauges {
 	bool xenstore; /* reachable: the vif and record gauges mean something */
-	unsigned vifs[GAUGES_NVIF];
+	struct gauges_dom *doms;
+	size_t ndoms;
 	struct gauges_bridge *bridges;
 	size_t nbridges;
 	unsigned taps, taps_unowned;

@@ -91,6 +91,68 @@ static void antispoof_of(struct ctx *c, struct inventory_row *r)
 	}
 }
 
+/* Other domains' backend vifs (in dom0, its driver domains'): their
+ * links are theirs, so a row says what xenstore does. */
+struct foreign {
+	struct ctx *c;
+	struct inventory_row **rows;
+	size_t *n, cap;
+	int rc;
+};
+
+static int foreign_cb(unsigned b, unsigned d, unsigned n, void *arg)
+{
+	struct foreign *f = arg;
+	struct inventory_row *r;
+	char base[80], path[112], vifname[NAMES_IFNAMSIZ + 8] = "";
+
+	if (*f->n == f->cap) {
+		size_t cap = f->cap * 2 + 16;
+
+		r = realloc(*f->rows, cap * sizeof(*r));
+		if (!r)
+			return f->rc = -ENOMEM;
+		*f->rows = r;
+		f->cap = cap;
+	}
+	r = &(*f->rows)[(*f->n)++];
+	memset(r, 0, sizeof(*r));
+	r->uid = -1;
+	r->tag = -1;
+	r->domid = d;
+	r->devid = n;
+	r->backend_domid = b;
+	snprintf(r->kind_buf, sizeof(r->kind_buf), "vif in dom%u", b);
+	r->kind = r->kind_buf;
+	snprintf(base, sizeof(base), "/local/domain/%u/backend/vif/%u/%u", b,
+		 d, n);
+	snprintf(path, sizeof(path), "%s/vifname", base);
+	xs_read_buf(f->c->xs, path, vifname, sizeof(vifname));
+	if (vifname[0] && names_ifname_valid(vifname))
+		snprintf(r->name, sizeof(r->name), "%s", vifname);
+	else
+		snprintf(r->name, sizeof(r->name), "vif%u.%u", d, n);
+	snprintf(path, sizeof(path), "%s/mac", base);
+	xs_read_buf(f->c->xs, path, r->mac, sizeof(r->mac));
+	snprintf(path, sizeof(path), "%s/hotplug-status", base);
+	xs_read_buf(f->c->xs, path, r->status, sizeof(r->status));
+	snprintf(path, sizeof(path), "/local/domain/%u/name", d);
+	xs_read_buf(f->c->xs, path, r->domain, sizeof(r->domain));
+	return 0;
+}
+
+static int foreign_rows(struct ctx *c, struct inventory_row **rows,
+			size_t *n)
+{
+	struct foreign f = {c, rows, n, *n, 0};
+	unsigned self;
+
+	if (!c->xs || xs_self_domid(c->xs, &self))
+		return 0;
+	xs_foreign_vifs_foreach(c->xs, self, foreign_cb, &f);
+	return f.rc;
+}
+
 /* One link's row; false if it is no guest's link. */
 static bool row_for(struct ctx *c, const struct links *ls,
 		    const struct owner_map *holders,
@@ -101,7 +163,7 @@ static bool row_for(struct ctx *c, const struct links *ls,
 	long dom, dev;
 
 	memset(r, 0, sizeof(*r));
-	r->domid = r->devid = r->uid = -1;
+	r->domid = r->devid = r->uid = r->backend_domid = -1;
 	r->tag = -1;
 	snprintf(r->name, sizeof(r->name), "%s", l->name);
 	r->up = l->flags & IFF_UP;
@@ -269,6 +331,12 @@ int inventory_collect(struct ctx *c, struct inventory_row **rows, size_t *n,
 	}
 	if (ovs_present(c))
 		ovs_rows(c, *rows, n);
+	rc = foreign_rows(c, rows, n);
+	if (rc) {
+		free(*rows);
+		*rows = NULL;
+		return rc;
+	}
 	qsort(*rows, *n, sizeof(**rows), by_name);
 	return 0;
 }

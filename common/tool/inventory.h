@@ -30,6 +30,10 @@ struct inventory_row {
 	char alias[128];	    /* the link's alias as it is */
 	char label[128];	    /* the alias qemu-ifup would give it, "" */
 	unsigned long long dropped; /* frames they dropped */
+	/* another domain's backend vif (in dom0: a driver domain's), whose
+	 * link is not here: its domain, else -1 */
+	long backend_domid;
+	char kind_buf[24]; /* kind, when it names that domain */
 };
 
 /* Every link, in one dump (no other request interleaved); free(*v). */
