@@ -92,15 +92,15 @@ $(LIB): $(BUILD)/layers.ok $(COMMON_OBJ)
 	ar rcs $@ $(COMMON_OBJ)
 
 $(BUILD)/%: $(OBJ)/helpers/%.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -lxml2 -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -o $@
 
 # The daemon alone needs threads and libudev (for coldplug's enumeration).
 $(BUILD)/vifplugd: $(OBJ)/helpers/vifplugd.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -lxml2 -ludev -lpthread -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -ludev -lpthread -o $@
 
 # make bench's tools: not built by all.
 $(BUILD)/vifbench: $(OBJ)/bench/vifbench.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -lxml2 -ludev -lpthread -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -ludev -lpthread -o $@
 
 $(BUILD)/noop-static: bench/noop.c
 	$(CC) -O2 -static $< -o $@
@@ -135,7 +135,7 @@ $(BUILD)/no-nftables: $(OBJ)/tests/tools/no-nftables.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
 
 $(BUILD)/test-%: $(OBJ)/tests/unit/test-%.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -lxml2 -lcmocka -lpthread -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -lcmocka -lpthread -o $@
 
 # Everything, ending with the line "N passed, N failed".
 check: all
@@ -163,7 +163,7 @@ fuzz_src_ovsdb := common/sys/ovsdb.c common/parse/ovsbr.c common/base/esc.c comm
 fuzz_lib_ovsdb := -ljansson
 fuzz_src_libvirt := common/sys/libvirt.c common/base/names.c
 fuzz_src_dhcpconf := common/parse/dhcpconf.c
-fuzz_lib_libvirt := $(XML_CFLAGS) -lxml2
+fuzz_lib_libvirt := $(XML_CFLAGS)
 
 $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(wildcard common/*/*.c common/*/*.h tests/sim/*.c tests/sim/*.h)
 	@mkdir -p $(dir $@)

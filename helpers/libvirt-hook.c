@@ -109,7 +109,11 @@ int main(int argc, char **argv)
 	c.dev = esc_text(cut, guest, sizeof(guest));
 	xml = read_stdin(&len);
 	d = calloc(1, sizeof(*d));
-	if (!xml || !d || libvirt_parse(xml, len, d))
+	if (!libvirt_xml_available())
+		ctx_log(&c, LOG_WARNING,
+			"libxml2 (" LIBVIRT_LIBXML2 ") is not installed: "
+			"the domain XML cannot be read, nothing labelled");
+	else if (!xml || !d || libvirt_parse(xml, len, d))
 		ctx_log(&c, LOG_WARNING,
 			"the domain XML on stdin does not parse: nothing "
 			"labelled");

@@ -73,3 +73,20 @@ teardown() { :; }
 [^ ]*/common/event/hooks.c
 [^ ]*/helpers/vif-setup.c$"
 }
+
+@test "no program links libxml2 (a driver domain does not carry it); without it libvirt-hook says so in one line and exits 0" {
+	for prog in $(sed -n 's/^HELPERS := //p' "$BATS_TEST_DIRNAME/../Makefile"); do
+		run ldd "$BUILD/$prog"
+		refute_output --partial libxml2
+		refute_output --partial libicu
+	done
+	# a host without libxml2: its file hidden in a mount namespace
+	lib=$(ldconfig -p | sed -n 's/.*libxml2\.so\.2 .*=> //p' | head -n1)
+	[ -n "$lib" ] || skip "libxml2 is not installed here"
+	printf 'log_file = %s/hotplug.log\nsyslog = no\n' "$T" >"$T/vifplug.conf"
+	run unshare -m sh -c 'mount --make-rprivate / && mount --bind /dev/null "$1" &&
+		echo "<domain><name>g1</name></domain>" |
+		VIFPLUG_CONF="$2" "$3" g1 started begin -' sh "$(readlink -f "$lib")" "$T/vifplug.conf" "$BUILD/libvirt-hook"
+	assert_success
+	grep -q 'libxml2 (libxml2.so.2) is not installed: the domain XML cannot be read, nothing labelled' "$T/hotplug.log"
+}

@@ -1,18 +1,66 @@
 /* libvirt.c: libvirt's domain XML and libvirtd's status files, read with
  * libxml2: no network access, no external entities, no DTD loading; a
- * file is read only if root owns it and no one else may write it. */
+ * file is read only if root owns it and no one else may write it.
+ *
+ * libxml2 is loaded when first needed (dlopen, as systemd loads its
+ * optional libraries): no program links it, so a driver domain, which
+ * has no libvirt, does not install it and its ICU; a libvirt host has
+ * it, as libvirt itself depends on it. */
 #include "libvirt.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The five functions of libxml2's used here, and its xmlFree. */
+static struct {
+	xmlDoc *(*read_memory)(const char *, int, const char *, const char *,
+			       int);
+	xmlNode *(*root)(const xmlDoc *);
+	void (*free_doc)(xmlDoc *);
+	xmlChar *(*get_prop)(const xmlNode *, const xmlChar *);
+	xmlChar *(*content)(const xmlNode *);
+	xmlFreeFunc *free;
+	bool ok;
+} x;
+static pthread_once_t x_once = PTHREAD_ONCE_INIT;
+
+static void x_load(void)
+{
+	void *h = dlopen(LIBVIRT_LIBXML2, RTLD_NOW | RTLD_LOCAL);
+
+	if (!h)
+		return;
+	*(void **)&x.read_memory = dlsym(h, "xmlReadMemory");
+	*(void **)&x.root = dlsym(h, "xmlDocGetRootElement");
+	*(void **)&x.free_doc = dlsym(h, "xmlFreeDoc");
+	*(void **)&x.get_prop = dlsym(h, "xmlGetProp");
+	*(void **)&x.content = dlsym(h, "xmlNodeGetContent");
+	x.free = dlsym(h, "xmlFree");
+	x.ok = x.read_memory && x.root && x.free_doc && x.get_prop &&
+	       x.content && x.free && *x.free;
+}
+
+bool libvirt_xml_available(void)
+{
+	pthread_once(&x_once, x_load);
+	return x.ok;
+}
+
+static void x_free(void *p)
+{
+	if (p)
+		(*x.free)(p);
+}
 
 static const xmlNode *child(const xmlNode *n, const char *name)
 {
@@ -26,12 +74,12 @@ static const xmlNode *child(const xmlNode *n, const char *name)
 /* attribute attr of n into out (cut to len: then ""), "" if absent */
 static void attr(const xmlNode *n, const char *name, char *out, size_t len)
 {
-	xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)name) : NULL;
+	xmlChar *v = n ? x.get_prop(n, (const xmlChar *)name) : NULL;
 
 	out[0] = '\0';
 	if (v && strlen((const char *)v) < len)
 		memcpy(out, v, strlen((const char *)v) + 1);
-	xmlFree(v);
+	x_free(v);
 }
 
 static void parse_domain(const xmlNode *dom, struct libvirt_dom *d)
@@ -41,11 +89,11 @@ static void parse_domain(const xmlNode *dom, struct libvirt_dom *d)
 	int index = 0;
 
 	if (name) {
-		xmlChar *t = xmlNodeGetContent(name);
+		xmlChar *t = x.content(name);
 
 		if (t && strlen((const char *)t) < sizeof(d->name))
 			memcpy(d->name, t, strlen((const char *)t) + 1);
-		xmlFree(t);
+		x_free(t);
 	}
 	for (const xmlNode *c = devs ? devs->children : NULL;
 	     c && d->n < LIBVIRT_MAX_NICS; c = c->next) {
@@ -77,12 +125,15 @@ int libvirt_parse(const char *buf, size_t len, struct libvirt_dom *d)
 	 * grow to GB); refused before libxml2 sees a byte */
 	if (memmem(buf, len, "<!DOCTYPE", 9) || memmem(buf, len, "<!ENTITY", 8))
 		return -EINVAL;
-	doc = xmlReadMemory(buf, (int)len, NULL, NULL,
+	if (!libvirt_xml_available())
+		return -ENOSYS;
+	doc = x.read_memory(buf, (int)len, NULL, NULL,
 			    XML_PARSE_NONET | XML_PARSE_NOERROR |
 				XML_PARSE_NOWARNING);
-	root = doc ? xmlDocGetRootElement(doc) : NULL;
+	root = doc ? x.root(doc) : NULL;
 	if (!root) {
-		xmlFreeDoc(doc);
+		if (doc)
+			x.free_doc(doc);
 		return -EINVAL;
 	}
 	if (!strcmp((const char *)root->name, "domstatus")) {
@@ -93,7 +144,7 @@ int libvirt_parse(const char *buf, size_t len, struct libvirt_dom *d)
 		root = NULL;
 	if (root)
 		parse_domain(root, d);
-	xmlFreeDoc(doc);
+	x.free_doc(doc);
 	return root ? 0 : -EINVAL;
 }
 

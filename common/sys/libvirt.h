@@ -6,6 +6,7 @@
 #ifndef VIFPLUG_LIBVIRT_H
 #define VIFPLUG_LIBVIRT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -28,7 +29,14 @@ struct libvirt_dom {
 	size_t n;
 };
 
-/* A <domain> document, or a <domstatus> wrapping one. 0, or -EINVAL. */
+/* libxml2's soname, loaded at the first parse (dlopen). */
+#define LIBVIRT_LIBXML2 "libxml2.so.2"
+
+/* Whether libxml2 could be loaded (a libvirt host has it). */
+bool libvirt_xml_available(void);
+
+/* A <domain> document, or a <domstatus> wrapping one. 0, -EINVAL, or
+ * -ENOSYS when libxml2 is not installed. */
 int libvirt_parse(const char *buf, size_t len, struct libvirt_dom *d);
 
 /* The pid of domain name's QEMU, from libvirtd's pid file dir/NAME.pid
