@@ -2,8 +2,13 @@
 # deb-check.sh: the Debian package as a user meets it (CI, as root):
 # build it, lintian, apt-get install it, run the installed vifctl doctor
 # and one installed vif-bridge online in a throwaway namespace against
-# the simulator, find its man page, then apt-get purge and check that
-# none of its files is left. Ends with "deb: N passed, N failed".
+# the simulator, find its man page; check its own jobs (Xen's scripts
+# diverted, libvirt's hook linked, no libxml2, docs shipped); switch to
+# vifplugd the Debian way, upgrade to a rebuilt version and check both
+# choices survive and the daemon is restarted, not stopped; then
+# apt-get purge and check that none of its files is left and nothing of
+# the admin's is gone; and once more on a host without /etc/xen/scripts.
+# Ends with "deb: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -24,6 +29,30 @@ if out=$(lintian --fail-on error,warning build/deb/vifplug_*.changes 2>&1 |
 else
 	bad "lintian: $out"
 fi
+# What the admin has before the package comes: Xen's vif-bridge (a
+# stand-in, unless xen-utils-common put the real one there), and
+# libvirt's hook directory. Made here only when absent, and removed at
+# the end; nothing of them may be gone after the purge.
+made=()
+if [ ! -e /etc/xen/scripts/vif-bridge ]; then
+	mkdir -p /etc/xen/scripts
+	printf '#!/bin/sh\n# Xen vif-bridge stand-in (deb-check)\n' >/etc/xen/scripts/vif-bridge
+	chmod 755 /etc/xen/scripts/vif-bridge
+	made+=(/etc/xen/scripts/vif-bridge)
+fi
+xen_before=$(sha256sum </etc/xen/scripts/vif-bridge)
+if [ ! -d /etc/libvirt/hooks/qemu.d ]; then
+	mkdir -p /etc/libvirt/hooks/qemu.d
+	made+=(/etc/libvirt/hooks/qemu.d)
+fi
+cleanup_made() {
+	local f
+	rm -f /etc/udev/rules.d/65-vifplug.rules
+	for f in "${made[@]}"; do rm -rf "$f"; done
+	rmdir /etc/xen/scripts /etc/xen /etc/libvirt/hooks /etc/libvirt 2>/dev/null || true
+}
+trap cleanup_made EXIT
+
 if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "./$deb" >build/deb-install.log 2>&1; then
 	ok "apt-get install ./$deb"
 else
@@ -74,9 +103,66 @@ else
 	bad "man -w vif-bridge: $p"
 fi
 
+# ---- the package's own jobs ----
+
+# Xen's scripts are vifplug's now: diverted, not overwritten
+ok_if() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+ok_if "Xen's six network scripts diverted to NAME.xen, ours linked in their place" \
+	'[ "$(dpkg-divert --list "/etc/xen/scripts/*" | grep -c "by vifplug$")" -eq 6 ] &&
+	 [ "$(readlink /etc/xen/scripts/vif-bridge)" = /usr/libexec/vifplug/vif-bridge ] &&
+	 [ "$(readlink /etc/xen/scripts/vif-nat)" = /usr/libexec/vifplug/vif-nat ] &&
+	 [ "$(sha256sum </etc/xen/scripts/vif-bridge.xen)" = "$xen_before" ]'
+ok_if "libvirt's hook linked into the qemu.d that was there" \
+	'[ "$(readlink /etc/libvirt/hooks/qemu.d/vifplug)" = /usr/libexec/vifplug/libvirt-hook ]'
+ok_if "no dependency on libxml2 or ICU; nothing installed links them" \
+	'! dpkg -s vifplug | grep -E "^(Depends|Pre-Depends):.*(libxml2|libicu)" &&
+	 ! ldd /usr/libexec/vifplug/* /usr/sbin/vifctl 2>/dev/null | grep -qE "libxml2|libicu"'
+ok_if "README and ARCHITECTURE shipped in /usr/share/doc/vifplug" \
+	'[ -f /usr/share/doc/vifplug/README.md.gz ] && [ -f /usr/share/doc/vifplug/ARCHITECTURE.md.gz ]'
+ok_if "man pages name the package's paths, doctor its install command" \
+	'man vif-bridge 2>/dev/null | grep -q /usr/libexec/vifplug/vif-bridge &&
+	 ! zgrep -l /usr/local /usr/share/man/man[578]/vif*.gz /usr/share/man/man8/libvirt-hook.8.gz &&
+	 grep -q "apt-get install --reinstall vifplug" /usr/sbin/vifctl'
+
+# the admin switches to the daemon, the Debian way, then upgrades
+ln -s /dev/null /etc/udev/rules.d/65-vifplug.rules
+systemctl enable vifplugd.service >/dev/null 2>&1
+ok_if "systemctl enable vifplugd (offline: its wants link)" \
+	'[ -L /etc/systemd/system/multi-user.target.wants/vifplugd.service ]'
+up=$(mktemp -d)
+dpkg-deb -R "$deb" "$up/pkg"
+sed -i 's/^Version: .*/&+rebuild1/' "$up/pkg/DEBIAN/control"
+dpkg-deb -b "$up/pkg" "$up/vifplug_rebuild1.deb" >/dev/null
+# no systemd is PID 1 here: the maintainer scripts see one (its
+# directory) and a deb-systemd-invoke that writes down what it is asked
+printf '#!/bin/sh\necho "$*" >>%s/invoked\n' "$up" >"$up/invoke"
+chmod 755 "$up/invoke"
+if unshare -m sh -c '
+	mount --make-rprivate / &&
+	mkdir -p /run/systemd && mount -t tmpfs none /run/systemd && mkdir /run/systemd/system &&
+	mount --bind "$1/invoke" /usr/bin/deb-systemd-invoke &&
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1/vifplug_rebuild1.deb"' sh "$up" \
+	>build/deb-upgrade.log 2>&1; then
+	ok "upgrade to a rebuilt version ($(dpkg-query -W -f '${Version}' vifplug))"
+else
+	bad "upgrade: see build/deb-upgrade.log"; tail -n 20 build/deb-upgrade.log
+fi
+ok_if "the upgrade restarts vifplugd and never stops it first" \
+	'grep -q "^restart .*vifplugd.service" "$up/invoked" && ! grep -q "^stop" "$up/invoked"'
+ok_if "the rules stay off and vifplugd stays enabled across the upgrade" \
+	'[ "$(readlink /etc/udev/rules.d/65-vifplug.rules)" = /dev/null ] &&
+	 [ -L /etc/systemd/system/multi-user.target.wants/vifplugd.service ]'
+out=$(/usr/sbin/vifctl doctor 2>&1)
+ok_if "the installed doctor says the rules are off, not that both run" \
+	'grep -q "^info    udev 65-vifplug.rules: /etc/udev/rules.d/65-vifplug.rules is a link to /dev/null" <<<"$out" &&
+	 [ "$(grep -c "65-vifplug.rules: /" <<<"$out")" -eq 1 ]'
+rm -rf "$up"
+
 if DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq vifplug >build/deb-purge.log 2>&1; then
 	left=()
 	for f in "${files[@]}" /etc/xen/vifplug.conf /usr/libexec/vifplug; do
+		# a diverted name holds Xen's own file again (checked below)
+		case $f in /etc/xen/scripts/*) continue ;; esac
 		[ -e "$f" ] || [ -L "$f" ] && left+=("$f")
 	done
 	if [ ${#left[@]} -eq 0 ]; then
@@ -86,5 +172,28 @@ if DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq vifplug >build/deb-purge.
 	fi
 else
 	bad "apt-get purge vifplug: see build/deb-purge.log"
+fi
+ok_if "after the purge Xen's vif-bridge is back, no link of ours dangles, no diversion is left" \
+	'[ "$(sha256sum </etc/xen/scripts/vif-bridge)" = "$xen_before" ] &&
+	 [ ! -L /etc/xen/scripts/vif-bridge ] &&
+	 [ -z "$(find /etc/xen/scripts -xtype l 2>/dev/null)" ] &&
+	 ! dpkg-divert --list | grep -q "by vifplug$"'
+ok_if "after the purge libvirt's qemu.d is still there (without our link), and the admin's rules switch too" \
+	'[ -d /etc/libvirt/hooks/qemu.d ] && [ ! -e /etc/libvirt/hooks/qemu.d/vifplug ] &&
+	 [ -L /etc/udev/rules.d/65-vifplug.rules ]'
+
+# a driver domain without Xen's scripts (no xen-utils-common): the
+# package makes the links, the purge leaves nothing behind
+cleanup_made
+made=()
+if [ ! -e /etc/xen/scripts ]; then
+	if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "./$deb" >>build/deb-install.log 2>&1 &&
+		[ "$(readlink /etc/xen/scripts/vif-route)" = /usr/libexec/vifplug/vif-route ] &&
+		DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq vifplug >>build/deb-purge.log 2>&1 &&
+		[ ! -e /etc/xen/scripts ] && ! dpkg-divert --list | grep -q "by vifplug$"; then
+		ok "without /etc/xen/scripts: install links ours there, purge leaves nothing"
+	else
+		bad "without /etc/xen/scripts: $(ls -la /etc/xen/scripts 2>&1 | head -5)"
+	fi
 fi
 finish
