@@ -124,6 +124,14 @@ ok_if "man pages name the package's paths, doctor its install command" \
 	 ! zgrep -l /usr/local /usr/share/man/man[578]/vif*.gz /usr/share/man/man8/libvirt-hook.8.gz &&
 	 grep -q "apt-get install --reinstall vifplug" /usr/sbin/vifctl'
 
+# the driver domain end to end: real udevd, the installed rules and
+# helpers, the kernel's event, domain 5's permissions
+if out=$(bats tests/deb/driver-domain.bats 2>&1); then
+	ok "driver domain end to end (tests/deb/driver-domain.bats: $(grep -c '^ok' <<<"$out") passed)"
+else
+	bad "driver domain end to end: $(grep -A6 '^not ok' <<<"$out")"
+fi
+
 # the admin switches to the daemon, the Debian way, then upgrades
 ln -s /dev/null /etc/udev/rules.d/65-vifplug.rules
 systemctl enable vifplugd.service >/dev/null 2>&1

@@ -4,7 +4,9 @@
 load '/usr/lib/bats/bats-support/load.bash'
 load '/usr/lib/bats/bats-assert/load.bash'
 
-BUILD=${BUILD:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)/build}
+# this file's directory: tests/ (a suite in a subdirectory loads it too)
+VP_TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BUILD=${BUILD:-$(cd "$VP_TESTS/.." && pwd)/build}
 # A hung helper fails its test, not the suite (libxl's own limit is 40 s).
 HELPER_TIMEOUT=${HELPER_TIMEOUT:-45}
 # Set VALGRIND=1 to run every helper under memcheck.
@@ -334,7 +336,7 @@ start_udevd() {
 	cp /lib/systemd/network/99-default.link "$d/network/"
 	local f
 	for f in "$@"; do cp "$f" "$d/rules/"; done
-	UDEVD_BIN=$UDEVD_BIN ip netns exec "$NS" "$BATS_TEST_DIRNAME/tools/udevd-private" "$d" \
+	UDEVD_BIN=$UDEVD_BIN ip netns exec "$NS" "$VP_TESTS/tools/udevd-private" "$d" \
 		</dev/null >"$T/udevd.log" 2>&1 &
 	UDEVD_PID=$!
 	wait_for udevd_listening || { cat "$T/udevd.log" >&2; return 1; }
