@@ -160,3 +160,22 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 	run lv_exec env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" "$BUILD/vifctl" doctor --root "$T/root"
 	assert_line --regexp "^ok +libvirt .*: libvirtd \(pid [0-9]+\) runs here, with vifplug's hook"
 }
+
+@test "libvirt: the test's libvirtd reads only the test's /etc/libvirt: a host's autostart guest and network are never started" {
+	stop_libvirtd
+	# a developer's host: a guest and a network flagged autostart
+	local host=$T/host-etc
+	mkdir -p "$host/qemu/autostart" "$host/qemu/networks/autostart"
+	guest_xml auto1 >"$host/qemu/auto1.xml"
+	ln -s ../auto1.xml "$host/qemu/autostart/auto1.xml"
+	sed 's/<name>default</<name>hostnet</' /usr/share/libvirt/networks/default.xml >"$host/qemu/networks/hostnet.xml"
+	ln -s ../hostnet.xml "$host/qemu/networks/autostart/hostnet.xml"
+	LV_OUTER_ETC=$host start_libvirtd
+	run virsh_ list --all --name
+	assert_success
+	refute_output --partial auto1
+	run virsh_ net-list --all --name
+	refute_output --partial hostnet
+	# what the test wrote is there
+	assert_output --partial default
+}

@@ -1,8 +1,11 @@
 # libvirt.bash: a real libvirtd (Debian's) per test, in the test's
 # network namespace and a mount namespace of its own, so that its
-# sockets, state, logs and hooks (/run/libvirt, /var/lib/libvirt,
-# /var/log, /etc/libvirt/hooks) are the test's: nothing of the host's is
-# read or written. virsh and vifctl run inside it (lv_exec). Stopped by
+# sockets, state, logs and configuration (/run/libvirt, /var/lib/libvirt,
+# /var/log, the whole of /etc/libvirt) are the test's: nothing of the
+# host's is read or written, and a host's autostart-flagged guests and
+# networks are never started. /etc/libvirt holds only what the test
+# wrote: the hook, the default NAT network's definition as Debian's
+# libvirt-daemon-config-network has it, and a qemu.conf. virsh and vifctl run inside it (lv_exec). Stopped by
 # pid, its guests destroyed first. Loaded after helpers.
 
 LV_CONN=qemu:///system
@@ -11,10 +14,14 @@ LV_CONN=qemu:///system
 # test's lifetime (a wrapper giving it the test's vifplug.conf)
 start_libvirtd() {
 	LV=$T/lv
-	mkdir -p "$LV/hooks/qemu.d"
+	mkdir -p "$LV/etc/hooks/qemu.d" "$LV/etc/qemu/networks"
 	printf '#!/bin/sh\nexec env VIFPLUG_CONF=%s %s "$@"\n' "$T/vifplug.conf" "$BUILD/libvirt-hook" \
-		>"$LV/hooks/qemu.d/vifplug"
-	chmod 0755 "$LV/hooks/qemu.d/vifplug"
+		>"$LV/etc/hooks/qemu.d/vifplug"
+	chmod 0755 "$LV/etc/hooks/qemu.d/vifplug"
+	cp /usr/share/libvirt/networks/default.xml "$LV/etc/qemu/networks/default.xml"
+	# QEMU without a /dev of its own: libvirt's mount moves for it fail
+	# where the host's /dev has stacked mounts, and no test needs it
+	echo 'namespaces = [ ]' >"$LV/etc/qemu.conf"
 	# the script libvirt runs for an ethernet NIC: ours, with the test's
 	# conf (libvirt gives scripts no environment of the caller's)
 	printf '#!/bin/sh\nexec env VIFPLUG_CONF=%s %s "$@"\n' "$T/vifplug.conf" "$BUILD/qemu-ifup" \
@@ -29,7 +36,11 @@ start_libvirtd() {
 			mount -t tmpfs none \$d
 		done
 		mkdir -p /var/lib/libvirt/qemu /var/lib/libvirt/dnsmasq /var/log/libvirt/qemu /var/cache/libvirt/qemu
-		mount --bind "$LV/hooks" /etc/libvirt/hooks
+		# LV_OUTER_ETC: a host's own /etc/libvirt, for the test that
+		# proves it is never read
+		[ -z "${LV_OUTER_ETC:-}" ] || mount --bind "${LV_OUTER_ETC:-}" /etc/libvirt
+		[ -d /etc/libvirt ] || mkdir -p /etc/libvirt
+		mount --bind "$LV/etc" /etc/libvirt
 		virtlogd -d -p "$LV/virtlogd.pid"
 		libvirtd -d -p "$LV/libvirtd.pid"
 		# the namespaces' anchor, for nsenter, across libvirtd restarts
