@@ -60,6 +60,26 @@ healthy() {
 	assert_line --regexp "^problem xenstore: xenstore is not reachable: .*; fix: start xenstored"
 }
 
+@test "doctor on a KVM host (no Xen at all): no xenstore is no problem, exit 0; with Xen's signs it is one" {
+	# no XENSTORED_PATH, and a xenstored socket path where none listens
+	kvm() {
+		run ip netns exec "$NS" env -u XENSTORED_PATH \
+			VIFPLUG_CONF="$T/vifplug.conf" timeout 20 \
+			$(helper_cmd vifctl) doctor --root "$ROOT"
+	}
+	[ ! -e /run/xenstored/socket ] && [ ! -e /proc/xen/capabilities ] ||
+		skip "this machine runs Xen"
+	kvm
+	assert_success
+	assert_line "info    xenstore: no Xen here (no /proc/xen, no xenstored, /sys/hypervisor/type is not xen): a KVM host, whose taps are checked below"
+	refute_output --partial problem
+	mkdir -p "$ROOT/sys/hypervisor"
+	echo xen >"$ROOT/sys/hypervisor/type"
+	kvm
+	assert_failure 2
+	assert_line --regexp "^problem xenstore: xenstore is not reachable"
+}
+
 @test "doctor: a driver domain without netback is named; with it, it is ok" {
 	xs write /local/domain/3/domid 3
 	xs chmod /local/domain/3/domid n3

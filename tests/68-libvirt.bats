@@ -155,8 +155,14 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 	mkdir -p "$T/root"
 	run lv_exec env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" "$BUILD/vifctl" doctor --root "$T/root"
 	assert_line --regexp "^problem libvirt .*: libvirtd \(pid [0-9]+\) runs here, and vifplug's hook is not installed"
+	# installed after libvirtd started: libvirtd never runs it
 	mkdir -p "$T/root/etc/libvirt/hooks/qemu.d"
 	ln -s "$BUILD/libvirt-hook" "$T/root/etc/libvirt/hooks/qemu.d/vifplug"
+	touch -h -d '+10 seconds' "$T/root/etc/libvirt/hooks/qemu.d/vifplug"
+	run lv_exec env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" "$BUILD/vifctl" doctor --root "$T/root"
+	assert_line --regexp "^problem libvirt .*: libvirtd \(pid [0-9]+\) started before vifplug's hook was installed, and runs only the hooks it found then: its guests' taps get no label; fix: systemctl restart libvirtd"
+	# there before libvirtd started
+	touch -h -d '2000-01-01' "$T/root/etc/libvirt/hooks/qemu.d/vifplug"
 	run lv_exec env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" "$BUILD/vifctl" doctor --root "$T/root"
 	assert_line --regexp "^ok +libvirt .*: libvirtd \(pid [0-9]+\) runs here, with vifplug's hook"
 }

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <xenstore.h>
 
@@ -80,13 +81,45 @@ static bool exists(const struct doctor_env *env, const char *path)
 
 /* ---- xenstore, this domain, netback --------------------------------- */
 
-static unsigned check_xenstore(struct ctx *c, const char *xs_error,
-			       struct doctor_report *r)
+/* Whether this host runs Xen, or was told where its xenstore is: a KVM
+ * host has none of these, and is no Xen host with a problem. */
+static bool xen_here(const struct doctor_env *env)
+{
+	static const char *const signs[] = {"/proc/xen/capabilities",
+					    "/dev/xen", "/run/xenstored",
+					    "/var/run/xenstored", NULL};
+	char p[512], type[8] = "";
+	FILE *f;
+
+	if (getenv("XENSTORED_PATH"))
+		return true;
+	for (size_t i = 0; signs[i]; i++)
+		if (exists(env, signs[i]))
+			return true;
+	rooted(env, "/sys/hypervisor/type", p, sizeof(p));
+	f = fopen(p, "re");
+	if (f) {
+		if (!fgets(type, sizeof(type), f))
+			type[0] = '\0';
+		fclose(f);
+	}
+	return !strncmp(type, "xen", 3);
+}
+
+static unsigned check_xenstore(struct ctx *c, const struct doctor_env *env,
+			       const char *xs_error, struct doctor_report *r)
 {
 	const char *path = getenv("XENSTORED_PATH");
 	char domid[16] = "";
 	unsigned id = 0;
 
+	if (!c->xs && !xen_here(env)) {
+		doctor_add(r, DOCTOR_INFO, "xenstore", "-", NULL,
+			   "no Xen here (no /proc/xen, no xenstored, "
+			   "/sys/hypervisor/type is not xen): a KVM host, "
+			   "whose taps are checked below");
+		return 0;
+	}
 	if (!c->xs) {
 		doctor_add(
 		    r, DOCTOR_PROBLEM, "xenstore", "-",
@@ -445,15 +478,65 @@ static void check_stale_rules(struct ctx *c, struct doctor_report *r)
 
 /* A libvirtd in this network namespace: vifplug's hook in qemu.d, or
  * its guests' taps go unlabelled (vifctl still names them). */
+/* When process pid started (seconds since the epoch), from its stat's
+ * starttime and the boot time; 0 if unknown. */
+static time_t started_at(const struct doctor_env *env, long pid)
+{
+	char path[256], buf[1024], *p;
+	unsigned long long ticks = 0, btime = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%ld/stat", env->proc, pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* field 22, counted after the command's closing parenthesis */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2,
+			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
+			 "%*d %*d %*d %*d %*d %*d %llu",
+			 &ticks) != 1)
+		return 0;
+	snprintf(path, sizeof(path), "%s/stat", env->proc);
+	f = fopen(path, "re");
+	while (f && fgets(buf, sizeof(buf), f))
+		if (sscanf(buf, "btime %llu", &btime) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return btime && hz > 0 ? (time_t)(btime + ticks / (unsigned long)hz)
+			       : 0;
+}
+
 static void check_libvirt(const struct doctor_env *env, struct doctor_report *r)
 {
 	static const char *const comms[] = {"libvirtd", NULL};
 	static const char hook[] = "/etc/libvirt/hooks/qemu.d/vifplug";
 	long pid = owner_find_comm(env->proc, comms);
+	char p[512];
+	struct stat st;
+	time_t since;
 
 	if (!pid)
 		return;
-	if (exists(env, hook))
+	/* libvirtd looks for hooks when it starts: one put there later is
+	 * never run until it restarts */
+	rooted(env, hook, p, sizeof(p));
+	since = started_at(env, pid);
+	if (!lstat(p, &st) && since && st.st_mtime > since + 1)
+		doctor_add(r, DOCTOR_PROBLEM, "libvirt", hook,
+			   "systemctl restart libvirtd (its guests keep "
+			   "running)",
+			   "libvirtd (pid %ld) started before vifplug's hook "
+			   "was installed, and runs only the hooks it found "
+			   "then: its guests' taps get no label",
+			   pid);
+	else if (exists(env, hook))
 		doctor_add(r, DOCTOR_OK, "libvirt", hook, NULL,
 			   "libvirtd (pid %ld) runs here, with vifplug's hook",
 			   pid);
@@ -586,7 +669,7 @@ int doctor_run(struct ctx *c, const struct doctor_env *env,
 	bool have_ovs;
 
 	memset(r, 0, sizeof(*r));
-	domid = check_xenstore(c, xs_error, r);
+	domid = check_xenstore(c, env, xs_error, r);
 	have_ovs = check_ovs(c, &ovs, r);
 	check_netback(env, domid, r);
 	check_handlers(c, env, r);
