@@ -74,8 +74,14 @@ static int label(struct ctx *c, const struct libvirt_dom *d, pid_t qemu,
 		return 0;
 	snprintf(alias, sizeof(alias), "libvirt domain %s nic %d %s", d->name,
 		 nic->index, nic->mac[0] ? nic->mac : "-");
+	/* a cut name is no name to find the guest by: no altname */
 	snprintf(alt, sizeof(alt), "%.100s.%d", d->name, nic->index);
-	claim_label(c, &l, alias, alt);
+	if (d->name_cut)
+		ctx_log(c, LOG_INFO,
+			"no altname: the guest's name is longer than %zu "
+			"bytes (cut in the alias)",
+			sizeof(d->name) - 4);
+	claim_label(c, &l, alias, d->name_cut ? NULL : alt);
 	return 1;
 }
 
@@ -121,7 +127,12 @@ int main(int argc, char **argv)
 		ctx_log(&c, LOG_WARNING,
 			"cannot open rtnetlink: nothing labelled");
 	else {
-		pid_t qemu = libvirt_qemu_pid(LIBVIRT_STATUS_DIR, d->name);
+		/* a name cut in d is whole in argv[1], libvirtd's own */
+		size_t kept = strlen(d->name) - 3;
+		pid_t qemu = libvirt_qemu_pid(
+		    LIBVIRT_STATUS_DIR,
+		    d->name_cut && !strncmp(argv[1], d->name, kept) ? argv[1]
+								    : d->name);
 
 		for (size_t i = 0; i < d->n; i++)
 			done += (size_t)label(&c, d, qemu, &d->nics[i]);

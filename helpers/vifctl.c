@@ -19,6 +19,9 @@
 
 #define EXIT_NOTFOUND 1
 #define EXIT_CANNOT 2
+/* which found nothing, but could not read every tap's holder (not root):
+ * the domain may be there, unseen */
+#define EXIT_UNKNOWN 3
 
 #define USAGE                                                                  \
 	"usage: vifctl list [--json]\n"                                        \
@@ -71,8 +74,8 @@ static void print_json(const struct inventory_row *r, size_t n)
 			printf(",\"backend_domid\":null");
 		printf(",\"state\":\"%s\",\"hotplug_status\":",
 		       r[i].backend_domid >= 0 ? "unknown"
-		       : r[i].up		 ? "up"
-						 : "down");
+		       : r[i].up	       ? "up"
+					       : "down");
 		json_str(r[i].status);
 		if (r[i].pid)
 			printf(",\"pid\":%d", (int)r[i].pid);
@@ -378,11 +381,16 @@ int main(int argc, char **argv)
 		print_json(rows, n);
 	else if (n || !what)
 		print_table(rows, n);
-	if (what && !n)
+	if (what && !n && partial)
+		ctx_log(&c, LOG_ERR,
+			"no vif or tap of that name, and none of the taps "
+			"whose holder could be read belongs to a domain of "
+			"that id or name (the others' need root)");
+	else if (what && !n)
 		ctx_log(&c, LOG_ERR,
 			"no vif or tap of that name, and no domain "
 			"of that id or name has one");
 	free(rows);
 	ctx_close(&c);
-	return what && !n ? EXIT_NOTFOUND : 0;
+	return what && !n ? (partial ? EXIT_UNKNOWN : EXIT_NOTFOUND) : 0;
 }

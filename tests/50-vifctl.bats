@@ -181,6 +181,19 @@ guest7() {
 	assert_equal "$(row tapr mac)" 00:16:3e:00:00:74
 }
 
+@test "which as a user that is not root: a domain only root can see is 'could not know' (exit 3), not 'not found' (1)" {
+	ip netns exec "$NS" env XEN_DOMAIN_ID=9 "$BUILD/tap-holder" tapn >/dev/null &
+	PIDS+=($!)
+	wait_link tapn
+	vifctl which 9 --json
+	assert_success
+	assert_equal "$(jq -r '.[0].name' <<<"$output")" tapn
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" "$PRIVATE" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$BUILD/vifctl" which 9
+	assert_failure 3
+	assert_line --partial "vifctl which 9: no vif or tap of that name, and none of the taps whose holder could be read belongs to a domain of that id or name (the others' need root)"
+}
+
 @test "list as a user that is not root: the rows, one sentence saying owners of taps need root, exit 0" {
 	ip netns exec "$NS" "$BUILD/tap-holder" tapr >/dev/null &
 	HOLDER=$!

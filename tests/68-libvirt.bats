@@ -45,6 +45,7 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 		assert_equal "$(field "$d" mac)" "$mac"
 		assert_equal "$(field "$d" pid)" "$qpid"
 		assert_equal "$(field "$d" libvirt)" true
+		assert_equal "$(field "$d" kind)" "libvirt tap"
 		assert_equal "$(alias_of "$d")" "libvirt domain g1 nic $idx $mac"
 		assert_equal "$(altnames_of "$d")" "g1.$idx"
 	done
@@ -184,4 +185,16 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 	refute_output --partial hostnet
 	# what the test wrote is there
 	assert_output --partial default
+}
+
+@test "libvirt: a guest name longer than vifplug keeps is cut visibly, in vifctl and the label, and gets no altname" {
+	local long cut
+	long=$(printf 'g%.0s' $(seq 130))
+	cut="$(printf 'g%.0s' $(seq 124))..."
+	guest_xml "$long" "<interface type='bridge'><source bridge='br1'/><mac address='52:54:00:00:09:01'/><target dev='lvl0'/><model type='virtio'/></interface>" >"$T/long.xml"
+	run virsh_ create "$T/long.xml"
+	assert_success
+	assert_equal "$(field lvl0 domain)" "$cut"
+	assert_equal "$(alias_of lvl0)" "libvirt domain $cut nic 0 52:54:00:00:09:01"
+	assert_equal "$(altnames_of lvl0)" ""
 }

@@ -12,6 +12,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <pthread.h>
@@ -90,9 +91,20 @@ static void parse_domain(const xmlNode *dom, struct libvirt_dom *d)
 
 	if (name) {
 		xmlChar *t = x.content(name);
+		size_t n = t ? strlen((const char *)t) : 0;
 
-		if (t && strlen((const char *)t) < sizeof(d->name))
-			memcpy(d->name, t, strlen((const char *)t) + 1);
+		if (n < sizeof(d->name)) {
+			memcpy(d->name, t ? (const char *)t : "", n + 1);
+		} else {
+			/* cut before a UTF-8 continuation byte, never inside
+			 * a character */
+			n = sizeof(d->name) - 4;
+			while (n && (t[n] & 0xc0) == 0x80)
+				n--;
+			memcpy(d->name, t, n);
+			memcpy(d->name + n, "...", 4);
+			d->name_cut = true;
+		}
 		x_free(t);
 	}
 	for (const xmlNode *c = devs ? devs->children : NULL;
@@ -179,7 +191,7 @@ static char *read_trusted(int dirfd, const char *name, size_t *len)
 
 pid_t libvirt_qemu_pid(const char *dir, const char *name)
 {
-	char file[160], *buf;
+	char file[NAME_MAX + 1], *buf;
 	size_t len;
 	long pid = 0;
 	int dfd;

@@ -23,7 +23,10 @@ struct libvirt_nic {
 };
 
 struct libvirt_dom {
+	/* libvirt bounds no name: a longer one is cut at a character's
+	 * boundary and ends in "...", visibly (name_cut) */
 	char name[128];
+	bool name_cut;
 	pid_t pid; /* <domstatus pid=> of a status file, 0 otherwise */
 	struct libvirt_nic nics[LIBVIRT_MAX_NICS];
 	size_t n;

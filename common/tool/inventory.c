@@ -22,7 +22,7 @@ struct vifnames {
 	struct vifname {
 		char name[NAMES_IFNAMSIZ];
 		unsigned dom, dev;
-	} *v;
+	} * v;
 	size_t n, cap;
 	bool built;
 	struct ctx *c;
@@ -47,8 +47,7 @@ static int vifname_cb(unsigned d, unsigned n, void *arg)
 		return 0;
 	v[0] = '\0';
 	snprintf(path, sizeof(path), "backend/vif/%u/%u/vifname", d, n);
-	if (xs_read_buf(m->c->xs, path, v, sizeof(v)) ||
-	    !names_ifname_valid(v))
+	if (xs_read_buf(m->c->xs, path, v, sizeof(v)) || !names_ifname_valid(v))
 		return 0;
 	if (m->n == m->cap) {
 		size_t cap = m->cap * 2 + 16;
@@ -158,8 +157,8 @@ static int foreign_cb(unsigned b, unsigned d, unsigned n, void *arg)
 	r->backend_domid = b;
 	snprintf(r->kind_buf, sizeof(r->kind_buf), "vif in dom%u", b);
 	r->kind = r->kind_buf;
-	snprintf(base, sizeof(base), "/local/domain/%u/backend/vif/%u/%u", b,
-		 d, n);
+	snprintf(base, sizeof(base), "/local/domain/%u/backend/vif/%u/%u", b, d,
+		 n);
 	snprintf(path, sizeof(path), "%s/vifname", base);
 	xs_read_buf(f->c->xs, path, vifname, sizeof(vifname));
 	if (vifname[0] && names_ifname_valid(vifname))
@@ -175,8 +174,7 @@ static int foreign_cb(unsigned b, unsigned d, unsigned n, void *arg)
 	return 0;
 }
 
-static int foreign_rows(struct ctx *c, struct inventory_row **rows,
-			size_t *n)
+static int foreign_rows(struct ctx *c, struct inventory_row **rows, size_t *n)
 {
 	struct foreign f = {c, rows, n, *n, 0};
 	unsigned self;
@@ -258,6 +256,7 @@ static bool row_for(struct ctx *c, struct vifnames *vn, const struct links *ls,
 				snprintf(e.mac, sizeof(e.mac), "%s", nic->mac);
 				e.devid = nic->index;
 				r->libvirt = true;
+				r->kind = "libvirt tap";
 			}
 		}
 		r->devid = e.domid >= 0 ? e.devid
@@ -349,8 +348,7 @@ int inventory_collect(struct ctx *c, struct inventory_row **rows, size_t *n,
 		have_lv = true;
 	vn.links = rc ? NULL : calloc(ls.n ? ls.n : 1, sizeof(*vn.links));
 	for (size_t i = 0; vn.links && i < ls.n; i++)
-		memcpy(vn.links[vn.nlinks++], ls.v[i].name,
-		       sizeof(*vn.links));
+		memcpy(vn.links[vn.nlinks++], ls.v[i].name, sizeof(*vn.links));
 	for (size_t i = 0; !rc && i < ls.n; i++)
 		if (row_for(c, &vn, &ls, have_holders ? &holders : NULL,
 			    have_lv ? &lv : NULL, &ls.v[i], &(*rows)[*n]))

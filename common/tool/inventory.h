@@ -12,7 +12,8 @@
 
 struct inventory_row {
 	char name[NAMES_IFNAMSIZ];
-	const char *kind; /* "netback vif", "emulated tap", "other tap" */
+	/* "netback vif", "emulated tap", "libvirt tap", "other tap" */
+	const char *kind;
 	long domid;	  /* -1 unknown */
 	char domain[128];
 	long devid;		    /* -1 unknown */
