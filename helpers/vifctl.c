@@ -321,6 +321,7 @@ int main(int argc, char **argv)
 	bool json = false;
 	size_t n;
 	bool partial = false;
+	struct nl_link al;
 	int rc;
 
 	usage_std("vifctl", argc, argv, USAGE);
@@ -375,6 +376,13 @@ int main(int argc, char **argv)
 		ctx_log(&c, LOG_WARNING,
 			"owners of taps need root: other users' processes "
 			"cannot be read, so taps show no holder or guest");
+	/* an altname (ip link show g1.3 finds it) names its link: asked of
+	 * the kernel only for a word an altname can be (under 128 bytes,
+	 * no '/', blank or control byte) */
+	if (what && strlen(what) < 128 &&
+	    strcspn(what, "/ \t\n\r\v\f\x1b") == strlen(what) &&
+	    nl_link_named(c.nl, what, &al) == 0)
+		what = al.name;
 	if (what)
 		n = select_rows(rows, n, what);
 	if (json)

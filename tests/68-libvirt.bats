@@ -48,6 +48,10 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 		assert_equal "$(field "$d" kind)" "libvirt tap"
 		assert_equal "$(alias_of "$d")" "libvirt domain g1 nic $idx $mac"
 		assert_equal "$(altnames_of "$d")" "g1.$idx"
+		# which by the altname the hook gave (ip link show finds it)
+		run lv_exec "$BUILD/vifctl" which "g1.$idx" --json
+		assert_success
+		assert_equal "$(jq -r '.[0].name' <<<"$output")" "$d"
 	done
 	# libvirt put the bridge NICs on br1; our qemu-ifup put the ethernet
 	# one on the bridge with the default route, keeping libvirt's MAC

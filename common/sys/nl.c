@@ -364,6 +364,11 @@ int nl_link_get(struct nl *nl, const char *name, int index, struct nl_link *out)
 	return rc;
 }
 
+int nl_link_named(struct nl *nl, const char *name, struct nl_link *out)
+{
+	return lookup(nl, name, 0, out);
+}
+
 int nl_name_taken(struct nl *nl, const char *name)
 {
 	struct nl_link l;

@@ -39,6 +39,9 @@ const char *nl_ext_ack(const struct nl *nl);
  * By name, only the link whose own name it is: an altname is not. */
 int nl_link_get(struct nl *nl, const char *name, int index,
 		struct nl_link *out);
+/* The link that has name as its name or as one of its altnames: for a
+ * person's question (vifctl which g1.3), never for acting on it. */
+int nl_link_named(struct nl *nl, const char *name, struct nl_link *out);
 /* 1 if a link has name as its name or as an altname, 0 if none does,
  * -errno. */
 int nl_name_taken(struct nl *nl, const char *name);
