@@ -110,11 +110,11 @@ healthy() {
 		>"$ROOT/etc/udev/rules.d/65-vifplug.rules"
 	doctor
 	assert_failure 1
-	assert_line "problem udev 65-vifplug.rules: /etc/udev/rules.d/65-vifplug.rules line 12 runs /usr/libexec/nowhere/vif-setup, which does not exist; fix: install it (make install) or fix the rule's path"
+	assert_line "problem udev 65-vifplug.rules: /etc/udev/rules.d/65-vifplug.rules line 13 runs /usr/libexec/nowhere/vif-setup, which does not exist; fix: install it (make install) or fix the rule's path"
 	mkdir -p "$ROOT/usr/libexec/nowhere"
 	touch "$ROOT/usr/libexec/nowhere/vif-setup"
 	doctor
-	assert_line --partial "line 12 runs /usr/libexec/nowhere/vif-setup, which is not executable; fix: chmod 0755 it"
+	assert_line --partial "line 13 runs /usr/libexec/nowhere/vif-setup, which is not executable; fix: chmod 0755 it"
 }
 
 @test "doctor: udev rules and a running vifplugd both handling the same events is a problem" {
