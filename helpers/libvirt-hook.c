@@ -7,6 +7,7 @@
  * cannot do, and says so in one log line. */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,47 @@ static char *read_stdin(size_t *len)
 	return buf;
 }
 
+/* The altname an earlier label of ours gave l ("libvirt domain NAME nic
+ * IDX ..."): into alt, "" if its alias is none of ours. */
+static void given_altname(const struct nl_link *l, char *alt, size_t len)
+{
+	static const char pre[] = "libvirt domain ";
+	const char *name = l->alias + sizeof(pre) - 1, *nic;
+	int idx;
+
+	alt[0] = '\0';
+	if (strncmp(l->alias, pre, sizeof(pre) - 1))
+		return;
+	nic = strstr(name, " nic ");
+	for (const char *p = nic; p && (p = strstr(p + 1, " nic "));)
+		nic = p;
+	if (nic && sscanf(nic, " nic %d", &idx) == 1 && idx >= 0)
+		snprintf(alt, len, "%.*s.%d",
+			 (int)((nic - name) > 100 ? 100 : nic - name), name,
+			 idx);
+}
+
+/* release (and stopped): an unmanaged tap outlives its guest, and must
+ * not keep reading as its NIC; 1 if a label of this domain's was taken
+ * back */
+static int unlabel(struct ctx *c, const struct libvirt_dom *d,
+		   const struct libvirt_nic *nic)
+{
+	struct claim w = {.tap_only = true, .holder = CLAIM_HOLDER_UNASKED};
+	char mine[256], alt[160];
+	struct nl_link l;
+
+	if (!nic->dev[0] || claim_link(c, nic->dev, &w, &l))
+		return 0;
+	snprintf(mine, sizeof(mine), "libvirt domain %s nic %d ", d->name,
+		 nic->index);
+	if (strncmp(l.alias, mine, strlen(mine)))
+		return 0;
+	given_altname(&l, alt, sizeof(alt));
+	claim_unlabel(c, &l, d->name_cut ? NULL : alt);
+	return 1;
+}
+
 /* one NIC's label; 1 if it was set: only a tap (the XML names links,
  * and a label is for a guest's) that this domain's QEMU holds */
 static int label(struct ctx *c, const struct libvirt_dom *d, pid_t qemu,
@@ -68,10 +110,13 @@ static int label(struct ctx *c, const struct libvirt_dom *d, pid_t qemu,
 	struct claim w = {
 	    .tap_only = true, .holder = CLAIM_HOLDER_PID, .pid = qemu};
 	struct nl_link l;
-	char alias[256], alt[160];
+	char alias[256], alt[160], old[160];
 
 	if (!nic->dev[0] || !qemu || claim_link(c, nic->dev, &w, &l))
 		return 0;
+	/* a tap reused from another guest (managed='no') loses the
+	 * altname that guest's label gave it */
+	given_altname(&l, old, sizeof(old));
 	snprintf(alias, sizeof(alias), "libvirt domain %s nic %d %s", d->name,
 		 nic->index, nic->mac[0] ? nic->mac : "-");
 	/* a cut name is no name to find the guest by: no altname */
@@ -81,6 +126,8 @@ static int label(struct ctx *c, const struct libvirt_dom *d, pid_t qemu,
 			"no altname: the guest's name is longer than %zu "
 			"bytes (cut in the alias)",
 			sizeof(d->name) - 4);
+	if (old[0] && strcmp(old, alt))
+		claim_unlabel(c, &l, old);
 	claim_label(c, &l, alias, d->name_cut ? NULL : alt);
 	return 1;
 }
@@ -91,6 +138,7 @@ int main(int argc, char **argv)
 	struct libvirt_dom *d = NULL;
 	char guest[ESC_TEXT_SIZE(64)], cut[65];
 	size_t len = 0, done = 0;
+	bool releasing;
 	char *xml;
 
 	usage_std(
@@ -103,10 +151,13 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGALRM, out_of_time);
 	alarm(HOOK_SECONDS);
-	/* only started and reconnect are ours; the rest is a no-op */
+	/* started and reconnect label, stopped and release take labels
+	 * back; the rest is a no-op */
 	if (argc < 3 ||
-	    (strcmp(argv[2], "started") && strcmp(argv[2], "reconnect")))
+	    (strcmp(argv[2], "started") && strcmp(argv[2], "reconnect") &&
+	     strcmp(argv[2], "stopped") && strcmp(argv[2], "release")))
 		return 0;
+	releasing = !strcmp(argv[2], "stopped") || !strcmp(argv[2], "release");
 	/* a hook never stops a guest: a conf that does not load leaves the
 	 * defaults, said in its line */
 	if (ctx_open(&c, "libvirt-hook", argv[2], NULL))
@@ -126,7 +177,14 @@ int main(int argc, char **argv)
 	else if (nl_open(&c.nl))
 		ctx_log(&c, LOG_WARNING,
 			"cannot open rtnetlink: nothing labelled");
-	else {
+	else if (releasing) {
+		for (size_t i = 0; i < d->n; i++)
+			done += (size_t)unlabel(&c, d, &d->nics[i]);
+		if (done)
+			ctx_log(&c, LOG_INFO,
+				"%zu of %zu interfaces' labels taken back",
+				done, d->n);
+	} else {
 		/* a name cut in d is whole in argv[1], libvirtd's own */
 		size_t kept = strlen(d->name) - 3;
 		pid_t qemu = libvirt_qemu_pid(

@@ -202,3 +202,27 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 	assert_equal "$(alias_of lvl0)" "libvirt domain $cut nic 0 52:54:00:00:09:01"
 	assert_equal "$(altnames_of lvl0)" ""
 }
+
+@test "libvirt: an unmanaged tap (managed='no') loses its label when its guest goes; a guest that takes it carries only its own" {
+	ip -n "$NS" tuntap add dev mytap0 mode tap
+	UNM="<interface type='ethernet'><mac address='52:54:00:00:05:05'/><target dev='mytap0' managed='no'/><model type='e1000'/></interface>"
+	guest_xml g5 "$UNM" >"$T/g5.xml"
+	run virsh_ create "$T/g5.xml"
+	assert_success
+	assert_equal "$(alias_of mytap0)" "libvirt domain g5 nic 0 52:54:00:00:05:05"
+	assert_equal "$(altnames_of mytap0)" "g5.0"
+	virsh_ destroy g5
+	# the hook's release took back what its start gave
+	assert_equal "$(alias_of mytap0)" ""
+	assert_equal "$(altnames_of mytap0)" ""
+	# a label left by a guest whose release never ran (libvirtd down)
+	ip -n "$NS" link set mytap0 alias "libvirt domain g5 nic 0 52:54:00:00:05:05"
+	ip -n "$NS" link property add dev mytap0 altname g5.0
+	guest_xml web "$UNM" >"$T/web.xml"
+	run virsh_ create "$T/web.xml"
+	assert_success
+	assert_equal "$(alias_of mytap0)" "libvirt domain web nic 0 52:54:00:00:05:05"
+	assert_equal "$(altnames_of mytap0)" "web.0"
+	run ip -n "$NS" link show g5.0
+	assert_failure
+}

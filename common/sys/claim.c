@@ -154,6 +154,26 @@ bool claim_name_reserved(const char *name)
 	       pair_form(name, "tap", "");
 }
 
+void claim_unlabel(struct ctx *c, const struct nl_link *l, const char *altname)
+{
+	struct nl_link_change ch = NL_LINK_CHANGE_INIT;
+	struct nl_link has;
+	int rc;
+
+	ch.alias = "";
+	rc = nl_link_change(c->nl, l->index, &ch);
+	if (rc)
+		ctx_log(c, LOG_WARNING, "cannot clear the alias: %s",
+			ctx_nl_strerror(c, rc));
+	if (!altname || !*altname || nl_link_named(c->nl, altname, &has) ||
+	    has.index != l->index)
+		return;
+	rc = nl_link_del_altname(c->nl, l->index, altname);
+	if (rc)
+		ctx_log(c, LOG_WARNING, "cannot remove the altname %s: %s",
+			altname, ctx_nl_strerror(c, rc));
+}
+
 /* ALTIFNAMSIZ: an altname is shorter than 128 bytes */
 #define ALTNAME_MAX 128
 

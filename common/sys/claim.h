@@ -63,4 +63,9 @@ bool claim_name_reserved(const char *name);
 void claim_label(struct ctx *c, const struct nl_link *l, const char *alias,
 		 const char *altname);
 
+/* The label claim_label gave, taken back: the alias cleared, and the
+ * altname removed if l carries it. */
+void claim_unlabel(struct ctx *c, const struct nl_link *l,
+		   const char *altname);
+
 #endif

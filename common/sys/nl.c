@@ -476,11 +476,11 @@ int nl_link_set_name(struct nl *nl, int index, const char *name)
 	return nl_link_change(nl, index, &c);
 }
 
-int nl_link_add_altname(struct nl *nl, int index, const char *altname)
+static int link_altname(struct nl *nl, uint16_t type, int index,
+			const char *altname)
 {
 	char buf[512];
-	struct nlmsghdr *nlh =
-	    nl_link_req(buf, sizeof(buf), RTM_NEWLINKPROP, 0, index);
+	struct nlmsghdr *nlh = nl_link_req(buf, sizeof(buf), type, 0, index);
 	struct nlattr *list =
 	    mnl_attr_nest_start_check(nlh, sizeof(buf), IFLA_PROP_LIST);
 
@@ -489,6 +489,16 @@ int nl_link_add_altname(struct nl *nl, int index, const char *altname)
 		return -E2BIG;
 	mnl_attr_nest_end(nlh, list);
 	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_link_add_altname(struct nl *nl, int index, const char *altname)
+{
+	return link_altname(nl, RTM_NEWLINKPROP, index, altname);
+}
+
+int nl_link_del_altname(struct nl *nl, int index, const char *altname)
+{
+	return link_altname(nl, RTM_DELLINKPROP, index, altname);
 }
 
 struct bridges {

@@ -74,6 +74,7 @@ int nl_link_set_mac(struct nl *nl, int index, const uint8_t mac[6]);
 int nl_link_set_name(struct nl *nl, int index, const char *name);
 
 /* Adds an alternative name (ip link property add altname). */
+int nl_link_del_altname(struct nl *nl, int index, const char *altname);
 int nl_link_add_altname(struct nl *nl, int index, const char *altname);
 
 /* Removes every address of every family from the link. */
