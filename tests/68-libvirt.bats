@@ -23,6 +23,10 @@ teardown() {
 }
 
 which_() { lv_exec "$BUILD/vifctl" which "$1" --json; }
+lv_doctor() {
+	mkdir -p "$T/root"
+	run lv_exec env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" "$BUILD/vifctl" doctor --root "$T/root"
+}
 field() { jq -r ".[0].$2" <<<"$(which_ "$1")"; }
 alias_of() { link_json "$1" | jq -r '.[0].ifalias // ""'; }
 altnames_of() { link_json "$1" | jq -r '.[0].altnames // [] | join(" ")'; }
@@ -152,6 +156,10 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 	assert_equal "$(field lvn0 mac)" 52:54:00:00:05:01
 	assert_equal "$(field lvn0 bridge)" virbr0
 	assert_equal "$(alias_of lvn0)" "libvirt domain g5 nic 0 52:54:00:00:05:01"
+	# off its network's bridge: doctor knows where it belongs
+	ip -n "$NS" link set lvn0 nomaster
+	lv_doctor
+	assert_line "problem tap lvn0: lvn0: g5's NIC 0 belongs on bridge virbr0 (libvirtd's status file), but is on none; fix: ip link set it master its bridge (libvirt puts it back only when libvirtd restarts)"
 	virsh_ destroy g5
 	virsh_ net-destroy default
 }
@@ -225,4 +233,22 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 	assert_equal "$(altnames_of mytap0)" "web.0"
 	run ip -n "$NS" link show g5.0
 	assert_failure
+}
+
+@test "libvirt: doctor names NICs taken off their bridges, and a label the status file disagrees with" {
+	guest_xml g1 "$BRNIC" "$MQNIC" >"$T/g1.xml"
+	run virsh_ create "$T/g1.xml"
+	assert_success
+	lv_doctor
+	refute_output --partial "problem tap"
+	ip -n "$NS" link set lvb0 nomaster
+	ip -n "$NS" link set lvq0 master br0
+	lv_doctor
+	assert_line "problem tap lvb0: lvb0: g1's NIC 0 belongs on bridge br1 (libvirtd's status file), but is on none; fix: ip link set it master its bridge (libvirt puts it back only when libvirtd restarts)"
+	assert_line --partial "problem tap lvq0: lvq0: g1's NIC 1 belongs on bridge br1 (libvirtd's status file), but is on br0"
+	ip -n "$NS" link set lvb0 master br1
+	ip -n "$NS" link set lvq0 master br1
+	ip -n "$NS" link set lvb0 alias "libvirt domain g9 nic 3 52:54:00:00:09:09"
+	lv_doctor
+	assert_line "problem tap lvb0: lvb0: labelled 'libvirt domain g9 nic 3 52:54:00:00:09:09', but libvirtd's status file says 'libvirt domain g1 nic 0 52:54:00:00:01:01'; fix: restart libvirtd (its reconnect runs the hook again)"
 }

@@ -125,14 +125,25 @@ void run_bridge_new(struct worker *w, struct job *j)
 
 void run_reattach(struct worker *w, struct job *j)
 {
+	struct record_find f = {.dev = j->q.key};
 	struct port p;
 	unsigned mtu = 0;
+	uint8_t mac[6];
+	bool port;
 
 	/* Taken offline after this job was queued. */
 	if (ports_gone(pd.ports, j->q.key))
 		return;
-	if (ports_lookup(pd.ports, j->q.key, &p) &&
-	    !strcmp(p.bridge, j->bridge))
+	port = ports_lookup(pd.ports, j->q.key, &p);
+	if (port && !strcmp(p.bridge, j->bridge))
 		mtu = p.mtu;
+	/* a tap of the records that appeared while its record was being
+	 * queued (coldplug, a bridge's return) is new too: it gets the MAC
+	 * qemu-ifup gave it, as run_link_new would have given it */
+	if (!port && emu_records_foreach(worker_xs(w), record_by_dev, &f)) {
+		emu_tap_mac(&w->ctx.conf, f.found.mac, mac);
+		reattach(w, j->q.key, j->bridge, mtu, mac);
+		return;
+	}
 	reattach(w, j->q.key, j->bridge, mtu, NULL);
 }

@@ -115,6 +115,14 @@ static void parse_domain(const xmlNode *dom, struct libvirt_dom *d)
 		    strcmp((const char *)c->name, "interface"))
 			continue;
 		attr(child(c, "target"), "dev", nic->dev, sizeof(nic->dev));
+		attr(child(c, "source"), "bridge", nic->bridge,
+		     sizeof(nic->bridge));
+		/* a network NIC's bridge: in the status file, <actual> */
+		if (!nic->bridge[0])
+			attr(child(child(c, "actual"), "source"), "bridge",
+			     nic->bridge, sizeof(nic->bridge));
+		if (!names_ifname_valid(nic->bridge))
+			nic->bridge[0] = '\0';
 		attr(child(c, "mac"), "address", nic->mac, sizeof(nic->mac));
 		if (!names_ifname_valid(nic->dev))
 			nic->dev[0] = '\0';

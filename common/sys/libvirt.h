@@ -18,6 +18,10 @@
 
 struct libvirt_nic {
 	char dev[NAMES_IFNAMSIZ]; /* <target dev=>, "" if none */
+	/* <source bridge=>: a bridge NIC's, and in a status file a network
+	 * NIC's too (<actual><source bridge=>, libvirtd's record of the
+	 * network's bridge); "" if none */
+	char bridge[NAMES_IFNAMSIZ];
 	char mac[NAMES_MAC_STRLEN];
 	int index; /* position among the domain's interfaces */
 };

@@ -22,7 +22,7 @@ struct nl_link {
 	unsigned short type; /* ARPHRD_*: ETHER for a tap, NONE for a tun */
 	char bus[16];	     /* the parent device's bus: "xen-backend" for
 			      * netback's vifs, "" if none */
-	char alias[128];
+	char alias[256];     /* IFALIASZ */
 };
 
 /* One socket per process, with extended ACKs so that the kernel's own

@@ -565,10 +565,28 @@ static void check_taps(struct ctx *c, struct doctor_report *r)
 		const struct inventory_row *t = &rows[i];
 
 		if (strcmp(t->kind, "other tap") &&
-		    strcmp(t->kind, "emulated tap"))
+		    strcmp(t->kind, "emulated tap") &&
+		    strcmp(t->kind, "libvirt tap"))
 			continue;
 		taps++;
-		if (t->qemu_nic && !t->bridge[0])
+		if (t->libvirt && t->want_bridge[0] &&
+		    strcmp(t->bridge, t->want_bridge))
+			doctor_add(r, DOCTOR_PROBLEM, "tap", t->name,
+				   "ip link set it master its bridge (libvirt "
+				   "puts it back only when libvirtd restarts)",
+				   "%s: %s's NIC %ld belongs on bridge %s "
+				   "(libvirtd's status file), but is on %s",
+				   t->name, t->domain, t->devid, t->want_bridge,
+				   t->bridge[0] ? t->bridge : "none");
+		else if (t->libvirt && t->alias[0] &&
+			 strcmp(t->alias, t->label))
+			doctor_add(r, DOCTOR_PROBLEM, "tap", t->name,
+				   "restart libvirtd (its reconnect runs the "
+				   "hook again)",
+				   "%s: labelled '%s', but libvirtd's status "
+				   "file says '%s'",
+				   t->name, t->alias, t->label);
+		else if (t->qemu_nic && !t->bridge[0])
 			doctor_add(
 			    r, DOCTOR_PROBLEM, "tap", t->name,
 			    "qemu-ifup it again, or check the NIC's bridge",

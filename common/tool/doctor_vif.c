@@ -231,8 +231,8 @@ static int check_foreign_cb(unsigned b, unsigned d, unsigned n, void *arg)
 	char base[80], path[112], subject[80], vifname[32] = "";
 	char status[32] = "", error[512] = "", dev[NAMES_IFNAMSIZ];
 
-	snprintf(base, sizeof(base), "/local/domain/%u/backend/vif/%u/%u", b,
-		 d, n);
+	snprintf(base, sizeof(base), "/local/domain/%u/backend/vif/%u/%u", b, d,
+		 n);
 	snprintf(subject, sizeof(subject), "domain %u backend/vif/%u/%u", b, d,
 		 n);
 #define READ(key, buf)                                                         \
@@ -254,7 +254,8 @@ static int check_foreign_cb(unsigned b, unsigned d, unsigned n, void *arg)
 			   "fix the cause in that domain, then xl "
 			   "network-detach/-attach the NIC",
 			   "%s (driver domain %u): hotplug-status is error: %s",
-			   dev, b, error[0] ? error : "(no hotplug-error text)");
+			   dev, b,
+			   error[0] ? error : "(no hotplug-error text)");
 	else if (!strcmp(status, "connected"))
 		doctor_add(w->r, DOCTOR_OK, "vif", subject, NULL,
 			   "%s (driver domain %u): connected (its link is that "

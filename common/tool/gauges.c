@@ -152,7 +152,8 @@ static int count_taps(struct ctx *c, struct gauges *g)
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(rows[i].kind, "netback vif"))
+		if (!strcmp(rows[i].kind, "netback vif") ||
+		    rows[i].backend_domid >= 0)
 			continue;
 		g->taps++;
 		g->taps_unowned += rows[i].pid == 0;

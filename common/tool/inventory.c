@@ -257,6 +257,8 @@ static bool row_for(struct ctx *c, struct vifnames *vn, const struct links *ls,
 				e.devid = nic->index;
 				r->libvirt = true;
 				r->kind = "libvirt tap";
+				memcpy(r->want_bridge, nic->bridge,
+				       sizeof(r->want_bridge));
 			}
 		}
 		r->devid = e.domid >= 0 ? e.devid
@@ -265,7 +267,12 @@ static bool row_for(struct ctx *c, struct vifnames *vn, const struct links *ls,
 		snprintf(r->mac, sizeof(r->mac), "%s", e.mac);
 		snprintf(r->domain, sizeof(r->domain), "%s", e.name);
 		r->qemu_nic = e.trusted && e.nic >= 0;
-		if (emu_label(&e, r->label, sizeof(r->label)))
+		if (r->libvirt)
+			/* the hook's label (libvirt-hook) */
+			snprintf(r->label, sizeof(r->label),
+				 "libvirt domain %s nic %ld %s", e.name,
+				 r->devid, e.mac[0] ? e.mac : "-");
+		else if (emu_label(&e, r->label, sizeof(r->label)))
 			r->label[0] = '\0';
 	}
 	return true;

@@ -14,7 +14,7 @@ struct inventory_row {
 	char name[NAMES_IFNAMSIZ];
 	/* "netback vif", "emulated tap", "libvirt tap", "other tap" */
 	const char *kind;
-	long domid;	  /* -1 unknown */
+	long domid; /* -1 unknown */
 	char domain[128];
 	long devid;		    /* -1 unknown */
 	char mac[NAMES_MAC_STRLEN]; /* the guest side's */
@@ -22,14 +22,16 @@ struct inventory_row {
 	bool ovs; /* bridge is an Open vSwitch bridge */
 	int tag;  /* its VLAN tag there, -1 none */
 	bool up;
-	char status[16];	    /* a vif's hotplug-status, "" if none */
-	pid_t pid;		    /* the process holding a tap, 0 if none */
-	long uid;		    /* its uid, -1 if unknown (emu_resolve) */
-	bool antispoof;		    /* vif-bridge's rules are in place */
-	bool qemu_nic;		    /* a tap its holder's command line names */
-	bool libvirt;		    /* named by libvirtd's status file */
-	char alias[128];	    /* the link's alias as it is */
-	char label[128];	    /* the alias qemu-ifup would give it, "" */
+	char status[16]; /* a vif's hotplug-status, "" if none */
+	pid_t pid;	 /* the process holding a tap, 0 if none */
+	long uid;	 /* its uid, -1 if unknown (emu_resolve) */
+	bool antispoof;	 /* vif-bridge's rules are in place */
+	bool qemu_nic;	 /* a tap its holder's command line names */
+	bool libvirt;	 /* named by libvirtd's status file */
+	char alias[256]; /* the link's alias as it is */
+	char label[256]; /* the alias it should have, "" */
+	/* a libvirt NIC's bridge, as libvirtd's status file says, "" */
+	char want_bridge[NAMES_IFNAMSIZ];
 	unsigned long long dropped; /* frames they dropped */
 	/* another domain's backend vif (in dom0: a driver domain's), whose
 	 * link is not here: its domain, else -1 */
