@@ -125,8 +125,9 @@ static int take_back(struct port_ev *pe)
 	if (pe->link.index && nl_link_change(c->nl, pe->link.index, &back))
 		ctx_log(c, LOG_WARNING, "cannot give it back its MAC and MTU");
 	memcpy(c->error, why, sizeof(why));
-	ctx_log(c, LOG_INFO, "the online failed at its end: what it attached "
-			     "was taken back");
+	ctx_log(c, LOG_INFO,
+		"the online failed at its end: what it attached "
+		"was taken back");
 	return -1;
 }
 

@@ -65,7 +65,6 @@ void claim_label(struct ctx *c, const struct nl_link *l, const char *alias,
 
 /* The label claim_label gave, taken back: the alias cleared, and the
  * altname removed if l carries it. */
-void claim_unlabel(struct ctx *c, const struct nl_link *l,
-		   const char *altname);
+void claim_unlabel(struct ctx *c, const struct nl_link *l, const char *altname);
 
 #endif
