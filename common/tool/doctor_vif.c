@@ -95,33 +95,49 @@ static void check_ovs_vif(struct ctx *c, const char *subject, const char *dev,
 			   p->tag >= 0 ? " with its tag" : "");
 }
 
+/* What doctor reads of a backend vif at base, and its link's name. */
+struct vif_keys {
+	char script[256], bridge[64], vifname[32], status[32], error[512];
+	char dev[NAMES_IFNAMSIZ];
+};
+
+static void read_vif_keys(struct ctx *c, const char *base, unsigned d,
+			  unsigned n, struct vif_keys *k)
+{
+	static const char *const keys[] = {"script", "bridge", "vifname",
+					   "hotplug-status", "hotplug-error"};
+	char *const bufs[] = {k->script, k->bridge, k->vifname, k->status,
+			      k->error};
+	const size_t lens[] = {sizeof(k->script), sizeof(k->bridge),
+			       sizeof(k->vifname), sizeof(k->status),
+			       sizeof(k->error)};
+	char path[160];
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+		bufs[i][0] = '\0';
+		snprintf(path, sizeof(path), "%s/%s", base, keys[i]);
+		xs_read_buf(c->xs, path, bufs[i], lens[i]);
+	}
+	if (k->vifname[0] && names_ifname_valid(k->vifname))
+		memcpy(k->dev, k->vifname, strlen(k->vifname) + 1); /* fits */
+	else
+		snprintf(k->dev, sizeof(k->dev), "vif%u.%u", d, n);
+}
+
 static void check_vif(struct ctx *c, unsigned d, unsigned n,
 		      const struct ovs_snapshot *ovs, struct doctor_report *r)
 {
-	char base[64], path[128], subject[64], script[256] = "";
-	char bridge[64] = "", vifname[32] = "", status[32] = "";
-	char error[512] = "", dev[NAMES_IFNAMSIZ];
+	char base[64], subject[64];
+	struct vif_keys k;
+	char *script = k.script, *bridge = k.bridge, *status = k.status;
+	char *error = k.error, *dev = k.dev;
 	struct nl_link link, br;
 	const struct port_kind *row;
 	bool has_link, has_br = false, ovs_vif;
 
 	snprintf(base, sizeof(base), "backend/vif/%u/%u", d, n);
 	snprintf(subject, sizeof(subject), "%s", base);
-#define READ(key, buf)                                                         \
-	do {                                                                   \
-		snprintf(path, sizeof(path), "%s/" key, base);                 \
-		xs_read_buf(c->xs, path, buf, sizeof(buf));                    \
-	} while (0)
-	READ("script", script);
-	READ("bridge", bridge);
-	READ("vifname", vifname);
-	READ("hotplug-status", status);
-	READ("hotplug-error", error);
-#undef READ
-	if (vifname[0] && names_ifname_valid(vifname))
-		snprintf(dev, sizeof(dev), "%s", vifname);
-	else
-		snprintf(dev, sizeof(dev), "vif%u.%u", d, n);
+	read_vif_keys(c, base, d, n, &k);
 	check_script(c, subject, script, r);
 	has_link = nl_link_get(c->nl, dev, 0, &link) == 0;
 	/* its row says what its bridge key names (a Linux bridge, or Xen's
@@ -228,26 +244,15 @@ static int check_vif_cb(unsigned d, unsigned n, void *arg)
 static int check_foreign_cb(unsigned b, unsigned d, unsigned n, void *arg)
 {
 	struct vif_walk *w = arg;
-	char base[80], path[112], subject[80], vifname[32] = "";
-	char status[32] = "", error[512] = "", dev[NAMES_IFNAMSIZ];
+	char base[80], subject[80];
+	struct vif_keys k;
+	const char *status = k.status, *error = k.error, *dev = k.dev;
 
 	snprintf(base, sizeof(base), "/local/domain/%u/backend/vif/%u/%u", b, d,
 		 n);
 	snprintf(subject, sizeof(subject), "domain %u backend/vif/%u/%u", b, d,
 		 n);
-#define READ(key, buf)                                                         \
-	do {                                                                   \
-		snprintf(path, sizeof(path), "%s/" key, base);                 \
-		xs_read_buf(w->c->xs, path, buf, sizeof(buf));                 \
-	} while (0)
-	READ("vifname", vifname);
-	READ("hotplug-status", status);
-	READ("hotplug-error", error);
-#undef READ
-	if (vifname[0] && names_ifname_valid(vifname))
-		snprintf(dev, sizeof(dev), "%s", vifname);
-	else
-		snprintf(dev, sizeof(dev), "vif%u.%u", d, n);
+	read_vif_keys(w->c, base, d, n, &k);
 	w->count++;
 	if (!strcmp(status, "error"))
 		doctor_add(w->r, DOCTOR_PROBLEM, "vif", subject,
