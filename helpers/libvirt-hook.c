@@ -62,12 +62,12 @@ static char *read_stdin(size_t *len)
 }
 
 /* The altname an earlier label of ours gave l ("libvirt domain NAME nic
- * IDX ..."): into alt, "" if its alias is none of ours. */
+ * ID ..."): into alt, "" if its alias is none of ours. */
 static void given_altname(const struct nl_link *l, char *alt, size_t len)
 {
 	static const char pre[] = "libvirt domain ";
-	const char *name = l->alias + sizeof(pre) - 1, *nic;
-	int idx;
+	const char *name = l->alias + sizeof(pre) - 1, *nic, *id;
+	size_t idlen;
 
 	alt[0] = '\0';
 	if (strncmp(l->alias, pre, sizeof(pre) - 1))
@@ -75,10 +75,14 @@ static void given_altname(const struct nl_link *l, char *alt, size_t len)
 	nic = strstr(name, " nic ");
 	for (const char *p = nic; p && (p = strstr(p + 1, " nic "));)
 		nic = p;
-	if (nic && sscanf(nic, " nic %d", &idx) == 1 && idx >= 0)
-		snprintf(alt, len, "%.*s.%d",
+	if (!nic)
+		return;
+	id = nic + 5;
+	idlen = strcspn(id, " ");
+	if (idlen && idlen < 32)
+		snprintf(alt, len, "%.*s.%.*s",
 			 (int)((nic - name) > 100 ? 100 : nic - name), name,
-			 idx);
+			 (int)idlen, id);
 }
 
 /* release (and stopped): an unmanaged tap outlives its guest, and must
@@ -88,13 +92,13 @@ static int unlabel(struct ctx *c, const struct libvirt_dom *d,
 		   const struct libvirt_nic *nic)
 {
 	struct claim w = {.tap_only = true, .holder = CLAIM_HOLDER_UNASKED};
-	char mine[256], alt[160];
+	char mine[256], alt[160], id[32];
 	struct nl_link l;
 
 	if (!nic->dev[0] || claim_link(c, nic->dev, &w, &l))
 		return 0;
-	snprintf(mine, sizeof(mine), "libvirt domain %s nic %d ", d->name,
-		 nic->index);
+	libvirt_nic_id(nic, id, sizeof(id));
+	snprintf(mine, sizeof(mine), "libvirt domain %s nic %s ", d->name, id);
 	if (strncmp(l.alias, mine, strlen(mine)))
 		return 0;
 	given_altname(&l, alt, sizeof(alt));
@@ -110,17 +114,18 @@ static int label(struct ctx *c, const struct libvirt_dom *d, pid_t qemu,
 	struct claim w = {
 	    .tap_only = true, .holder = CLAIM_HOLDER_PID, .pid = qemu};
 	struct nl_link l;
-	char alias[256], alt[160], old[160];
+	char alias[256], alt[160], old[160], id[32];
 
 	if (!nic->dev[0] || !qemu || claim_link(c, nic->dev, &w, &l))
 		return 0;
 	/* a tap reused from another guest (managed='no') loses the
 	 * altname that guest's label gave it */
 	given_altname(&l, old, sizeof(old));
-	snprintf(alias, sizeof(alias), "libvirt domain %s nic %d %s", d->name,
-		 nic->index, nic->mac[0] ? nic->mac : "-");
+	libvirt_nic_id(nic, id, sizeof(id));
+	snprintf(alias, sizeof(alias), "libvirt domain %s nic %s %s", d->name,
+		 id, nic->mac[0] ? nic->mac : "-");
 	/* a cut name is no name to find the guest by: no altname */
-	snprintf(alt, sizeof(alt), "%.100s.%d", d->name, nic->index);
+	snprintf(alt, sizeof(alt), "%.100s.%s", d->name, id);
 	if (d->name_cut)
 		ctx_log(c, LOG_INFO,
 			"no altname: the guest's name is longer than %zu "

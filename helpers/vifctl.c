@@ -64,6 +64,10 @@ static void print_json(const struct inventory_row *r, size_t n)
 		json_str(r[i].bridge);
 		printf(",\"ovs\":%s", r[i].ovs ? "true" : "false");
 		printf(",\"libvirt\":%s", r[i].libvirt ? "true" : "false");
+		if (r[i].nic_id[0]) {
+			printf(",\"libvirt_nic\":");
+			json_str(r[i].nic_id);
+		}
 		if (r[i].tag >= 0)
 			printf(",\"tag\":%d", r[i].tag);
 		else
@@ -389,6 +393,9 @@ int main(int argc, char **argv)
 		print_json(rows, n);
 	else if (n || !what)
 		print_table(rows, n);
+	/* as root a few unreadable processes (another user namespace's)
+	 * are no reason to doubt: only a user's run could not know */
+	partial = partial && geteuid() != 0;
 	if (what && !n && partial)
 		ctx_log(&c, LOG_ERR,
 			"no vif or tap of that name, and none of the taps "

@@ -50,10 +50,10 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 		assert_equal "$(field "$d" pid)" "$qpid"
 		assert_equal "$(field "$d" libvirt)" true
 		assert_equal "$(field "$d" kind)" "libvirt tap"
-		assert_equal "$(alias_of "$d")" "libvirt domain g1 nic $idx $mac"
-		assert_equal "$(altnames_of "$d")" "g1.$idx"
+		assert_equal "$(alias_of "$d")" "libvirt domain g1 nic net$idx $mac"
+		assert_equal "$(altnames_of "$d")" "g1.net$idx"
 		# which by the altname the hook gave (ip link show finds it)
-		run lv_exec "$BUILD/vifctl" which "g1.$idx" --json
+		run lv_exec "$BUILD/vifctl" which "g1.net$idx" --json
 		assert_success
 		assert_equal "$(jq -r '.[0].name' <<<"$output")" "$d"
 	done
@@ -100,11 +100,11 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 @test "libvirt: libvirtd restarted while the guest runs: the hook's reconnect labels again; destroy leaves nothing" {
 	guest_xml g3 "$BRNIC" >"$T/g3.xml"
 	virsh_ create "$T/g3.xml"
-	assert_equal "$(alias_of lvb0)" "libvirt domain g3 nic 0 52:54:00:00:01:01"
+	assert_equal "$(alias_of lvb0)" "libvirt domain g3 nic net0 52:54:00:00:01:01"
 	# the label lost, then libvirtd restarted: its reconnect puts it back
 	ip -n "$NS" link set lvb0 alias ""
 	restart_libvirtd
-	labelled() { [ "$(alias_of lvb0)" = "libvirt domain g3 nic 0 52:54:00:00:01:01" ]; }
+	labelled() { [ "$(alias_of lvb0)" = "libvirt domain g3 nic net0 52:54:00:00:01:01" ]; }
 	wait_for labelled
 	grep -q "libvirt-hook reconnect g3: 1 of 1 interfaces labelled" "$T/hotplug.log"
 	virsh_ destroy g3
@@ -155,11 +155,11 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 	assert_equal "$(field lvn0 devid)" 0
 	assert_equal "$(field lvn0 mac)" 52:54:00:00:05:01
 	assert_equal "$(field lvn0 bridge)" virbr0
-	assert_equal "$(alias_of lvn0)" "libvirt domain g5 nic 0 52:54:00:00:05:01"
+	assert_equal "$(alias_of lvn0)" "libvirt domain g5 nic net0 52:54:00:00:05:01"
 	# off its network's bridge: doctor knows where it belongs
 	ip -n "$NS" link set lvn0 nomaster
 	lv_doctor
-	assert_line "problem tap lvn0: lvn0: g5's NIC 0 belongs on bridge virbr0 (libvirtd's status file), but is on none; fix: ip link set it master its bridge (libvirt puts it back only when libvirtd restarts)"
+	assert_line "problem tap lvn0: lvn0: g5's NIC net0 belongs on bridge virbr0 (libvirtd's status file), but is on none; fix: ip link set it master its bridge (libvirt puts it back only when libvirtd restarts)"
 	virsh_ destroy g5
 	virsh_ net-destroy default
 }
@@ -207,7 +207,7 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 	run virsh_ create "$T/long.xml"
 	assert_success
 	assert_equal "$(field lvl0 domain)" "$cut"
-	assert_equal "$(alias_of lvl0)" "libvirt domain $cut nic 0 52:54:00:00:09:01"
+	assert_equal "$(alias_of lvl0)" "libvirt domain $cut nic net0 52:54:00:00:09:01"
 	assert_equal "$(altnames_of lvl0)" ""
 }
 
@@ -217,21 +217,21 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 	guest_xml g5 "$UNM" >"$T/g5.xml"
 	run virsh_ create "$T/g5.xml"
 	assert_success
-	assert_equal "$(alias_of mytap0)" "libvirt domain g5 nic 0 52:54:00:00:05:05"
-	assert_equal "$(altnames_of mytap0)" "g5.0"
+	assert_equal "$(alias_of mytap0)" "libvirt domain g5 nic net0 52:54:00:00:05:05"
+	assert_equal "$(altnames_of mytap0)" "g5.net0"
 	virsh_ destroy g5
 	# the hook's release took back what its start gave
 	assert_equal "$(alias_of mytap0)" ""
 	assert_equal "$(altnames_of mytap0)" ""
 	# a label left by a guest whose release never ran (libvirtd down)
-	ip -n "$NS" link set mytap0 alias "libvirt domain g5 nic 0 52:54:00:00:05:05"
-	ip -n "$NS" link property add dev mytap0 altname g5.0
+	ip -n "$NS" link set mytap0 alias "libvirt domain g5 nic net0 52:54:00:00:05:05"
+	ip -n "$NS" link property add dev mytap0 altname g5.net0
 	guest_xml web "$UNM" >"$T/web.xml"
 	run virsh_ create "$T/web.xml"
 	assert_success
-	assert_equal "$(alias_of mytap0)" "libvirt domain web nic 0 52:54:00:00:05:05"
-	assert_equal "$(altnames_of mytap0)" "web.0"
-	run ip -n "$NS" link show g5.0
+	assert_equal "$(alias_of mytap0)" "libvirt domain web nic net0 52:54:00:00:05:05"
+	assert_equal "$(altnames_of mytap0)" "web.net0"
+	run ip -n "$NS" link show g5.net0
 	assert_failure
 }
 
@@ -244,11 +244,36 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 	ip -n "$NS" link set lvb0 nomaster
 	ip -n "$NS" link set lvq0 master br0
 	lv_doctor
-	assert_line "problem tap lvb0: lvb0: g1's NIC 0 belongs on bridge br1 (libvirtd's status file), but is on none; fix: ip link set it master its bridge (libvirt puts it back only when libvirtd restarts)"
-	assert_line --partial "problem tap lvq0: lvq0: g1's NIC 1 belongs on bridge br1 (libvirtd's status file), but is on br0"
+	assert_line "problem tap lvb0: lvb0: g1's NIC net0 belongs on bridge br1 (libvirtd's status file), but is on none; fix: ip link set it master its bridge (libvirt puts it back only when libvirtd restarts)"
+	assert_line --partial "problem tap lvq0: lvq0: g1's NIC net1 belongs on bridge br1 (libvirtd's status file), but is on br0"
 	ip -n "$NS" link set lvb0 master br1
 	ip -n "$NS" link set lvq0 master br1
 	ip -n "$NS" link set lvb0 alias "libvirt domain g9 nic 3 52:54:00:00:09:09"
 	lv_doctor
-	assert_line "problem tap lvb0: lvb0: labelled 'libvirt domain g9 nic 3 52:54:00:00:09:09', but libvirtd's status file says 'libvirt domain g1 nic 0 52:54:00:00:01:01'; fix: restart libvirtd (its reconnect runs the hook again)"
+	assert_line "problem tap lvb0: lvb0: labelled 'libvirt domain g9 nic 3 52:54:00:00:09:09', but libvirtd's status file says 'libvirt domain g1 nic net0 52:54:00:00:01:01'; fix: restart libvirtd (its reconnect runs the hook again)"
+}
+
+@test "libvirt: a NIC detached before the others leaves their identity alone: labels, altnames and vifctl agree by device alias, across a libvirtd restart" {
+	USBNIC="<interface type='bridge'><source bridge='br1'/><mac address='52:54:00:00:04:01'/><target dev='lvd0'/><model type='usb-net'/><address type='usb' bus='0' port='1'/></interface>"
+	N1="<interface type='bridge'><source bridge='br1'/><mac address='52:54:00:00:04:02'/><target dev='lvd1'/><model type='virtio'/></interface>"
+	N2="<interface type='bridge'><source bridge='br1'/><mac address='52:54:00:00:04:03'/><target dev='lvd2'/><model type='virtio'/></interface>"
+	guest_xml h3 "$USBNIC" "$N1" "$N2" "<controller type='usb' model='qemu-xhci'/>" >"$T/h3.xml"
+	run virsh_ create "$T/h3.xml"
+	assert_success
+	assert_equal "$(alias_of lvd2)" "libvirt domain h3 nic net2 52:54:00:00:04:03"
+	# the first NIC goes (a USB one: no guest OS needed to let it go)
+	echo "$USBNIC" >"$T/usb.xml"
+	run virsh_ detach-device h3 "$T/usb.xml" --live
+	assert_success
+	gone() { ! link_exists lvd0; }
+	wait_for gone
+	assert_equal "$(field lvd1 libvirt_nic)" net1
+	assert_equal "$(field lvd2 libvirt_nic)" net2
+	lv_doctor
+	refute_output --partial "problem tap"
+	restart_libvirtd
+	# the reconnect relabels by the same identity: one altname each
+	assert_equal "$(alias_of lvd1)" "libvirt domain h3 nic net1 52:54:00:00:04:02"
+	assert_equal "$(altnames_of lvd1)" "h3.net1"
+	assert_equal "$(altnames_of lvd2)" "h3.net2"
 }

@@ -115,6 +115,12 @@ static void parse_domain(const xmlNode *dom, struct libvirt_dom *d)
 		    strcmp((const char *)c->name, "interface"))
 			continue;
 		attr(child(c, "target"), "dev", nic->dev, sizeof(nic->dev));
+		attr(child(c, "alias"), "name", nic->alias, sizeof(nic->alias));
+		if (strspn(nic->alias,
+			   "abcdefghijklmnopqrstuvwxyz"
+			   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+		    strlen(nic->alias))
+			nic->alias[0] = '\0';
 		attr(child(c, "source"), "bridge", nic->bridge,
 		     sizeof(nic->bridge));
 		/* a network NIC's bridge: in the status file, <actual> */
@@ -129,6 +135,14 @@ static void parse_domain(const xmlNode *dom, struct libvirt_dom *d)
 		nic->index = index++;
 		d->n++;
 	}
+}
+
+void libvirt_nic_id(const struct libvirt_nic *nic, char *buf, size_t len)
+{
+	if (nic->alias[0])
+		snprintf(buf, len, "%s", nic->alias);
+	else
+		snprintf(buf, len, "%d", nic->index);
 }
 
 int libvirt_parse(const char *buf, size_t len, struct libvirt_dom *d)

@@ -24,7 +24,13 @@ struct libvirt_nic {
 	char bridge[NAMES_IFNAMSIZ];
 	char mac[NAMES_MAC_STRLEN];
 	int index; /* position among the domain's interfaces */
+	/* libvirt's device alias (<alias name=>: net0, ua-...), stable
+	 * where the position is not (a NIC detached before it); "" if none */
+	char alias[32];
 };
+
+/* A NIC's id in labels and altnames: its alias, else its position. */
+void libvirt_nic_id(const struct libvirt_nic *nic, char *buf, size_t len);
 
 struct libvirt_dom {
 	/* libvirt bounds no name: a longer one is cut at a character's

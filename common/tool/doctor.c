@@ -574,9 +574,10 @@ static void check_taps(struct ctx *c, struct doctor_report *r)
 			doctor_add(r, DOCTOR_PROBLEM, "tap", t->name,
 				   "ip link set it master its bridge (libvirt "
 				   "puts it back only when libvirtd restarts)",
-				   "%s: %s's NIC %ld belongs on bridge %s "
+				   "%s: %s's NIC %s belongs on bridge %s "
 				   "(libvirtd's status file), but is on %s",
-				   t->name, t->domain, t->devid, t->want_bridge,
+				   t->name, t->domain, t->nic_id,
+				   t->want_bridge,
 				   t->bridge[0] ? t->bridge : "none");
 		else if (t->libvirt && t->alias[0] &&
 			 strcmp(t->alias, t->label))

@@ -259,6 +259,8 @@ static bool row_for(struct ctx *c, struct vifnames *vn, const struct links *ls,
 				r->kind = "libvirt tap";
 				memcpy(r->want_bridge, nic->bridge,
 				       sizeof(r->want_bridge));
+				libvirt_nic_id(nic, r->nic_id,
+					       sizeof(r->nic_id));
 			}
 		}
 		r->devid = e.domid >= 0 ? e.devid
@@ -270,8 +272,8 @@ static bool row_for(struct ctx *c, struct vifnames *vn, const struct links *ls,
 		if (r->libvirt)
 			/* the hook's label (libvirt-hook) */
 			snprintf(r->label, sizeof(r->label),
-				 "libvirt domain %s nic %ld %s", e.name,
-				 r->devid, e.mac[0] ? e.mac : "-");
+				 "libvirt domain %s nic %s %s", e.name,
+				 r->nic_id, e.mac[0] ? e.mac : "-");
 		else if (emu_label(&e, r->label, sizeof(r->label)))
 			r->label[0] = '\0';
 	}

@@ -32,6 +32,8 @@ struct inventory_row {
 	char label[256]; /* the alias it should have, "" */
 	/* a libvirt NIC's bridge, as libvirtd's status file says, "" */
 	char want_bridge[NAMES_IFNAMSIZ];
+	/* a libvirt NIC's id: its device alias (net0), "" if not libvirt */
+	char nic_id[32];
 	unsigned long long dropped; /* frames they dropped */
 	/* another domain's backend vif (in dom0: a driver domain's), whose
 	 * link is not here: its domain, else -1 */
