@@ -44,6 +44,7 @@ struct nat {
 	bool dhcp;
 	char host[24]; /* domD[-N] */
 	char mac[18];
+	char line[256]; /* the host line resolve made, for attach */
 	const char *conf, *init, *args;
 };
 _Static_assert(sizeof(struct nat) <= sizeof(((struct port_ev *)0)->row),
@@ -382,7 +383,7 @@ static int nat_resolve(struct port_ev *pe)
 	struct hotplug *hp = pe->hp;
 	struct ctx *c = hp->ctx;
 	struct nat *n = (struct nat *)pe->row;
-	char line[256], a[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN];
 	struct nl_link other;
 	unsigned via = 0;
 	int oif = 0, rc;
@@ -395,8 +396,8 @@ static int nat_resolve(struct port_ev *pe)
 		return -1;
 	n->dhcp = dhcp_on(hp);
 	if (n->dhcp &&
-	    (dhcp_check(hp, n) || dhcp_line(hp, n, line, sizeof(line)) ||
-	     edit_conf(hp, n, line, false) || edit_args(hp, n, true, false)))
+	    (dhcp_check(hp, n) || dhcp_line(hp, n, n->line, sizeof(n->line)) ||
+	     edit_conf(hp, n, n->line, false) || edit_args(hp, n, true, false)))
 		return -1;
 	pe->own4 = n->router;
 	/* Xen's short cut: a route that names the vif means already up */
@@ -464,7 +465,7 @@ static int nat_attach(struct port_ev *pe)
 	struct hotplug *hp = pe->hp;
 	struct ctx *c = hp->ctx;
 	struct nat *n = (struct nat *)pe->row;
-	char g[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN], line[256];
+	char g[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN];
 
 	if (hp->type == HP_TAP) {
 		snprintf(pe->said, sizeof(pe->said),
@@ -485,8 +486,7 @@ static int nat_attach(struct port_ev *pe)
 	}
 	n->fresh = !pe->has_own && !(pe->link.flags & IFF_UP);
 	if (nat_configure(c, &pe->link, n) ||
-	    (n->dhcp && (dhcp_line(hp, n, line, sizeof(line)) ||
-			 dhcp_edit(hp, n, line)))) {
+	    (n->dhcp && dhcp_edit(hp, n, n->line))) {
 		nat_undo(c, &pe->link, n);
 		return -1;
 	}

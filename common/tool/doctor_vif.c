@@ -101,8 +101,10 @@ struct vif_keys {
 	char dev[NAMES_IFNAMSIZ];
 };
 
+/* A driver domain's vif (foreign) is checked by its status alone: its
+ * script and bridge are not read. */
 static void read_vif_keys(struct ctx *c, const char *base, unsigned d,
-			  unsigned n, struct vif_keys *k)
+			  unsigned n, bool foreign, struct vif_keys *k)
 {
 	static const char *const keys[] = {"script", "bridge", "vifname",
 					   "hotplug-status", "hotplug-error"};
@@ -115,6 +117,8 @@ static void read_vif_keys(struct ctx *c, const char *base, unsigned d,
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
 		bufs[i][0] = '\0';
+		if (foreign && i < 2)
+			continue;
 		snprintf(path, sizeof(path), "%s/%s", base, keys[i]);
 		xs_read_buf(c->xs, path, bufs[i], lens[i]);
 	}
@@ -137,7 +141,7 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 
 	snprintf(base, sizeof(base), "backend/vif/%u/%u", d, n);
 	snprintf(subject, sizeof(subject), "%s", base);
-	read_vif_keys(c, base, d, n, &k);
+	read_vif_keys(c, base, d, n, false, &k);
 	check_script(c, subject, script, r);
 	has_link = nl_link_get(c->nl, dev, 0, &link) == 0;
 	/* its row says what its bridge key names (a Linux bridge, or Xen's
@@ -252,7 +256,7 @@ static int check_foreign_cb(unsigned b, unsigned d, unsigned n, void *arg)
 		 n);
 	snprintf(subject, sizeof(subject), "domain %u backend/vif/%u/%u", b, d,
 		 n);
-	read_vif_keys(w->c, base, d, n, &k);
+	read_vif_keys(w->c, base, d, n, true, &k);
 	w->count++;
 	if (!strcmp(status, "error"))
 		doctor_add(w->r, DOCTOR_PROBLEM, "vif", subject,

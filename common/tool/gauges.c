@@ -35,12 +35,15 @@ static struct gauges_dom *dom_entry(struct gauges *g, unsigned domid)
 	return d;
 }
 
-static void count_status(struct gauges *g, unsigned domid, const char *status)
+/* The vif whose hotplug-status is at path, counted under domid. */
+static void count_at(struct vif_walk *w, unsigned domid, const char *path)
 {
-	struct gauges_dom *d = dom_entry(g, domid);
+	struct gauges_dom *d = dom_entry(w->g, domid);
+	char status[32] = "";
 
 	if (!d)
 		return;
+	xs_read_buf(w->c->xs, path, status, sizeof(status));
 	if (!strcmp(status, "connected"))
 		d->vifs[GAUGES_CONNECTED]++;
 	else if (!strcmp(status, "error"))
@@ -52,23 +55,21 @@ static void count_status(struct gauges *g, unsigned domid, const char *status)
 static int count_foreign(unsigned b, unsigned d, unsigned n, void *arg)
 {
 	struct vif_walk *w = arg;
-	char path[96], status[32] = "";
+	char path[96];
 
 	snprintf(path, sizeof(path),
 		 "/local/domain/%u/backend/vif/%u/%u/hotplug-status", b, d, n);
-	xs_read_buf(w->c->xs, path, status, sizeof(status));
-	count_status(w->g, b, status);
+	count_at(w, b, path);
 	return 0;
 }
 
 static int count_vif(unsigned d, unsigned n, void *arg)
 {
 	struct vif_walk *w = arg;
-	char path[96], status[32] = "";
+	char path[96];
 
 	snprintf(path, sizeof(path), "backend/vif/%u/%u/hotplug-status", d, n);
-	xs_read_buf(w->c->xs, path, status, sizeof(status));
-	count_status(w->g, w->self, status);
+	count_at(w, w->self, path);
 	return 0;
 }
 
