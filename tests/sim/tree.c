@@ -41,6 +41,7 @@ void tree_free(struct node *n)
 	for (unsigned i = 0; i < n->nkids; i++)
 		tree_free(n->kids[i]);
 	free(n->kids);
+	free(n->hash);
 	free(n->name);
 	free(n->value);
 	free(n->perms);
@@ -78,8 +79,57 @@ fail:
 	return NULL;
 }
 
-static struct node *kid(const struct node *n, const char *name, size_t len)
+static unsigned name_hash(const char *name, size_t len)
 {
+	unsigned h = 2166136261u; /* FNV-1a */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	return h;
+}
+
+static void hash_put(struct node *n, struct node *k)
+{
+	unsigned i = name_hash(k->name, strlen(k->name)) & (n->hcap - 1);
+
+	while (n->hash[i])
+		i = (i + 1) & (n->hcap - 1);
+	n->hash[i] = k;
+}
+
+/* (Re)builds n's index at under half full; false if there is none. */
+static bool hash_build(struct node *n)
+{
+	unsigned cap = 16;
+
+	while (cap < 2 * n->nkids + 2)
+		cap *= 2;
+	if (cap != n->hcap) {
+		struct node **h = realloc(n->hash, cap * sizeof(*h));
+
+		if (!h)
+			return false;
+		n->hash = h;
+		n->hcap = cap;
+	}
+	memset(n->hash, 0, cap * sizeof(*n->hash));
+	for (unsigned i = 0; i < n->nkids; i++)
+		hash_put(n, n->kids[i]);
+	n->hstale = false;
+	return true;
+}
+
+static struct node *kid(struct node *n, const char *name, size_t len)
+{
+	if (n->nkids > 8 && ((n->hash && !n->hstale) || hash_build(n))) {
+		unsigned i = name_hash(name, len) & (n->hcap - 1);
+
+		for (; n->hash[i]; i = (i + 1) & (n->hcap - 1))
+			if (!strncmp(n->hash[i]->name, name, len) &&
+			    !n->hash[i]->name[len])
+				return n->hash[i];
+		return NULL;
+	}
 	for (unsigned i = 0; i < n->nkids; i++)
 		if (strlen(n->kids[i]->name) == len &&
 		    !memcmp(n->kids[i]->name, name, len))
@@ -136,6 +186,10 @@ static int add_kid(struct node *p, struct node *k)
 	}
 	p->kids[p->nkids++] = k;
 	k->parent = p;
+	if (p->hash && !p->hstale && 2 * p->nkids + 2 <= p->hcap)
+		hash_put(p, k);
+	else
+		p->hstale = true;
 	p->gen = ++tree_gen;
 	return 0;
 }
@@ -204,6 +258,7 @@ void tree_remove(struct node *n)
 				memmove(&p->kids[i], &p->kids[i + 1],
 					(p->nkids - i - 1) * sizeof(*p->kids));
 				p->nkids--;
+				p->hstale = true;
 				break;
 			}
 		p->gen = ++tree_gen;

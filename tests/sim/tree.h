@@ -25,6 +25,11 @@ struct node {
 	struct node *parent;
 	struct node **kids; /* in creation order, as xenstored lists */
 	unsigned nkids, capkids;
+	/* the kids by name, open addressing, built when first needed (a
+	 * directory of 4096 domains is not searched a name at a time) */
+	struct node **hash;
+	unsigned hcap; /* a power of two, 0 if none */
+	bool hstale;
 };
 
 /* Every change takes a new generation from this counter. */
