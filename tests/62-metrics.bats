@@ -21,6 +21,10 @@ teardown() {
 }
 
 be() { echo "/local/domain/0/backend/vif/$1/$2"; }
+run_doctor_here() {
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		$(helper_cmd vifctl) doctor --root "$T/root"
+}
 status_is() { [ "$(hotplug_status "$1" "$2")" = "$3" ]; }
 
 # metrics [ARGS...]: vifctl metrics in the test namespace, parsed: one
@@ -31,6 +35,55 @@ metrics() {
 		$(helper_cmd vifctl) metrics --root "$T/root" "$@" >"$T/metrics.prom"
 	run "$PARSE" "$T/metrics.prom"
 	assert_success
+}
+
+# 36 backends, each key its own: 10 connected, 10 in error with their
+# own sentence, 10 with none, 6 whose vif is renamed (vifname)
+many_backends() {
+	local i kv=()
+	for i in $(seq 10 45); do
+		kv+=("/local/domain/$i/name" "g$i")
+	done
+	xs write "${kv[@]}"
+	for i in $(seq 10 45); do
+		if [ "$i" -ge 40 ]; then
+			mk_tap "web$i"
+			mk_backend "$i" 0 mac="00:16:3e:00:01:$i" vifname="web$i"
+		else
+			mk_tap "vif$i.0"
+			mk_backend "$i" 0 mac="00:16:3e:00:01:$i"
+		fi
+		if [ "$i" -lt 20 ] || [ "$i" -ge 40 ]; then
+			xs write "$(be "$i" 0)/hotplug-status" connected
+		elif [ "$i" -lt 30 ]; then
+			xs write "$(be "$i" 0)/hotplug-status" error "$(be "$i" 0)/hotplug-error" "sentence of $i"
+		fi
+	done
+}
+
+@test "36 backends read in one stream: list, doctor and metrics give every vif its own keys" {
+	mkdir -p "$T/root"
+	many_backends
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		$(helper_cmd vifctl) list --json
+	assert_success
+	LIST=$output
+	for i in 10 19 20 29 30 39; do
+		assert_equal "$(jq -r --arg n "vif$i.0" '.[] | select(.name == $n) | "\(.kind) \(.domid) \(.domain) \(.mac) \(.hotplug_status)"' <<<"$LIST")" \
+			"netback vif $i g$i 00:16:3e:00:01:$i $( [ "$i" -lt 20 ] && echo connected || { [ "$i" -lt 30 ] && echo error || echo; }; )"
+	done
+	assert_equal "$(jq -r '.[] | select(.name == "web44") | "\(.kind) \(.domid) \(.devid) \(.mac)"' <<<"$LIST")" \
+		"netback vif 44 0 00:16:3e:00:01:44"
+	run_doctor_here
+	assert_line --partial "problem vif backend/vif/25/0: vif25.0: hotplug-status is error: sentence of 25"
+	assert_line --partial "problem vif backend/vif/44/0: web44: hotplug-status is connected but it is on no bridge"
+	assert_line --partial "info    vif backend/vif/33/0: vif33.0: no hotplug-status yet"
+	metrics
+	assert_line 'vifplug_vifs{backend_domid="0",state="connected"} 16'
+	assert_line 'vifplug_vifs{backend_domid="0",state="error"} 10'
+	assert_line 'vifplug_vifs{backend_domid="0",state="none"} 10'
+	# netback's vifs are not taps
+	assert_line 'vifplug_taps{} 0'
 }
 
 @test "vifctl metrics: vifs by hotplug-status, ports per bridge, taps without an owner, stale records, doctor's findings" {

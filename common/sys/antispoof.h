@@ -35,6 +35,16 @@ int antispoof_remove(struct ctx *c, const char *dev, bool routed);
 int antispoof_state(struct ctx *c, const char *dev, bool *present,
 		    uint64_t *dropped);
 
+/* Every vif's state as antispoof_state() tells one's, read in a dump
+ * per kind of object (the tables, chains, rules, map elements of both
+ * families): for tools that ask of thousands of vifs. 0 or -errno. */
+struct antispoof_snap;
+int antispoof_snapshot(struct ctx *c, struct antispoof_snap **s);
+/* dev's rules in force in s (NULL: none known), *dropped their drops. */
+bool antispoof_snap_state(const struct antispoof_snap *s, const char *dev,
+			  uint64_t *dropped);
+void antispoof_snap_free(struct antispoof_snap *s);
+
 /* fn for every vif with rules in the table of that family (routed: inet,
  * else bridge), until fn returns non-zero, which is returned. 0 also
  * when there is no table; -errno when the dump fails. */

@@ -100,98 +100,9 @@ static int see_expr(struct nftnl_expr *e, void *arg)
 	return 0;
 }
 
-static int rule_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	struct rules_seen *rs = arg;
-	struct nftnl_rule *r = nftnl_rule_alloc();
-
-	if (r && nftnl_rule_nlmsg_parse(nlh, r) == 0) {
-		rs->n++;
-		nftnl_expr_foreach(r, see_expr, arg);
-	}
-	if (r)
-		nftnl_rule_free(r);
-	return MNL_CB_OK;
-}
-
-static int rules_of(struct nl *nft, uint16_t family, const char *chain,
-		    struct rules_seen *rs)
-{
-	struct nftnl_rule *r = nftnl_rule_alloc();
-	int rc;
-
-	memset(rs, 0, sizeof(*rs));
-	if (!r)
-		return -ENOMEM;
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, family);
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, ANTISPOOF_TABLE);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	rc = as_query(nft, family, NFT_MSG_GETRULE, NLM_F_DUMP, rule_payload, r,
-		      rule_cb, rs);
-	nftnl_rule_free(r);
-	return rc;
-}
-
-struct elem_seen {
-	const char *chain;
-	bool jumps;
-};
-
-static int elem_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	struct elem_seen *es = arg;
-	struct nftnl_set *s = nftnl_set_alloc();
-	struct nftnl_set_elems_iter *it;
-	struct nftnl_set_elem *el;
-
-	if (!s)
-		return MNL_CB_ERROR;
-	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0 &&
-	    (it = nftnl_set_elems_iter_create(s))) {
-		while ((el = nftnl_set_elems_iter_next(it))) {
-			const char *to =
-			    nftnl_set_elem_get_str(el, NFTNL_SET_ELEM_CHAIN);
-
-			if (to && !strcmp(to, es->chain))
-				es->jumps = true;
-		}
-		nftnl_set_elems_iter_destroy(it);
-	}
-	nftnl_set_free(s);
-	return MNL_CB_OK;
-}
-
 static void elem_payload(struct nlmsghdr *nlh, void *obj)
 {
 	nftnl_set_elems_nlmsg_build_payload(nlh, obj);
-}
-
-/* Whether the map sends dev's frames to chain. */
-static int elem_jumps(struct nl *nft, uint16_t family, const char *dev,
-		      const char *chain, bool *jumps)
-{
-	struct nftnl_set *s = as_map_new(family);
-	struct nftnl_set_elem *el = nftnl_set_elem_alloc();
-	struct elem_seen es = {chain, false};
-	char key[IFNAMSIZ] = {0};
-	int rc;
-
-	*jumps = false;
-	if (!s || !el) {
-		if (s)
-			nftnl_set_free(s);
-		if (el)
-			nftnl_set_elem_free(el);
-		return -ENOMEM;
-	}
-	snprintf(key, sizeof(key), "%s", dev);
-	nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key, sizeof(key));
-	nftnl_set_elem_add(s, el);
-	rc = as_query(nft, family, NFT_MSG_GETSETELEM, 0, elem_payload, s,
-		      elem_cb, &es);
-	nftnl_set_free(s);
-	*jumps = es.jumps;
-	return rc == -ENOENT ? 0 : rc;
 }
 
 static int table_cb(const struct nlmsghdr *nlh, void *arg)
@@ -209,59 +120,6 @@ static int table_cb(const struct nlmsghdr *nlh, void *arg)
 void as_table_payload(struct nlmsghdr *nlh, void *obj)
 {
 	nftnl_table_nlmsg_build_payload(nlh, obj);
-}
-
-/* Whether the table is awake (a dormant table's hooks see nothing). */
-static int table_awake(struct nl *nft, uint16_t family, bool *awake)
-{
-	struct nftnl_table *t = nftnl_table_alloc();
-	int rc;
-
-	*awake = false;
-	if (!t)
-		return -ENOMEM;
-	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, family);
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, ANTISPOOF_TABLE);
-	rc = as_query(nft, family, NFT_MSG_GETTABLE, 0, as_table_payload, t,
-		      table_cb, awake);
-	nftnl_table_free(t);
-	return rc == -ENOENT ? 0 : rc;
-}
-
-int antispoof_state(struct ctx *c, const char *dev, bool *present,
-		    uint64_t *dropped)
-{
-	struct nl *nft;
-	uint16_t family = NFPROTO_BRIDGE;
-	struct rules_seen own, base;
-	char chain[64];
-	bool jumps, awake;
-	int rc;
-
-	*dropped = 0;
-	*present = false;
-	if ((rc = ctx_nft(c, &nft)))
-		return rc;
-	as_chain_name(dev, chain, sizeof(chain));
-	rc = as_chain_exists(nft, family, chain, present);
-	if (!rc && !*present) {
-		/* a routed vif's */
-		family = NFPROTO_INET;
-		rc = as_chain_exists(nft, family, chain, present);
-	}
-	if (rc || !*present)
-		return rc == -ENOENT ? 0 : rc;
-	/* in force only when on the packet path: the table awake, the base
-	 * chain's dispatch rule, dev's map element to its chain, and the
-	 * chain's rules; a chain's name alone filters nothing */
-	if ((rc = rules_of(nft, family, chain, &own)) ||
-	    (rc = rules_of(nft, family, BASE_CHAIN, &base)) ||
-	    (rc = elem_jumps(nft, family, dev, chain, &jumps)) ||
-	    (rc = table_awake(nft, family, &awake)))
-		return rc == -ENOENT ? (*present = false, 0) : rc;
-	*dropped = own.dropped;
-	*present = own.n > 0 && base.dispatch && jumps && awake;
-	return 0;
 }
 
 struct list_walk {
@@ -310,4 +168,289 @@ int antispoof_list(struct ctx *c, bool routed,
 	if (rc == -ENOENT)
 		return w.rc; /* no table: no vif's rules */
 	return rc ? rc : w.rc;
+}
+
+/* ---- every vif's state at once --------------------------------------- */
+
+/* One family's table as a few dumps read it. */
+struct as_fam {
+	bool table, awake, dispatch;
+	struct as_chain {
+		char name[64];
+		unsigned rules;
+		uint64_t dropped;
+	} * chains;
+	size_t nchains;
+	struct as_elem {
+		char dev[IFNAMSIZ], chain[64];
+	} * elems;
+	size_t nelems;
+	int oom;
+};
+
+struct antispoof_snap {
+	struct as_fam fam[2]; /* bridge, inet */
+};
+
+static int by_chain(const void *a, const void *b)
+{
+	return strcmp(((const struct as_chain *)a)->name,
+		      ((const struct as_chain *)b)->name);
+}
+
+static int by_elem(const void *a, const void *b)
+{
+	return strcmp(((const struct as_elem *)a)->dev,
+		      ((const struct as_elem *)b)->dev);
+}
+
+static int snap_chain_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct as_fam *f = arg;
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	const char *table, *name;
+
+	if (!ch)
+		return MNL_CB_ERROR;
+	if (nftnl_chain_nlmsg_parse(nlh, ch) == 0 &&
+	    (table = nftnl_chain_get_str(ch, NFTNL_CHAIN_TABLE)) &&
+	    (name = nftnl_chain_get_str(ch, NFTNL_CHAIN_NAME)) &&
+	    !strcmp(table, ANTISPOOF_TABLE) && strlen(name) < 64) {
+		struct as_chain *v =
+		    realloc(f->chains, (f->nchains + 1) * sizeof(*v));
+
+		if (!v) {
+			f->oom = 1;
+		} else {
+			f->chains = v;
+			memset(&v[f->nchains], 0, sizeof(*v));
+			memcpy(v[f->nchains++].name, name, strlen(name) + 1);
+		}
+	}
+	nftnl_chain_free(ch);
+	return MNL_CB_OK;
+}
+
+static int snap_rule_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct as_fam *f = arg;
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	const char *chain;
+
+	if (r && nftnl_rule_nlmsg_parse(nlh, r) == 0 &&
+	    (chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN))) {
+		struct rules_seen rs = {0};
+		struct as_chain key = {0}, *ch;
+
+		nftnl_expr_foreach(r, see_expr, &rs);
+		snprintf(key.name, sizeof(key.name), "%s", chain);
+		ch =
+		    bsearch(&key, f->chains, f->nchains, sizeof(key), by_chain);
+		if (ch) {
+			ch->rules++;
+			ch->dropped += rs.dropped;
+		}
+		if (!strcmp(chain, BASE_CHAIN) && rs.dispatch)
+			f->dispatch = true;
+	}
+	if (r)
+		nftnl_rule_free(r);
+	return MNL_CB_OK;
+}
+
+static int snap_elem_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct as_fam *f = arg;
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set_elems_iter *it;
+	struct nftnl_set_elem *el;
+
+	if (!s)
+		return MNL_CB_ERROR;
+	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0 &&
+	    (it = nftnl_set_elems_iter_create(s))) {
+		while ((el = nftnl_set_elems_iter_next(it))) {
+			const char *to =
+			    nftnl_set_elem_get_str(el, NFTNL_SET_ELEM_CHAIN);
+			uint32_t klen = 0;
+			const char *key =
+			    nftnl_set_elem_get(el, NFTNL_SET_ELEM_KEY, &klen);
+			struct as_elem *v;
+
+			if (!to || !key || strlen(to) >= 64)
+				continue;
+			v = realloc(f->elems, (f->nelems + 1) * sizeof(*v));
+			if (!v) {
+				f->oom = 1;
+				break;
+			}
+			f->elems = v;
+			v = &v[f->nelems++];
+			memset(v, 0, sizeof(*v));
+			memcpy(v->dev, key,
+			       klen < IFNAMSIZ ? klen : IFNAMSIZ - 1);
+			memcpy(v->chain, to, strlen(to) + 1);
+		}
+		nftnl_set_elems_iter_destroy(it);
+	}
+	nftnl_set_free(s);
+	return MNL_CB_OK;
+}
+
+/* The table, its chains, its rules and its map, a dump each; with dev,
+ * what of them is dev's (its chain, its rules and the base chain's, its
+ * map element), asked one by one. */
+static int snap_family(struct nl *nft, uint16_t family, struct as_fam *f,
+		       const char *dev)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nftnl_set *s = as_map_new(family);
+	struct nftnl_set_elem *el = dev ? nftnl_set_elem_alloc() : NULL;
+	uint16_t dump = dev ? 0 : NLM_F_DUMP;
+	char chain[64] = "";
+	int rc = -ENOMEM;
+
+	if (!t || !ch || !r || !s || (dev && !el))
+		goto out;
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, family);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, ANTISPOOF_TABLE);
+	rc = as_query(nft, family, NFT_MSG_GETTABLE, 0, as_table_payload, t,
+		      table_cb, &f->awake);
+	if (rc == -ENOENT) {
+		rc = 0; /* no table: no vif's rules in this family */
+		goto out;
+	}
+	f->table = rc == 0;
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, family);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, ANTISPOOF_TABLE);
+	if (dev) {
+		as_chain_name(dev, chain, sizeof(chain));
+		nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, chain);
+	}
+	if (!rc)
+		rc = as_query(nft, family, NFT_MSG_GETCHAIN, dump,
+			      chain_payload, ch, snap_chain_cb, f);
+	if (!rc)
+		qsort(f->chains, f->nchains, sizeof(*f->chains), by_chain);
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, family);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, ANTISPOOF_TABLE);
+	/* dev's chain's rules and the base chain's, else the table's */
+	for (int i = 0; i < (dev ? 2 : 1) && !rc; i++) {
+		if (dev)
+			nftnl_rule_set_str(r, NFTNL_RULE_CHAIN,
+					   i ? BASE_CHAIN : chain);
+		rc = as_query(nft, family, NFT_MSG_GETRULE, NLM_F_DUMP,
+			      rule_payload, r, snap_rule_cb, f);
+	}
+	if (dev) {
+		char key[IFNAMSIZ] = {0};
+
+		snprintf(key, sizeof(key), "%s", dev);
+		nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key, sizeof(key));
+		nftnl_set_elem_add(s, el);
+		el = NULL; /* s's now */
+	}
+	if (!rc)
+		rc = as_query(nft, family, NFT_MSG_GETSETELEM, dump,
+			      elem_payload, s, snap_elem_cb, f);
+	if (rc == -ENOENT) /* the table went, or no such chain or element */
+		rc = 0;
+	if (!rc && f->oom)
+		rc = -ENOMEM;
+	if (!rc)
+		qsort(f->elems, f->nelems, sizeof(*f->elems), by_elem);
+out:
+	if (t)
+		nftnl_table_free(t);
+	if (ch)
+		nftnl_chain_free(ch);
+	if (r)
+		nftnl_rule_free(r);
+	if (s)
+		nftnl_set_free(s);
+	if (el)
+		nftnl_set_elem_free(el);
+	return rc;
+}
+
+/* Both families' (dev: that vif's alone; a bridged vif's chain found
+ * first, as the snapshot's lookup takes it). */
+static int snap_take(struct ctx *c, const char *dev,
+		     struct antispoof_snap **out)
+{
+	struct antispoof_snap *s = calloc(1, sizeof(*s));
+	struct nl *nft;
+	int rc = s ? ctx_nft(c, &nft) : -ENOMEM;
+
+	if (!rc)
+		rc = snap_family(nft, NFPROTO_BRIDGE, &s->fam[0], dev);
+	if (!rc && (!dev || !s->fam[0].nchains))
+		rc = snap_family(nft, NFPROTO_INET, &s->fam[1], dev);
+	if (rc) {
+		antispoof_snap_free(s);
+		s = NULL;
+	}
+	*out = s;
+	return rc;
+}
+
+int antispoof_snapshot(struct ctx *c, struct antispoof_snap **out)
+{
+	return snap_take(c, NULL, out);
+}
+
+int antispoof_state(struct ctx *c, const char *dev, bool *present,
+		    uint64_t *dropped)
+{
+	struct antispoof_snap *s;
+	int rc = snap_take(c, dev, &s);
+
+	*present = false;
+	*dropped = 0;
+	if (rc)
+		return rc;
+	*present = antispoof_snap_state(s, dev, dropped);
+	antispoof_snap_free(s);
+	return 0;
+}
+
+bool antispoof_snap_state(const struct antispoof_snap *s, const char *dev,
+			  uint64_t *dropped)
+{
+	struct as_chain key = {0};
+	struct as_elem ek = {0};
+
+	*dropped = 0;
+	if (!s)
+		return false;
+	as_chain_name(dev, key.name, sizeof(key.name));
+	snprintf(ek.dev, sizeof(ek.dev), "%s", dev);
+	/* a bridged vif's chain first, as antispoof_state() looks */
+	for (int i = 0; i < 2; i++) {
+		const struct as_fam *f = &s->fam[i];
+		const struct as_chain *ch =
+		    bsearch(&key, f->chains, f->nchains, sizeof(key), by_chain);
+		const struct as_elem *el;
+
+		if (!ch)
+			continue;
+		el = bsearch(&ek, f->elems, f->nelems, sizeof(ek), by_elem);
+		*dropped = ch->dropped;
+		return ch->rules > 0 && f->dispatch && f->awake && el &&
+		       !strcmp(el->chain, ch->name);
+	}
+	return false;
+}
+
+void antispoof_snap_free(struct antispoof_snap *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < 2; i++) {
+		free(s->fam[i].chains);
+		free(s->fam[i].elems);
+	}
+	free(s);
 }

@@ -1,6 +1,7 @@
 /* xs.c: xenstore access through libxenstore, errors as -errno. */
 #include "xs.h"
 #include "names.h"
+#include "xs_bulk.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -60,6 +61,16 @@ static void bound_socket(struct xs_handle *h)
 	    type != SOCK_STREAM ||
 	    getpeername(fd, (struct sockaddr *)&sa, &salen) < 0 ||
 	    sa.sun_family != AF_UNIX)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+void xs_bound_fd(int fd)
+{
+	struct timeval tv = {.tv_sec = xs_timeout};
+
+	if (!xs_timeout)
 		return;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
@@ -183,24 +194,14 @@ int xs_backends_foreach(struct xs_handle *h, const char *dir,
 			int (*cb)(unsigned dom, unsigned dev, void *arg),
 			void *arg)
 {
-	char **doms, **devs, path[128];
-	unsigned nd, nv, d, n;
-	int rc = 0;
+	unsigned(*v)[2];
+	size_t n;
+	int rc = xs_backends_list(h, dir, &v, &n);
 
-	if (!h || xs_list(h, XBT_NULL, dir, &doms, &nd))
-		return 0;
-	for (unsigned i = 0; i < nd && !rc; i++) {
-		if (names_parse_domid(doms[i], &d))
-			continue;
-		snprintf(path, sizeof(path), "%s/%u", dir, d);
-		if (xs_list(h, XBT_NULL, path, &devs, &nv))
-			continue;
-		for (unsigned k = 0; k < nv && !rc; k++)
-			if (!names_parse_domid(devs[k], &n))
-				rc = cb(d, n, arg);
-		free(devs);
-	}
-	free(doms);
+	/* every domain's listing in one stream (xs_bulk.c) */
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = cb(v[i][0], v[i][1], arg);
+	free(v);
 	return rc;
 }
 

@@ -18,6 +18,8 @@ void xs_disconnect(struct xs_handle *h);
  * the connection is closed) instead of waiting for ever. The xenbus
  * device cannot be bounded this way. */
 void xs_set_timeout(unsigned seconds);
+/* That bound on a socket of xenstored's opened elsewhere (xs_bulk.c). */
+void xs_bound_fd(int fd);
 /* strerror() for what these calls return: a timeout says whose it was. */
 const char *xs_strerror(int rc);
 /* What xs_connect() tries, for an error: "the socket

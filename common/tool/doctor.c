@@ -391,6 +391,7 @@ static void check_handlers(struct ctx *c, const struct doctor_env *env,
 
 struct rec_walk {
 	struct ctx *c;
+	const struct doctor_host *h;
 	struct doctor_report *r;
 };
 
@@ -407,7 +408,7 @@ static int check_record(const struct emu_record *rec, void *arg)
 			   "qemu-ifdown it, or xenstore-rm its record",
 			   "%s: its record names domain %u, which is gone",
 			   rec->ifname, rec->domid);
-	else if (nl_link_get(w->c->nl, rec->ifname, 0, &l))
+	else if (doctor_link_get(w->c, w->h, rec->ifname, &l))
 		doctor_add(w->r, DOCTOR_PROBLEM, "record", subject,
 			   "xenstore-rm its record (QEMU exited without its "
 			   "downscript)",
@@ -424,6 +425,7 @@ static int check_record(const struct emu_record *rec, void *arg)
 
 struct rules_walk {
 	struct ctx *c;
+	const struct doctor_host *h;
 	struct doctor_report *r;
 	bool routed;
 	unsigned gone;
@@ -434,7 +436,7 @@ static int check_rules_cb(const char *dev, void *arg)
 	struct rules_walk *w = arg;
 	struct nl_link l;
 
-	if (nl_link_get(w->c->nl, dev, 0, &l) != -ENODEV)
+	if (doctor_link_get(w->c, w->h, dev, &l) != -ENODEV)
 		return 0;
 	w->gone++;
 	doctor_add(
@@ -448,9 +450,10 @@ static int check_rules_cb(const char *dev, void *arg)
 	return 0;
 }
 
-static void check_stale_rules(struct ctx *c, struct doctor_report *r)
+static void check_stale_rules(struct ctx *c, const struct doctor_host *h,
+			      struct doctor_report *r)
 {
-	struct rules_walk w = {c, r, false, 0};
+	struct rules_walk w = {c, h, r, false, 0};
 	int rc = antispoof_list(c, false, check_rules_cb, &w);
 
 	w.routed = true;
@@ -554,13 +557,11 @@ static void check_libvirt(const struct doctor_env *env, struct doctor_report *r)
 
 /* Each tap a QEMU holds: on a bridge (or an OVS port), and labelled as
  * its holder says (a label left from another guest misleads). */
-static void check_taps(struct ctx *c, struct doctor_report *r)
+static void check_taps(const struct inventory_row *rows, size_t n,
+		       struct doctor_report *r)
 {
-	struct inventory_row *rows;
-	size_t n, taps = 0;
+	size_t taps = 0;
 
-	if (inventory_collect(c, &rows, &n, NULL))
-		return;
 	for (size_t i = 0; i < n; i++) {
 		const struct inventory_row *t = &rows[i];
 
@@ -610,7 +611,6 @@ static void check_taps(struct ctx *c, struct doctor_report *r)
 		    "%zu taps looked at (held by QEMU: on a bridge, labelled "
 		    "as their holder says)",
 		    taps);
-	free(rows);
 }
 
 /* ---- the hotplug log ------------------------------------------------- */
@@ -680,11 +680,37 @@ static void ovs_free_if(struct ovs_snapshot *snap, bool have)
 		ovs_snapshot_free(snap);
 }
 
-int doctor_run(struct ctx *c, const struct doctor_env *env,
-	       const char *xs_error, struct doctor_report *r)
+static int by_link_name(const void *a, const void *b)
+{
+	return strcmp(((const struct nl_link *)a)->name,
+		      ((const struct nl_link *)b)->name);
+}
+
+int doctor_link_get(struct ctx *c, const struct doctor_host *h,
+		    const char *name, struct nl_link *out)
+{
+	const struct nl_link *l;
+	struct nl_link key;
+
+	if (!h || !h->links)
+		return nl_link_get(c->nl, name, 0, out);
+	snprintf(key.name, sizeof(key.name), "%s", name);
+	l = bsearch(&key, h->links, h->nlinks, sizeof(key), by_link_name);
+	if (!l)
+		return -ENODEV;
+	*out = *l;
+	return 0;
+}
+
+int doctor_run_rows(struct ctx *c, const struct doctor_env *env,
+		    const char *xs_error, struct doctor_report *r,
+		    struct inventory_row **rows, size_t *nrows)
 {
 	unsigned domid;
 	struct ovs_snapshot ovs;
+	struct doctor_host h = {0};
+	struct inventory_row *inv = NULL;
+	size_t ninv = 0;
 	bool have_ovs;
 
 	memset(r, 0, sizeof(*r));
@@ -692,18 +718,38 @@ int doctor_run(struct ctx *c, const struct doctor_env *env,
 	have_ovs = check_ovs(c, &ovs, r);
 	check_netback(env, domid, r);
 	check_handlers(c, env, r);
+	/* the host read once for every vif and tap: its links in one
+	 * dump, the antispoofing tables in one read */
+	if (!inventory_links(c->nl, &h.links, &h.nlinks))
+		qsort(h.links, h.nlinks, sizeof(*h.links), by_link_name);
+	antispoof_snapshot(c, &h.as);
+	h.ovs = have_ovs ? &ovs : NULL;
 	if (c->xs) {
-		struct rec_walk w = {c, r};
+		struct rec_walk w = {c, &h, r};
 
-		check_vifs(c, have_ovs ? &ovs : NULL, r);
+		check_vifs(c, &h, r);
 		emu_records_foreach(c->xs, check_record, &w);
 	}
-	check_stale_rules(c, r);
-	check_taps(c, r);
+	check_stale_rules(c, &h, r);
+	if (!inventory_collect(c, &inv, &ninv, NULL))
+		check_taps(inv, ninv, r);
 	check_libvirt(env, r);
 	ovs_free_if(&ovs, have_ovs);
 	check_log(c, r);
+	free(h.links);
+	antispoof_snap_free(h.as);
+	if (rows) {
+		*rows = inv;
+		*nrows = inv ? ninv : 0;
+	} else
+		free(inv);
 	return r->v || !r->n ? 0 : -ENOMEM;
+}
+
+int doctor_run(struct ctx *c, const struct doctor_env *env,
+	       const char *xs_error, struct doctor_report *r)
+{
+	return doctor_run_rows(c, env, xs_error, r, NULL, NULL);
 }
 
 void doctor_free(struct doctor_report *r)

@@ -35,6 +35,12 @@ struct doctor_env {
  * the reason in xs_error). Returns 0, or -ENOMEM. */
 int doctor_run(struct ctx *c, const struct doctor_env *env,
 	       const char *xs_error, struct doctor_report *r);
+/* The same, handing over the inventory it made (*rows NULL if it
+ * could make none; free(*rows)), so that a caller needs no other. */
+struct inventory_row;
+int doctor_run_rows(struct ctx *c, const struct doctor_env *env,
+		    const char *xs_error, struct doctor_report *r,
+		    struct inventory_row **rows, size_t *nrows);
 void doctor_free(struct doctor_report *r);
 
 const char *doctor_level_name(enum doctor_level l);

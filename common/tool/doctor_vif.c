@@ -25,6 +25,7 @@
 #include "nl.h"
 #include "owner.h"
 #include "xs.h"
+#include "xs_bulk.h"
 
 /* ---- every backend vif ----------------------------------------------- */
 
@@ -49,11 +50,16 @@ static void check_script(struct ctx *c, const char *subject, const char *script,
 			   "its script %s is not executable", path);
 }
 
-static bool antispoof_on(struct ctx *c, const char *dev)
+/* dev's rules in force: from the one read of the tables, else asked
+ * (no snapshot: nf_tables did not answer then) */
+static bool antispoof_on(struct ctx *c, const struct doctor_host *h,
+			 const char *dev)
 {
 	uint64_t n;
 	bool on = false;
 
+	if (h->as)
+		return antispoof_snap_state(h->as, dev, &n);
 	return antispoof_state(c, dev, &on, &n) == 0 && on;
 }
 
@@ -95,55 +101,105 @@ static void check_ovs_vif(struct ctx *c, const char *subject, const char *dev,
 			   p->tag >= 0 ? " with its tag" : "");
 }
 
-/* What doctor reads of a backend vif at base, and its link's name. */
+/* What doctor reads of a backend vif, and its link's name; b is its
+ * backend domain when another's (foreign: its status alone is read,
+ * not its script and bridge), else -1. */
 struct vif_keys {
+	long b;
+	unsigned d, n;
 	char script[256], bridge[64], vifname[32], status[32], error[512];
 	char dev[NAMES_IFNAMSIZ];
 };
 
-/* A driver domain's vif (foreign) is checked by its status alone: its
- * script and bridge are not read. */
-static void read_vif_keys(struct ctx *c, const char *base, unsigned d,
-			  unsigned n, bool foreign, struct vif_keys *k)
+/* Every vif's keys in one stream, and the errors of those that have
+ * one to say in another. */
+static int read_vif_keys(struct ctx *c, struct vif_keys *v, size_t nv)
 {
-	static const char *const keys[] = {"script", "bridge", "vifname",
-					   "hotplug-status", "hotplug-error"};
-	char *const bufs[] = {k->script, k->bridge, k->vifname, k->status,
-			      k->error};
-	const size_t lens[] = {sizeof(k->script), sizeof(k->bridge),
-			       sizeof(k->vifname), sizeof(k->status),
-			       sizeof(k->error)};
-	char path[160];
+	enum { KEYS = 5 };
+	static const char *const keys[KEYS] = {
+	    "script", "bridge", "vifname", "hotplug-status", "hotplug-error"};
+	const char **paths = calloc(nv * KEYS + 1, sizeof(*paths));
+	char **bufs = calloc(nv * KEYS + 1, sizeof(*bufs));
+	size_t *lens = calloc(nv * KEYS + 1, sizeof(*lens));
+	char(*store)[112] = calloc(nv * KEYS + 1, sizeof(*store));
+	size_t k = 0;
+	int rc = -ENOMEM;
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
-		bufs[i][0] = '\0';
-		if (foreign && i < 2)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", base, keys[i]);
-		xs_read_buf(c->xs, path, bufs[i], lens[i]);
+	if (!paths || !bufs || !lens || !store)
+		goto out;
+	for (int pass = 0; pass < 2; pass++) {
+		k = 0;
+		for (size_t i = 0; i < nv; i++) {
+			struct vif_keys *x = &v[i];
+			char *const b[KEYS] = {x->script, x->bridge, x->vifname,
+					       x->status, x->error};
+			const size_t l[KEYS] = {
+			    sizeof(x->script), sizeof(x->bridge),
+			    sizeof(x->vifname), sizeof(x->status),
+			    sizeof(x->error)};
+			char base[80];
+
+			if (x->b >= 0)
+				snprintf(base, sizeof(base),
+					 "/local/domain/%ld/backend/vif/%u/%u",
+					 x->b, x->d, x->n);
+			else
+				snprintf(base, sizeof(base),
+					 "backend/vif/%u/%u", x->d, x->n);
+			for (size_t j = 0; j < KEYS; j++) {
+				/* the error in the second pass, where the
+				 * status has something to say */
+				if ((pass == 0) == (j == KEYS - 1))
+					continue;
+				if (pass == 1 &&
+				    (!x->status[0] ||
+				     !strcmp(x->status, "connected")))
+					continue;
+				if (x->b >= 0 && j < 2)
+					continue;
+				snprintf(store[k], sizeof(store[k]), "%s/%s",
+					 base, keys[j]);
+				paths[k] = store[k];
+				bufs[k] = b[j];
+				lens[k] = l[j];
+				k++;
+			}
+		}
+		if ((rc = xs_bulk_read_bufs(c->xs, paths, bufs, lens, k)))
+			goto out;
 	}
-	if (k->vifname[0] && names_ifname_valid(k->vifname))
-		memcpy(k->dev, k->vifname, strlen(k->vifname) + 1); /* fits */
-	else
-		snprintf(k->dev, sizeof(k->dev), "vif%u.%u", d, n);
+	for (size_t i = 0; i < nv; i++) {
+		struct vif_keys *x = &v[i];
+
+		if (x->vifname[0] && names_ifname_valid(x->vifname))
+			memcpy(x->dev, x->vifname,
+			       strlen(x->vifname) + 1); /* fits */
+		else
+			snprintf(x->dev, sizeof(x->dev), "vif%u.%u", x->d,
+				 x->n);
+	}
+out:
+	free(paths);
+	free(bufs);
+	free(lens);
+	free(store);
+	return rc;
 }
 
-static void check_vif(struct ctx *c, unsigned d, unsigned n,
-		      const struct ovs_snapshot *ovs, struct doctor_report *r)
+static void check_vif(struct ctx *c, const struct doctor_host *h,
+		      struct vif_keys *k, struct doctor_report *r)
 {
-	char base[64], subject[64];
-	struct vif_keys k;
-	char *script = k.script, *bridge = k.bridge, *status = k.status;
-	char *error = k.error, *dev = k.dev;
+	char subject[64];
+	const char *script = k->script, *bridge = k->bridge;
+	const char *status = k->status, *error = k->error, *dev = k->dev;
+	const struct ovs_snapshot *ovs = h->ovs;
 	struct nl_link link, br;
 	const struct port_kind *row;
 	bool has_link, has_br = false, ovs_vif;
 
-	snprintf(base, sizeof(base), "backend/vif/%u/%u", d, n);
-	snprintf(subject, sizeof(subject), "%s", base);
-	read_vif_keys(c, base, d, n, false, &k);
+	snprintf(subject, sizeof(subject), "backend/vif/%u/%u", k->d, k->n);
 	check_script(c, subject, script, r);
-	has_link = nl_link_get(c->nl, dev, 0, &link) == 0;
+	has_link = doctor_link_get(c, h, dev, &link) == 0;
 	/* its row says what its bridge key names (a Linux bridge, or Xen's
 	 * OVS syntax) and where its port lives; a script of no row's is
 	 * looked at as vif-bridge's */
@@ -151,7 +207,7 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 	ovs_vif = row && row->ovsdb;
 	if (bridge[0] && (!row || row->bridge_key)) {
 		has_br = names_ifname_valid(bridge) &&
-			 nl_link_get(c->nl, bridge, 0, &br) == 0;
+			 doctor_link_get(c, h, bridge, &br) == 0;
 		if (!has_br)
 			doctor_add(
 			    r, DOCTOR_PROBLEM, "vif", subject,
@@ -203,7 +259,7 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 		    "as %s puts it",
 		    dev, row->script);
 	else if (!strcmp(status, "connected") && c->conf.antispoof &&
-		 !antispoof_on(c, dev))
+		 !antispoof_on(c, h, dev))
 		doctor_add(
 		    r, DOCTOR_PROBLEM, "vif", subject,
 		    "run vif-bridge online for it again",
@@ -227,68 +283,92 @@ static void check_vif(struct ctx *c, unsigned d, unsigned n,
 			   "%s: hotplug-status is %s: %s", dev, status, error);
 }
 
-struct vif_walk {
-	struct ctx *c;
-	struct doctor_report *r;
-	const struct ovs_snapshot *ovs;
-	unsigned count;
-};
-
-static int check_vif_cb(unsigned d, unsigned n, void *arg)
-{
-	struct vif_walk *w = arg;
-
-	check_vif(w->c, d, n, w->ovs, w->r);
-	w->count++;
-	return 0;
-}
-
 /* Another domain's backend vif, as dom0 sees it: its link is that
  * domain's, so what xenstore says of it is all there is to check. */
-static int check_foreign_cb(unsigned b, unsigned d, unsigned n, void *arg)
+static void check_foreign(const struct vif_keys *k, struct doctor_report *r)
 {
-	struct vif_walk *w = arg;
-	char base[80], subject[80];
-	struct vif_keys k;
-	const char *status = k.status, *error = k.error, *dev = k.dev;
+	char subject[80];
+	const char *status = k->status, *error = k->error, *dev = k->dev;
+	unsigned b = (unsigned)k->b;
 
-	snprintf(base, sizeof(base), "/local/domain/%u/backend/vif/%u/%u", b, d,
-		 n);
-	snprintf(subject, sizeof(subject), "domain %u backend/vif/%u/%u", b, d,
-		 n);
-	read_vif_keys(w->c, base, d, n, true, &k);
-	w->count++;
+	snprintf(subject, sizeof(subject), "domain %u backend/vif/%u/%u", b,
+		 k->d, k->n);
 	if (!strcmp(status, "error"))
-		doctor_add(w->r, DOCTOR_PROBLEM, "vif", subject,
+		doctor_add(r, DOCTOR_PROBLEM, "vif", subject,
 			   "fix the cause in that domain, then xl "
 			   "network-detach/-attach the NIC",
 			   "%s (driver domain %u): hotplug-status is error: %s",
 			   dev, b,
 			   error[0] ? error : "(no hotplug-error text)");
 	else if (!strcmp(status, "connected"))
-		doctor_add(w->r, DOCTOR_OK, "vif", subject, NULL,
+		doctor_add(r, DOCTOR_OK, "vif", subject, NULL,
 			   "%s (driver domain %u): connected (its link is that "
 			   "domain's: vifctl doctor there checks it)",
 			   dev, b);
 	else
-		doctor_add(w->r, DOCTOR_INFO, "vif", subject, NULL,
+		doctor_add(r, DOCTOR_INFO, "vif", subject, NULL,
 			   "%s (driver domain %u): no hotplug-status yet%s%s",
 			   dev, b, error[0] ? ": " : "", error);
+}
+
+struct vif_list {
+	struct vif_keys *v;
+	size_t n, cap;
+};
+
+static int add_vif(struct vif_list *l, long b, unsigned d, unsigned n)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap * 2 + 64;
+		struct vif_keys *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	memset(&l->v[l->n], 0, sizeof(*l->v));
+	l->v[l->n].b = b;
+	l->v[l->n].d = d;
+	l->v[l->n].n = n;
+	l->n++;
 	return 0;
 }
 
-void check_vifs(struct ctx *c, const struct ovs_snapshot *ovs,
+static int foreign_cb(unsigned b, unsigned d, unsigned n, void *arg)
+{
+	return add_vif(arg, b, d, n);
+}
+
+void check_vifs(struct ctx *c, const struct doctor_host *h,
 		struct doctor_report *r)
 {
-	struct vif_walk w = {c, r, ovs, 0};
+	struct vif_list l = {0};
+	unsigned(*own)[2] = NULL;
+	size_t nown = 0;
 	unsigned self;
+	int rc = xs_backends_list(c->xs, "backend/vif", &own, &nown);
 
-	xs_backends_foreach(c->xs, "backend/vif", check_vif_cb, &w);
+	for (size_t i = 0; !rc && i < nown; i++)
+		rc = add_vif(&l, -1, own[i][0], own[i][1]);
+	free(own);
 	/* dom0 may read its driver domains' backends: their vifs too */
-	if (!xs_self_domid(c->xs, &self))
-		xs_foreign_vifs_foreach(c->xs, self, check_foreign_cb, &w);
-	if (!w.count)
+	if (!rc && !xs_self_domid(c->xs, &self))
+		rc = xs_foreign_vifs_foreach(c->xs, self, foreign_cb, &l);
+	if (!rc)
+		rc = read_vif_keys(c, l.v, l.n);
+	if (rc)
+		doctor_add(r, DOCTOR_PROBLEM, "vif", "backend/vif", NULL,
+			   "the backend vifs cannot be read: %s",
+			   strerror(-rc));
+	for (size_t i = 0; !rc && i < l.n; i++)
+		if (l.v[i].b >= 0)
+			check_foreign(&l.v[i], r);
+		else
+			check_vif(c, h, &l.v[i], r);
+	if (!rc && !l.n)
 		doctor_add(r, DOCTOR_INFO, "vif", "backend/vif", NULL,
 			   "no backend vifs in this domain, nor in one it may "
 			   "read");
+	free(l.v);
 }

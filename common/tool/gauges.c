@@ -2,6 +2,8 @@
 #include "gauges.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xenstore.h>
@@ -10,12 +12,7 @@
 #include "ovsq.h"
 #include "prom.h"
 #include "xs.h"
-
-struct vif_walk {
-	struct ctx *c;
-	struct gauges *g;
-	unsigned self;
-};
+#include "xs_bulk.h"
 
 /* domid's counts, made when it has none; NULL when out of memory. */
 static struct gauges_dom *dom_entry(struct gauges *g, unsigned domid)
@@ -35,15 +32,13 @@ static struct gauges_dom *dom_entry(struct gauges *g, unsigned domid)
 	return d;
 }
 
-/* The vif whose hotplug-status is at path, counted under domid. */
-static void count_at(struct vif_walk *w, unsigned domid, const char *path)
+/* A vif whose hotplug-status is status, counted under domid. */
+static void count_status(struct gauges *g, unsigned domid, const char *status)
 {
-	struct gauges_dom *d = dom_entry(w->g, domid);
-	char status[32] = "";
+	struct gauges_dom *d = dom_entry(g, domid);
 
 	if (!d)
 		return;
-	xs_read_buf(w->c->xs, path, status, sizeof(status));
 	if (!strcmp(status, "connected"))
 		d->vifs[GAUGES_CONNECTED]++;
 	else if (!strcmp(status, "error"))
@@ -52,25 +47,77 @@ static void count_at(struct vif_walk *w, unsigned domid, const char *path)
 		d->vifs[GAUGES_NONE]++;
 }
 
-static int count_foreign(unsigned b, unsigned d, unsigned n, void *arg)
-{
-	struct vif_walk *w = arg;
-	char path[96];
+struct vif_paths {
+	char (*path)[96];
+	unsigned *dom;
+	size_t n, cap;
+};
 
-	snprintf(path, sizeof(path),
-		 "/local/domain/%u/backend/vif/%u/%u/hotplug-status", b, d, n);
-	count_at(w, b, path);
+static int add_path(struct vif_paths *p, unsigned dom, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int add_path(struct vif_paths *p, unsigned dom, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->n == p->cap) {
+		size_t cap = p->cap * 2 + 64;
+		char(*np)[96] = realloc(p->path, cap * sizeof(*np));
+		unsigned *nd = np ? realloc(p->dom, cap * sizeof(*nd)) : NULL;
+
+		if (np)
+			p->path = np;
+		if (!np || !nd)
+			return -ENOMEM;
+		p->dom = nd;
+		p->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(p->path[p->n], sizeof(p->path[p->n]), fmt, ap);
+	va_end(ap);
+	p->dom[p->n++] = dom;
 	return 0;
 }
 
-static int count_vif(unsigned d, unsigned n, void *arg)
+static int count_foreign(unsigned b, unsigned d, unsigned n, void *arg)
 {
-	struct vif_walk *w = arg;
-	char path[96];
+	return add_path(arg, b,
+			"/local/domain/%u/backend/vif/%u/%u/hotplug-status", b,
+			d, n);
+}
 
-	snprintf(path, sizeof(path), "backend/vif/%u/%u/hotplug-status", d, n);
-	count_at(w, w->self, path);
-	return 0;
+/* Every vif's hotplug-status, this domain's and (in dom0) its driver
+ * domains', read in one stream. */
+static int count_vifs(struct ctx *c, struct gauges *g)
+{
+	struct vif_paths p = {0};
+	unsigned self = 0, (*own)[2] = NULL;
+	size_t nown = 0;
+	bool known = xs_self_domid(c->xs, &self) == 0;
+	struct xs_ask *a = NULL;
+	int rc;
+
+	/* this domain's row, even with no vif */
+	dom_entry(g, self);
+	rc = xs_backends_list(c->xs, "backend/vif", &own, &nown);
+	for (size_t i = 0; !rc && i < nown; i++)
+		rc = add_path(&p, self, "backend/vif/%u/%u/hotplug-status",
+			      own[i][0], own[i][1]);
+	free(own);
+	if (!rc && known)
+		rc = xs_foreign_vifs_foreach(c->xs, self, count_foreign, &p);
+	if (!rc && !(a = calloc(p.n + 1, sizeof(*a))))
+		rc = -ENOMEM;
+	for (size_t i = 0; !rc && i < p.n; i++)
+		a[i].path = p.path[i];
+	if (!rc && !(rc = xs_bulk(c->xs, a, p.n))) {
+		for (size_t i = 0; i < p.n; i++)
+			count_status(g, p.dom[i], a[i].err ? "" : a[i].val);
+		xs_asks_free(a, p.n);
+	}
+	free(a);
+	free(p.path);
+	free(p.dom);
+	return rc;
 }
 
 /* bridge's entry, made when it has none; NULL when out of memory. */
@@ -125,33 +172,38 @@ static int count_ports(struct ctx *c, struct gauges *g)
 
 	if (rc)
 		return rc;
+	int *index = calloc(n ? n : 1, sizeof(*index));
+
 	g->bridges = calloc(n ? n : 1, sizeof(*g->bridges));
-	if (!g->bridges) {
+	if (!g->bridges || !index) {
+		free(index);
 		free(v);
 		return -ENOMEM;
 	}
+	/* the bridges, then each link counted on its master's: a few
+	 * bridges, thousands of links */
 	for (size_t i = 0; i < n; i++) {
 		struct gauges_bridge *b = &g->bridges[g->nbridges];
 
 		if (strcmp(v[i].kind, "bridge"))
 			continue;
 		snprintf(b->name, sizeof(b->name), "%s", v[i].name);
-		for (size_t k = 0; k < n; k++)
-			b->ports += v[k].master == v[i].index;
-		g->nbridges++;
+		index[g->nbridges++] = v[i].index;
 	}
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; v[k].master && i < g->nbridges; i++)
+			if (index[i] == v[k].master) {
+				g->bridges[i].ports++;
+				break;
+			}
+	free(index);
 	free(v);
 	return count_ovs_ports(c, g);
 }
 
-static int count_taps(struct ctx *c, struct gauges *g)
+static void count_taps(const struct inventory_row *rows, size_t n,
+		       struct gauges *g)
 {
-	struct inventory_row *rows;
-	size_t n;
-	int rc = inventory_collect(c, &rows, &n, NULL);
-
-	if (rc)
-		return rc;
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(rows[i].kind, "netback vif") ||
 		    rows[i].backend_domid >= 0)
@@ -159,36 +211,32 @@ static int count_taps(struct ctx *c, struct gauges *g)
 		g->taps++;
 		g->taps_unowned += rows[i].pid == 0;
 	}
-	free(rows);
-	return 0;
 }
 
 int gauges_collect(struct ctx *c, const struct doctor_env *env,
 		   const char *xs_error, struct gauges *g)
 {
 	struct doctor_report r;
+	struct inventory_row *rows = NULL;
+	size_t nrows = 0;
 	int rc;
 
 	memset(g, 0, sizeof(*g));
 	g->xenstore = c->xs != NULL;
-	if (c->xs) {
-		struct vif_walk w = {c, g, 0};
-		bool known = xs_self_domid(c->xs, &w.self) == 0;
-
-		/* this domain's row, even with no vif */
-		dom_entry(g, w.self);
-		xs_backends_foreach(c->xs, "backend/vif", count_vif, &w);
-		if (known)
-			xs_foreign_vifs_foreach(c->xs, w.self, count_foreign,
-						&w);
+	rc = c->xs ? count_vifs(c, g) : 0;
+	rc = rc ? rc : count_ports(c, g);
+	/* doctor's inventory counts the taps: the host is walked once */
+	rc = rc ? rc : doctor_run_rows(c, env, xs_error, &r, &rows, &nrows);
+	if (!rc && !rows) {
+		doctor_free(&r); /* no inventory: no tap gauges to say */
+		rc = -EIO;
 	}
-	rc = count_ports(c, g);
-	rc = rc ? rc : count_taps(c, g);
-	rc = rc ? rc : doctor_run(c, env, xs_error, &r);
 	if (rc) {
 		gauges_free(g);
 		return rc;
 	}
+	count_taps(rows, nrows, g);
+	free(rows);
 	for (size_t i = 0; i < r.n; i++) {
 		g->findings[r.v[i].level]++;
 		if (r.v[i].level == DOCTOR_PROBLEM &&

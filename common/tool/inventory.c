@@ -14,6 +14,7 @@
 #include "owner.h"
 #include "tap.h"
 #include "xs.h"
+#include "xs_bulk.h"
 
 /* The backends' vifnames, read once, on the first link that needs
  * them: a host with 1000 taps and 4096 backends asked xenstore for every
@@ -23,7 +24,7 @@ struct vifnames {
 		char name[NAMES_IFNAMSIZ];
 		unsigned dom, dev;
 	} * v;
-	size_t n, cap;
+	size_t n;
 	bool built;
 	struct ctx *c;
 	/* the links' names, sorted: a backend whose vifD.N is a link here
@@ -37,32 +38,59 @@ static int by_ifname(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-static int vifname_cb(unsigned d, unsigned n, void *arg)
+/* The vifnames of the backends whose vifD.N is no link here, in one
+ * stream. */
+static int vifnames_build(struct vifnames *m)
 {
-	struct vifnames *m = arg;
-	char path[96], v[NAMES_IFNAMSIZ + 8];
+	unsigned(*be)[2];
+	size_t nb, k = 0;
+	struct xs_ask *a;
+	char(*paths)[64];
+	int rc = xs_backends_list(m->c->xs, "backend/vif", &be, &nb);
 
-	snprintf(v, sizeof(v), "vif%u.%u", d, n);
-	if (bsearch(v, m->links, m->nlinks, sizeof(*m->links), by_ifname))
-		return 0;
-	v[0] = '\0';
-	snprintf(path, sizeof(path), "backend/vif/%u/%u/vifname", d, n);
-	if (xs_read_buf(m->c->xs, path, v, sizeof(v)) || !names_ifname_valid(v))
-		return 0;
-	if (m->n == m->cap) {
-		size_t cap = m->cap * 2 + 16;
-		struct vifname *p = realloc(m->v, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		m->v = p;
-		m->cap = cap;
+	if (rc)
+		return rc;
+	a = calloc(nb ? nb : 1, sizeof(*a));
+	paths = calloc(nb ? nb : 1, sizeof(*paths));
+	if (!a || !paths) {
+		rc = -ENOMEM;
+		goto out;
 	}
-	memcpy(m->v[m->n].name, v, strlen(v) + 1); /* valid: fits */
-	m->v[m->n].dom = d;
-	m->v[m->n].dev = n;
-	m->n++;
-	return 0;
+	for (size_t i = 0; i < nb; i++) {
+		char v[NAMES_IFNAMSIZ + 8];
+
+		snprintf(v, sizeof(v), "vif%u.%u", be[i][0], be[i][1]);
+		if (bsearch(v, m->links, m->nlinks, sizeof(*m->links),
+			    by_ifname))
+			continue;
+		snprintf(paths[k], sizeof(paths[k]),
+			 "backend/vif/%u/%u/vifname", be[i][0], be[i][1]);
+		a[k].path = paths[k];
+		/* the pair rides in the path's slot until the answer */
+		be[k][0] = be[i][0];
+		be[k][1] = be[i][1];
+		k++;
+	}
+	if ((rc = xs_bulk(m->c->xs, a, k)))
+		goto out;
+	m->v = calloc(k ? k : 1, sizeof(*m->v));
+	if (!m->v)
+		rc = -ENOMEM;
+	for (size_t i = 0; m->v && i < k; i++) {
+		if (a[i].err || a[i].len >= NAMES_IFNAMSIZ ||
+		    !names_ifname_valid(a[i].val))
+			continue;
+		memcpy(m->v[m->n].name, a[i].val, a[i].len + 1);
+		m->v[m->n].dom = be[i][0];
+		m->v[m->n].dev = be[i][1];
+		m->n++;
+	}
+	xs_asks_free(a, k);
+out:
+	free(a);
+	free(paths);
+	free(be);
+	return rc;
 }
 
 /* A netback vif: vifD.N, or the vifname its backend gave it. */
@@ -80,7 +108,7 @@ static bool netback_vif(struct vifnames *m, const char *name, long *dom,
 	if (!m->built) {
 		m->built = true;
 		qsort(m->links, m->nlinks, sizeof(*m->links), by_ifname);
-		xs_backends_foreach(m->c->xs, "backend/vif", vifname_cb, m);
+		vifnames_build(m);
 	}
 	for (size_t i = 0; i < m->n; i++)
 		if (!strcmp(m->v[i].name, name)) {
@@ -113,15 +141,23 @@ static int link_cb(const struct nl_link *l, void *arg)
 	return 0;
 }
 
-static void antispoof_of(struct ctx *c, struct inventory_row *r)
+/* Every netback row's rules, from one read of the tables. */
+static void antispoof_rows(struct ctx *c, struct inventory_row *rows, size_t n)
 {
-	uint64_t n = 0;
-	bool on = false;
+	struct antispoof_snap *s = NULL;
 
-	if (antispoof_state(c, r->name, &on, &n) == 0 && on) {
-		r->antispoof = true;
-		r->dropped = n;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t dropped;
+
+		if (strcmp(rows[i].kind, "netback vif"))
+			continue;
+		if (!s && antispoof_snapshot(c, &s))
+			return; /* no nf_tables: no rules */
+		rows[i].antispoof =
+		    antispoof_snap_state(s, rows[i].name, &dropped);
+		rows[i].dropped = rows[i].antispoof ? dropped : 0;
 	}
+	antispoof_snap_free(s);
 }
 
 /* Other domains' backend vifs (in dom0, its driver domains'): their
@@ -137,7 +173,6 @@ static int foreign_cb(unsigned b, unsigned d, unsigned n, void *arg)
 {
 	struct foreign *f = arg;
 	struct inventory_row *r;
-	char base[80], path[112], vifname[NAMES_IFNAMSIZ + 8] = "";
 
 	if (*f->n == f->cap) {
 		size_t cap = f->cap * 2 + 16;
@@ -157,21 +192,80 @@ static int foreign_cb(unsigned b, unsigned d, unsigned n, void *arg)
 	r->backend_domid = b;
 	snprintf(r->kind_buf, sizeof(r->kind_buf), "vif in dom%u", b);
 	r->kind = r->kind_buf;
-	snprintf(base, sizeof(base), "/local/domain/%u/backend/vif/%u/%u", b, d,
-		 n);
-	snprintf(path, sizeof(path), "%s/vifname", base);
-	xs_read_buf(f->c->xs, path, vifname, sizeof(vifname));
-	if (vifname[0] && names_ifname_valid(vifname))
-		snprintf(r->name, sizeof(r->name), "%s", vifname);
-	else
-		snprintf(r->name, sizeof(r->name), "vif%u.%u", d, n);
-	snprintf(path, sizeof(path), "%s/mac", base);
-	xs_read_buf(f->c->xs, path, r->mac, sizeof(r->mac));
-	snprintf(path, sizeof(path), "%s/hotplug-status", base);
-	xs_read_buf(f->c->xs, path, r->status, sizeof(r->status));
-	snprintf(path, sizeof(path), "/local/domain/%u/name", d);
-	xs_read_buf(f->c->xs, path, r->domain, sizeof(r->domain));
+	/* its keys with the others' (vif_keys) */
 	return 0;
+}
+
+/* What xenstore says of every vif row (this domain's netback vifs and
+ * other domains' backend vifs), in one stream: mac, hotplug-status,
+ * the guest's name, and another domain's vif's vifname. */
+static int vif_keys(struct ctx *c, struct inventory_row *rows, size_t n)
+{
+	enum { KEYS = 4 };
+	struct xs_ask *a = calloc(n * KEYS + 1, sizeof(*a));
+	char(*paths)[112] = calloc(n * KEYS + 1, sizeof(*paths));
+	size_t k = 0;
+	int rc;
+
+	if (!a || !paths) {
+		free(a);
+		free(paths);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct inventory_row *r = &rows[i];
+		char base[80];
+		static const char *const keys[] = {"mac", "hotplug-status",
+						   "vifname"};
+
+		if (r->backend_domid < 0 && strcmp(r->kind, "netback vif"))
+			continue;
+		if (r->backend_domid >= 0)
+			snprintf(base, sizeof(base),
+				 "/local/domain/%ld/backend/vif/%ld/%ld",
+				 r->backend_domid, r->domid, r->devid);
+		else
+			snprintf(base, sizeof(base), "backend/vif/%ld/%ld",
+				 r->domid, r->devid);
+		for (size_t j = 0; j < KEYS; j++, k++) {
+			if (j < 3)
+				snprintf(paths[k], sizeof(paths[k]), "%s/%s",
+					 base, keys[j]);
+			else
+				snprintf(paths[k], sizeof(paths[k]),
+					 "/local/domain/%ld/name", r->domid);
+			a[k].path = paths[k];
+		}
+	}
+	rc = xs_bulk(c->xs, a, k);
+	k = 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct inventory_row *r = &rows[i];
+		char *const bufs[KEYS] = {r->mac, r->status, NULL, r->domain};
+		const size_t lens[KEYS] = {sizeof(r->mac), sizeof(r->status), 0,
+					   sizeof(r->domain)};
+
+		if (r->backend_domid < 0 && strcmp(r->kind, "netback vif"))
+			continue;
+		for (size_t j = 0; j < KEYS; j++, k++)
+			if (!a[k].err && bufs[j] && a[k].len < lens[j])
+				memcpy(bufs[j], a[k].val, a[k].len + 1);
+		/* another domain's vif: its name is its vifname, if any */
+		if (r->backend_domid >= 0) {
+			const struct xs_ask *v = &a[k - 2];
+
+			if (!v->err && v->len < sizeof(r->name) &&
+			    names_ifname_valid(v->val))
+				memcpy(r->name, v->val, v->len + 1);
+			else
+				snprintf(r->name, sizeof(r->name), "vif%ld.%ld",
+					 r->domid, r->devid);
+		}
+	}
+	xs_asks_free(a, k);
+	free(a);
+	free(paths);
+	return rc;
 }
 
 static int foreign_rows(struct ctx *c, struct inventory_row **rows, size_t *n)
@@ -191,7 +285,6 @@ static bool row_for(struct ctx *c, struct vifnames *vn, const struct links *ls,
 		    const struct libvirt_status *lv, const struct nl_link *l,
 		    struct inventory_row *r)
 {
-	char path[128];
 	long dom, dev;
 
 	memset(r, 0, sizeof(*r));
@@ -208,15 +301,8 @@ static bool row_for(struct ctx *c, struct vifnames *vn, const struct links *ls,
 		r->kind = "netback vif";
 		r->domid = dom;
 		r->devid = dev;
-		snprintf(path, sizeof(path), "backend/vif/%ld/%ld/mac", dom,
-			 dev);
-		xs_read_buf(c->xs, path, r->mac, sizeof(r->mac));
-		snprintf(path, sizeof(path),
-			 "backend/vif/%ld/%ld/hotplug-status", dom, dev);
-		xs_read_buf(c->xs, path, r->status, sizeof(r->status));
-		snprintf(path, sizeof(path), "/local/domain/%ld/name", dom);
-		xs_read_buf(c->xs, path, r->domain, sizeof(r->domain));
-		antispoof_of(c, r);
+		/* its keys (vif_keys) and its rules (antispoof_of) with
+		 * every other vif's */
 		return true;
 	}
 	if (strcmp(l->kind, "tun"))
@@ -380,6 +466,9 @@ int inventory_collect(struct ctx *c, struct inventory_row **rows, size_t *n,
 	if (ovs_present(c))
 		ovs_rows(c, *rows, n);
 	rc = foreign_rows(c, rows, n);
+	rc = rc ? rc : vif_keys(c, *rows, *n);
+	if (!rc)
+		antispoof_rows(c, *rows, *n);
 	if (rc) {
 		free(*rows);
 		*rows = NULL;
