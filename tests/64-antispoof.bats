@@ -201,6 +201,53 @@ send() { ip netns exec "$G" "$FRAMES" send eth0 "$@"; }
 	assert_line --partial "problem vif backend/vif/7/0: vif7.0: antispoof is on, but its antispoofing rules are not in force"
 }
 
+# in force, as vifctl list says: "vif7.0=true vif8.0=false"
+in_force_all() {
+	run ip netns exec "$NS" env XENSTORED_PATH="$XS" VIFPLUG_CONF="$T/vifplug.conf" \
+		$(helper_cmd vifctl) list --json
+	assert_success
+	jq -r '[.[] | select(.kind == "netback vif") | "\(.name)=\(.antispoof)"] | join(" ")' <<<"$output"
+}
+
+@test "vifctl reads every vif's rules from one read of the tables: each piece of the packet path taken away is said, for that vif alone; online and offline mend or remove what is left" {
+	mk_backend 7 0 bridge=xenbr0 mac=$GMAC ip=192.0.2.7
+	mk_backend 8 0 bridge=xenbr0
+	mk_tap vif8.0
+	online
+	run_libxl online 8 0
+	assert_success
+	assert_equal "$(in_force_all)" "vif7.0=true vif8.0=true"
+	# vif7.0's map element gone: its frames reach no chain
+	ip netns exec "$NS" nft delete element bridge vifplug vifs '{ "vif7.0" }'
+	assert_equal "$(in_force_all)" "vif7.0=false vif8.0=true"
+	online
+	assert_equal "$(in_force_all)" "vif7.0=true vif8.0=true"
+	# vif8.0's chain emptied: its name alone filters nothing
+	ip netns exec "$NS" nft flush chain bridge vifplug from-vif8.0
+	assert_equal "$(in_force_all)" "vif7.0=true vif8.0=false"
+	run_doctor
+	assert_line --partial "problem vif backend/vif/8/0: vif8.0: antispoof is on, but its antispoofing rules are not in force"
+	assert_line "ok      vif backend/vif/7/0: vif7.0: connected and attached, with its antispoofing rules"
+	run_libxl online 8 0
+	assert_equal "$(in_force_all)" "vif7.0=true vif8.0=true"
+	# the base chain's dispatch gone: nobody's
+	ip netns exec "$NS" nft flush chain bridge vifplug prerouting
+	assert_equal "$(in_force_all)" "vif7.0=false vif8.0=false"
+	online
+	assert_equal "$(in_force_all)" "vif7.0=true vif8.0=true"
+	# a dormant table's hooks see nothing
+	ip netns exec "$NS" nft add table bridge vifplug '{ flags dormant; }'
+	assert_equal "$(in_force_all)" "vif7.0=false vif8.0=false"
+	# an offline whose map element someone took away still removes
+	# the rest
+	online
+	ip netns exec "$NS" nft delete element bridge vifplug vifs '{ "vif7.0" }'
+	run_libxl offline 7 0
+	assert_success
+	run chain
+	assert_failure
+}
+
 @test "vifplugd applies them too: its online of the vif makes the rules, its offline removes them" {
 	mk_backend 7 0 bridge=xenbr0 mac=$GMAC ip=192.0.2.7
 	start_plugd --no-coldplug

@@ -34,11 +34,13 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#define BATCH_SIZE (256 * 1024)
+/* The largest batch, a vif with ADDRLIST_MAX addresses, is about 20 KiB */
+#define BATCH_SIZE (48 * 1024)
 
 struct batch {
 	struct nl *nl; /* the context's netfilter socket: its sequence */
@@ -58,9 +60,12 @@ static int batch_start(struct batch *bt, struct nl *nft, uint16_t family)
 {
 	bt->nl = nft;
 	bt->family = family;
-	/* zeroed: netlink's padding bytes are sent as they are */
-	bt->buf = calloc(1, BATCH_SIZE);
-	if (!bt->buf)
+	/* zeroed (netlink's padding bytes are sent as they are), and its
+	 * own mapping: only the pages a batch writes are touched, where a
+	 * calloc from the heap would clear them all */
+	bt->buf = mmap(NULL, BATCH_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (bt->buf == MAP_FAILED)
 		return -ENOMEM;
 	bt->b = mnl_nlmsg_batch_start(bt->buf, BATCH_SIZE);
 	bt->first = bt->last = 0;
@@ -88,8 +93,9 @@ static void batch_next(struct batch *bt)
 		bt->oom = true; /* the batch is full: refused below */
 }
 
-/* Sends the batch over the context's socket and reads every message's
- * ACK (nl.c): 0, or the first error, the kernel's words kept. */
+/* Sends the batch over the context's socket, an ACK asked of its last
+ * message alone (a failed one is answered anyway), and reads the
+ * answers (nl.c): 0, or the first error, the kernel's words kept. */
 static int batch_send(struct batch *bt)
 {
 	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), nl_seq_next(bt->nl));
@@ -98,6 +104,12 @@ static int batch_send(struct batch *bt)
 		return -E2BIG;
 	if (!bt->first)
 		return 0;
+	for (struct nlmsghdr *h = mnl_nlmsg_batch_head(bt->b);
+	     (char *)h <
+	     (char *)mnl_nlmsg_batch_head(bt->b) + mnl_nlmsg_batch_size(bt->b);
+	     h = (struct nlmsghdr *)((char *)h + NLMSG_ALIGN(h->nlmsg_len)))
+		if (h->nlmsg_seq >= bt->first && h->nlmsg_seq < bt->last)
+			h->nlmsg_flags &= ~NLM_F_ACK;
 	return nl_batch(bt->nl, mnl_nlmsg_batch_head(bt->b),
 			mnl_nlmsg_batch_size(bt->b), bt->first, bt->last);
 }
@@ -105,7 +117,7 @@ static int batch_send(struct batch *bt)
 static void batch_free(struct batch *bt)
 {
 	mnl_nlmsg_batch_stop(bt->b);
-	free(bt->buf);
+	munmap(bt->buf, BATCH_SIZE);
 }
 
 /* ---- expressions ------------------------------------------------------ */
@@ -376,23 +388,31 @@ static void put_elem(struct batch *bt, uint16_t type, uint16_t flags,
 	batch_next(bt);
 }
 
-/* dev's map element, its rules and its chain deleted (in bt) */
-static void put_removal(struct batch *bt, const char *dev, const char *chain)
+/* Every rule of chain deleted (a rule with no handle), in bt. */
+static void put_flush(struct batch *bt, const char *chain)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 
-	put_elem(bt, NFT_MSG_DELSETELEM, 0, dev, NULL);
 	if (!r) {
 		bt->oom = true;
 		return;
 	}
-	/* a rule with no handle: every rule of the chain */
 	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, bt->family);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, ANTISPOOF_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	nftnl_rule_nlmsg_build_payload(batch_msg(bt, NFT_MSG_DELRULE, 0), r);
 	nftnl_rule_free(r);
 	batch_next(bt);
+}
+
+/* dev's map element, its rules and its chain deleted (in bt). The
+ * element is put first (as it is, if it is there): deleting one that
+ * someone else took away would fail the whole batch. */
+static void put_removal(struct batch *bt, const char *dev, const char *chain)
+{
+	put_elem(bt, NFT_MSG_NEWSETELEM, NLM_F_CREATE, dev, chain);
+	put_elem(bt, NFT_MSG_DELSETELEM, 0, dev, NULL);
+	put_flush(bt, chain);
 	put_chain(bt, NFT_MSG_DELCHAIN, 0, chain);
 }
 
@@ -463,21 +483,17 @@ int antispoof_add(struct ctx *c, const char *dev, const uint8_t mac[6],
 	char chain[64];
 	struct batch bt;
 	struct nftnl_rule *r;
-	bool present = false;
 	int rc = ctx_nft(c, &nft);
 
 	as_chain_name(dev, chain, sizeof(chain));
-	if (!rc)
-		rc = as_chain_exists(nft, family, chain, &present);
 	if (rc || batch_start(&bt, nft, family))
 		return nft_strerror_ctx(c, nft, dev, "add", rc ? rc : -ENOMEM,
 					family);
 	put_frame(&bt);
-	/* a repeated online replaces the rules, in the same batch */
-	if (present)
-		put_removal(&bt, dev, chain);
-
+	/* the chain made, or (a repeated online) emptied: its rules are
+	 * replaced in the same batch, with no question asked first */
 	put_chain(&bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE, chain);
+	put_flush(&bt, chain);
 
 	/* ether saddr != MAC counter drop */
 	r = rule_new(family, chain, dev);

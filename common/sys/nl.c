@@ -3,6 +3,7 @@
 #include "nl_int.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
@@ -24,12 +25,15 @@ int nl_open(struct nl **out)
 
 int nl_open_bus(struct nl **out, int bus)
 {
-	struct nl *nl = calloc(1, sizeof(*nl));
+	/* the receive buffer is not cleared: a 32 KiB memset faults in
+	 * pages a short answer never reaches */
+	struct nl *nl = malloc(sizeof(*nl));
 	struct timeval tv = {.tv_sec = NL_TIMEOUT_SEC};
 	int one = 1;
 
 	if (!nl)
 		return -ENOMEM;
+	memset(nl, 0, offsetof(struct nl, buf));
 	nl->sock = mnl_socket_open2(bus, SOCK_CLOEXEC);
 	if (!nl->sock)
 		goto fail;
@@ -191,17 +195,27 @@ int nl_batch(struct nl *nl, const void *buf, size_t len, uint32_t first,
 	nl->ext_ack[0] = '\0';
 	if (mnl_socket_sendto(nl->sock, buf, len) < 0)
 		return -errno;
-	/* one ACK per message from first to last; the first error ends
-	 * the batch (the kernel has taken none of it back then) */
-	for (uint32_t seq = first; seq <= last && !rc; seq++) {
+	/* the answers up to the last message's; an error on the batch
+	 * itself (outside first..last) is the only one after which
+	 * nothing more comes */
+	for (;;) {
 		ssize_t n =
 		    mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
+		const struct nlmsghdr *h = (const struct nlmsghdr *)nl->buf;
+		int r;
 
 		if (n < 0)
 			return errno == EAGAIN ? -ETIMEDOUT : -errno;
-		rc = mnl_cb_run2(nl->buf, (size_t)n, 0, nl->portid, data_cb, &t,
-				 ctl, NLMSG_MIN_TYPE);
-		rc = rc == MNL_CB_ERROR ? -errno : 0;
+		if ((size_t)n < sizeof(*h))
+			return -EBADMSG;
+		r = mnl_cb_run2(nl->buf, (size_t)n, 0, nl->portid, data_cb, &t,
+				ctl, NLMSG_MIN_TYPE);
+		r = r == MNL_CB_ERROR ? -errno : 0;
+		if (!rc)
+			rc = r;
+		if (h->nlmsg_seq == last ||
+		    (r && (h->nlmsg_seq < first || h->nlmsg_seq > last)))
+			break;
 	}
 	return rc;
 }

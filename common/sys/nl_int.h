@@ -37,9 +37,11 @@ struct nlmsghdr *nl_link_req(char *buf, size_t size, uint16_t type,
 int nl_request(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *cb_data);
 /* The next sequence number, for a batch's messages. */
 uint32_t nl_seq_next(struct nl *nl);
-/* A batch sent whole, then the ACK of each message of sequence first to
- * last read: 0, or the first error (-errno, the kernel's words in
- * ext_ack). */
+/* A batch sent whole, whose messages first to last ask no ACK but the
+ * last: the answers read up to the last's (the kernel still answers
+ * every failed message, and goes on to the end of the batch before it
+ * takes it all back): 0, or the first error (-errno, the kernel's words
+ * in ext_ack). */
 int nl_batch(struct nl *nl, const void *buf, size_t len, uint32_t first,
 	     uint32_t last);
 
