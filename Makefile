@@ -21,6 +21,30 @@ XS_LIBDIR := $(shell pkg-config --variable=libdir xenstore 2>/dev/null || echo /
 XS_STATIC := $(XS_LIBDIR)/libxenstore.a $(XS_LIBDIR)/libxentoolcore.a
 # jansson (OVSDB's JSON) statically too: MIT, no dependencies of its own.
 XS_STATIC += $(XS_LIBDIR)/libjansson.a
+# libnftnl statically where its .a is there (Debian's libnftnl-dev ships
+# one): one shared object fewer mapped and relocated at every exec, and
+# only the functions antispoofing calls (--gc-sections). libmnl has no
+# .a in Debian: it stays a shared object, unless STATIC=1 (below).
+NFTNL_A := $(wildcard $(XS_LIBDIR)/libnftnl.a)
+NFTNL := $(if $(NFTNL_A),$(NFTNL_A),-lnftnl)
+MNL := -lmnl
+# make STATIC=1: netback's helpers (vif-*) linked wholly static
+# (static-pie: no loader, no relocations of shared objects at exec),
+# where a static libmnl is at hand: LIBMNL_A=/path/libmnl.a. Debian
+# ships none, and its package stays dynamic, as its policy wants.
+# vifplugd (libudev), vifctl, qemu-ifup and the libvirt hook (libxml2,
+# loaded by dlopen) stay dynamic whatever STATIC says.
+STATIC ?=
+LIBMNL_A ?= $(wildcard $(XS_LIBDIR)/libmnl.a)
+STATIC_HELPERS := $(addprefix $(BUILD)/,vif-bridge vif-route vif-nat vif-openvswitch vif-setup)
+ifeq ($(STATIC),1)
+ifeq ($(wildcard $(LIBMNL_A)),)
+$(info make: STATIC=1 needs a static libmnl (LIBMNL_A=/path/to/libmnl.a) and none is here (Debian ships none): the helpers are linked dynamically)
+else
+$(STATIC_HELPERS): MNL := $(LIBMNL_A)
+$(STATIC_HELPERS): HELPER_LD := -static-pie
+endif
+endif
 
 WARN := -Wall -Wextra -Werror -Wmissing-prototypes -Wformat=2 -Wshadow
 HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
@@ -92,15 +116,19 @@ $(LIB): $(BUILD)/layers.ok $(COMMON_OBJ)
 	ar rcs $@ $(COMMON_OBJ)
 
 $(BUILD)/%: $(OBJ)/helpers/%.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(HELPER_LD) $< $(LIB) $(XS_STATIC) $(NFTNL) $(MNL) -o $@
 
 # The daemon alone needs threads and libudev (for coldplug's enumeration).
 $(BUILD)/vifplugd: $(OBJ)/helpers/vifplugd.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -ludev -lpthread -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) $(NFTNL) $(MNL) -ludev -lpthread -o $@
 
 # make bench's tools: not built by all.
 $(BUILD)/vifbench: $(OBJ)/bench/vifbench.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -ludev -lpthread -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) $(NFTNL) $(MNL) -ludev -lpthread -o $@
+
+# the one-shot reference: xen-vif-hp's work alone, linked as ours are
+$(BUILD)/minimal: $(OBJ)/bench/minimal.o
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(XS_STATIC) -lmnl -o $@
 
 $(BUILD)/noop-static: bench/noop.c
 	$(CC) -O2 -static $< -o $@
@@ -135,7 +163,7 @@ $(BUILD)/no-nftables: $(OBJ)/tests/tools/no-nftables.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
 
 $(BUILD)/test-%: $(OBJ)/tests/unit/test-%.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) -lmnl -lnftnl -lcmocka -lpthread -o $@
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(XS_STATIC) $(NFTNL) $(MNL) -lcmocka -lpthread -o $@
 
 # Everything, ending with the line "N passed, N failed".
 check: all
@@ -176,7 +204,7 @@ unit: $(UNIT_BIN)
 	@scripts/check.sh --unit-only $(BUILD)
 
 # Ours against Xen's scripts, measured in one run (not part of check).
-bench: all $(BUILD)/vifbench $(BUILD)/noop-static $(BUILD)/noop-dynamic
+bench: all $(BUILD)/vifbench $(BUILD)/noop-static $(BUILD)/noop-dynamic $(BUILD)/minimal
 	@bench/run.sh $(BUILD)
 
 # A vif attached to a bridge in a throwaway namespace, as libxl would.

@@ -74,6 +74,20 @@ teardown() { :; }
 [^ ]*/helpers/vif-setup.c$"
 }
 
+@test "libnftnl is inside the helpers where its .a is; make STATIC=1 without a static libmnl says so in one sentence and links as before" {
+	if [ -f /usr/lib/x86_64-linux-gnu/libnftnl.a ]; then
+		for prog in vif-bridge vif-route vifctl vifplugd; do
+			run ldd "$BUILD/$prog"
+			refute_output --partial libnftnl
+			assert_output --partial libmnl
+		done
+	fi
+	run make -n -B -C "$BATS_TEST_DIRNAME/.." STATIC=1 LIBMNL_A="$T/none/libmnl.a" build/vif-bridge
+	assert_line --partial "make: STATIC=1 needs a static libmnl (LIBMNL_A=/path/to/libmnl.a) and none is here (Debian ships none): the helpers are linked dynamically"
+	assert_output --partial " -o build/vif-bridge"
+	refute_output --partial "static-pie"
+}
+
 @test "no program links libxml2 (a driver domain does not carry it); without it libvirt-hook says so in one line and exits 0" {
 	for prog in $(sed -n 's/^HELPERS := //p' "$BATS_TEST_DIRNAME/../Makefile"); do
 		run ldd "$BUILD/$prog"

@@ -19,7 +19,7 @@ static int try_reattach(struct ctx *c, const char *dev, const char *bridge,
 	}
 	/* the one predicate: not this vif's now is left alone, and said */
 	if (claim_check(c, &link, &(struct claim){.addrs = true}) ||
-	    (mac && bridge_port_prepare(c, &link, mac)) ||
+	    (mac && bridge_port_prepare(c, &link, mac, true)) ||
 	    bridge_port_mtu(c, &link, &br, mtu, "its earlier MTU", &mtu) ||
 	    bridge_port_attach(c, &link, &br))
 		return -1;

@@ -117,9 +117,10 @@ int hotplug_link(struct hotplug *hp, struct nl_link *link);
 /* Refuses (-1 with hp->error) a link with addresses beyond the kernel's
  * IPv6 link-local ones and own4/32 (vif-route's; 0 for none): a guest's
  * link has none that vifplug did not give it. *has_own (if not NULL):
- * whether own4/32 is on it. */
+ * whether own4/32 is on it; *all (if not NULL): how many addresses it
+ * has, those included. */
 int hotplug_check_addrs(struct hotplug *hp, const struct nl_link *link,
-			uint32_t own4, bool *has_own);
+			uint32_t own4, bool *has_own, unsigned *all);
 
 /* A lock shared by every event, lock_dir/NAME (vif-nat's
  * "vif-nat-dhcp", as Xen's claim_lock): the file, held, to close; -1

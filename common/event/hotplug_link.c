@@ -19,9 +19,9 @@ static int check_kind(struct hotplug *hp, const struct nl_link *l)
 }
 
 int hotplug_check_addrs(struct hotplug *hp, const struct nl_link *link,
-			uint32_t own4, bool *has_own)
+			uint32_t own4, bool *has_own, unsigned *all)
 {
-	return claim_addrs(hp->ctx, link, own4, has_own);
+	return claim_addrs(hp->ctx, link, own4, has_own, all);
 }
 
 /* The alias of a link renamed to its backend's vifname: the proof that

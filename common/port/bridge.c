@@ -87,9 +87,12 @@ int bridge_pick(struct ctx *c, const char *name, const char *source,
 }
 
 int bridge_port_prepare(struct ctx *c, const struct nl_link *link,
-			const uint8_t mac[6])
+			const uint8_t mac[6], bool flush)
 {
-	int rc = nl_link_set_up(c->nl, link->index, false);
+	/* down, as Xen's first step, where it is not already */
+	int rc = link->flags & IFF_UP
+		     ? nl_link_set_up(c->nl, link->index, false)
+		     : 0;
 
 	if (rc)
 		return ctx_error(c, "cannot set the link down: %s",
@@ -106,7 +109,7 @@ int bridge_port_prepare(struct ctx *c, const struct nl_link *link,
 				"cannot set the MAC address: %s",
 				ctx_nl_strerror(c, rc));
 	}
-	rc = nl_addr_flush(c->nl, link->index);
+	rc = flush ? nl_addr_flush(c->nl, link->index) : 0;
 	if (rc)
 		return ctx_error(c, "cannot flush its addresses: %s",
 				 ctx_nl_strerror(c, rc));
@@ -142,23 +145,30 @@ int bridge_port_mtu(struct ctx *c, const struct nl_link *link,
 int bridge_port_attach(struct ctx *c, const struct nl_link *link,
 		       const struct nl_link *br)
 {
+	struct nl_link_change ch = NL_LINK_CHANGE_INIT;
 	struct nl_link now;
 	int rc;
 
-	if (link->master != br->index) {
+	/* attached, then up (the kernel takes IFLA_MASTER before the
+	 * flags), in one request: Xen's addif, then its link up */
+	ch.up = 1;
+	if (link->master != br->index)
+		ch.master = br->index;
+	rc = nl_link_change(c->nl, link->index, &ch);
+	/* The kernel's "Exchange full" says nothing to an operator. */
+	if (rc == -EXFULL)
+		return ctx_error(c,
+				 "cannot attach to bridge %s: it has the most "
+				 "ports a Linux bridge can have (1023)",
+				 br->name);
+	if (rc && ch.master >= 0) {
+		/* which of the two the kernel refused: asked apart */
 		rc = nl_link_set_master(c->nl, link->index, br->index);
-		/* The kernel's "Exchange full" says nothing to an operator. */
-		if (rc == -EXFULL)
-			return ctx_error(c,
-					 "cannot attach to bridge %s: it has "
-					 "the most ports a Linux bridge can "
-					 "have (1023)",
-					 br->name);
 		if (rc)
 			return ctx_error(c, "cannot attach to bridge %s: %s",
 					 br->name, ctx_nl_strerror(c, rc));
+		rc = nl_link_set_up(c->nl, link->index, true);
 	}
-	rc = nl_link_set_up(c->nl, link->index, true);
 	if (rc)
 		return ctx_error(c, "cannot set the link up: %s",
 				 ctx_nl_strerror(c, rc));
@@ -180,24 +190,25 @@ int bridge_port_attach(struct ctx *c, const struct nl_link *link,
 void bridge_port_detach(struct ctx *c, const struct nl_link *link,
 			char bridge[NAMES_IFNAMSIZ])
 {
+	struct nl_link_change ch = NL_LINK_CHANGE_INIT;
 	struct nl_link master;
 	int rc;
 
 	bridge[0] = '\0';
-	/* Like Xen's do_without_error: a refusal here is logged, and the
-	 * device is going away anyway. */
-	rc = nl_link_set_up(c->nl, link->index, false);
+	/* down, and off its bridge (only a bridge: another master is not
+	 * ours to leave), in one request; like Xen's do_without_error, a
+	 * refusal is logged, and the device is going away anyway */
+	ch.up = 0;
+	if (link->master && !nl_link_get(c->nl, NULL, link->master, &master) &&
+	    !strcmp(master.kind, "bridge")) {
+		memcpy(bridge, master.name, NAMES_IFNAMSIZ);
+		ch.master = 0;
+	}
+	rc = nl_link_change(c->nl, link->index, &ch);
 	if (rc && rc != -ENODEV)
-		ctx_log(c, LOG_WARNING, "cannot set the link down: %s",
+		ctx_log(c, LOG_WARNING, "cannot set the link down%s%s: %s",
+			bridge[0] ? " and detach it from bridge " : "", bridge,
 			ctx_nl_strerror(c, rc));
-	if (!link->master || nl_link_get(c->nl, NULL, link->master, &master) ||
-	    strcmp(master.kind, "bridge"))
-		return;
-	memcpy(bridge, master.name, NAMES_IFNAMSIZ);
-	rc = nl_link_set_master(c->nl, link->index, 0);
-	if (rc && rc != -ENODEV)
-		ctx_log(c, LOG_WARNING, "cannot detach from bridge %s: %s",
-			master.name, ctx_nl_strerror(c, rc));
 }
 
 /* ---- the event: vif-bridge's online and offline ---------------------- */
@@ -250,7 +261,7 @@ static int bridge_attach(struct port_ev *pe)
 	char from[sizeof(hp->xenbus_path) + 8];
 
 	snprintf(from, sizeof(from), "%s/mtu", hp->xenbus_path);
-	if (bridge_port_prepare(c, &pe->link, pe->mac) ||
+	if (bridge_port_prepare(c, &pe->link, pe->mac, pe->addrs > 0) ||
 	    bridge_port_mtu(c, &pe->link, &pe->br, pe->want, from, &pe->mtu) ||
 	    (hp->type == HP_VIF && bridge_frontend_mtu(hp, pe->mtu)) ||
 	    bridge_port_attach(c, &pe->link, &pe->br))

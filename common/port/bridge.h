@@ -21,9 +21,10 @@ extern const uint8_t bridge_port_mac[6];
 int bridge_pick(struct ctx *c, const char *name, const char *source,
 		struct nl_link *br);
 
-/* Down, the port MAC, every address flushed. */
+/* Down (where it is up), the port MAC, every address flushed (flush:
+ * false where the claim's dump just saw none: the dump is not repeated). */
 int bridge_port_prepare(struct ctx *c, const struct nl_link *link,
-			const uint8_t mac[6]);
+			const uint8_t mac[6], bool flush);
 /* *mtu becomes want (from want_from, for the message), or with want 0
  * the bridge's; set on the link. A refusal of want is an error, of the
  * bridge's only a warning (and *mtu becomes the link's). */

@@ -321,7 +321,7 @@ static int apply_mtu(struct hotplug *hp, const struct nl_link *link,
 
 int ovs_port_add(struct hotplug *hp, const struct nl_link *link,
 		 const struct ovs_bridge *b, const uint8_t mac[6],
-		 unsigned want, unsigned *mtu)
+		 unsigned want, unsigned *mtu, bool flush)
 {
 	struct ctx *c = hp->ctx;
 	struct nl_link now;
@@ -351,7 +351,7 @@ int ovs_port_add(struct hotplug *hp, const struct nl_link *link,
 			      s.reserve_ms, c->conf.timeout);
 		goto out;
 	}
-	if (bridge_port_prepare(c, link, mac) ||
+	if (bridge_port_prepare(c, link, mac, flush) ||
 	    apply_mtu(hp, link, b->name, want, mtu) ||
 	    (hp->type == HP_VIF && bridge_frontend_mtu(hp, *mtu)) ||
 	    add_port(&s, hp, b, &w, port, &cfg))
@@ -524,7 +524,7 @@ static int ovs_resolve(struct port_ev *pe)
 static int ovs_attach(struct port_ev *pe)
 {
 	if (ovs_port_add(pe->hp, &pe->link, &pe->ovs, pe->mac, pe->want,
-			 &pe->mtu))
+			 &pe->mtu, pe->addrs > 0))
 		return -1;
 	/* ovs_port_add said where it went, with its tag and trunks */
 	memcpy(pe->target, pe->ovs.name, sizeof(pe->target));

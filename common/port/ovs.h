@@ -20,7 +20,7 @@
  * the port was added takes it back out. 0, or -1 with hp's error. */
 int ovs_port_add(struct hotplug *hp, const struct nl_link *link,
 		 const struct ovs_bridge *b, const uint8_t mac[6],
-		 unsigned want, unsigned *mtu);
+		 unsigned want, unsigned *mtu, bool flush);
 /* hp->dev's port removed if there is one; its bridge's name in bridge
  * ("" if none). Failures are logged, never returned. */
 void ovs_port_del(struct hotplug *hp, char bridge[NAMES_IFNAMSIZ]);

@@ -81,7 +81,8 @@ int port_connect(struct port_ev *pe)
 
 	/* everything is checked before the first change */
 	if (unfiltered(pe) || b->resolve(pe) ||
-	    hotplug_check_addrs(hp, &pe->link, pe->own4, &pe->has_own) ||
+	    hotplug_check_addrs(hp, &pe->link, pe->own4, &pe->has_own,
+				&pe->addrs) ||
 	    (pe->antispoof_applies &&
 	     antispoof_args(hp, &as, gmac, &ips, &has_ips)))
 		return -1;

@@ -32,7 +32,9 @@ struct port_ev {
 	bool antispoof_applies; /* false: a tap no backend speaks for */
 	uint32_t own4;		/* an address the backend gives the link */
 	bool has_own;		/* ... and it is on the link already */
-	unsigned want, mtu;	/* the backend's mtu key (0: none); applied */
+	/* addresses the link had when checked: none, nothing to flush */
+	unsigned addrs;
+	unsigned want, mtu; /* the backend's mtu key (0: none); applied */
 	/* the row's own state between its steps */
 	struct nl_link br;
 	struct ovs_bridge ovs;

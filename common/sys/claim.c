@@ -99,14 +99,14 @@ int claim_check(struct ctx *c, const struct nl_link *l, struct claim *w)
 	if (w->holder != CLAIM_HOLDER_UNASKED && !strcmp(l->kind, "tun") &&
 	    check_holder(c, l, w))
 		return -1;
-	return w->addrs ? claim_addrs(c, l, w->own4, NULL) : 0;
+	return w->addrs ? claim_addrs(c, l, w->own4, NULL, NULL) : 0;
 }
 
 int claim_addrs(struct ctx *c, const struct nl_link *l, uint32_t own4,
-		bool *has_own)
+		bool *has_own, unsigned *all)
 {
 	unsigned n;
-	int rc = nl_addr_foreign(c->nl, l->index, own4, &n, has_own);
+	int rc = nl_addr_foreign(c->nl, l->index, own4, &n, has_own, all);
 
 	if (rc)
 		return ctx_error(c, "cannot list %s's addresses: %s", l->name,

@@ -40,9 +40,10 @@ int claim_check(struct ctx *c, const struct nl_link *l, struct claim *w);
 /* The address part of the claim: refused (-1 with c's error) when l has
  * an address beyond the kernel's IPv6 link-local ones and own4/32
  * (vif-route's; 0 for none); *has_own (if not NULL): whether own4/32 is
- * on it. One dump. */
+ * on it; *all (if not NULL): every address it has, the allowed ones
+ * too (none: nothing to flush). One dump. */
 int claim_addrs(struct ctx *c, const struct nl_link *l, uint32_t own4,
-		bool *has_own);
+		bool *has_own, unsigned *all);
 
 /* nl_link_get by name, then claim_check. 0; -ENODEV (no error
  * recorded) when no link has that name as its own; -1 with c's error. */

@@ -87,52 +87,6 @@ void log_close(void)
 		closelog();
 }
 
-void log_vmsg(int level, const char *fmt, va_list ap)
-{
-	char raw[1024], msg[1200], line[1300];
-	struct timespec ts;
-	struct tm tm;
-	int n, fd;
-
-	vsnprintf(raw, sizeof(raw), fmt, ap);
-	/* One line, whatever an outside string in it held (a newline, an
-	 * escape sequence meant for the terminal reading the log). */
-	esc_text(raw, msg, sizeof(msg));
-	if (__atomic_load_n(&log_syslog, __ATOMIC_RELAXED))
-		syslog(level, "%s", msg);
-	if (level <= LOG_WARNING) {
-		/* stderr may be a closed pipe under udev: nothing to do then */
-		n = snprintf(line, sizeof(line), "%s\n", msg);
-		if (write(STDERR_FILENO, line, (size_t)n) < 0)
-			n = 0;
-	}
-	fd = __atomic_load_n(&log_fd, __ATOMIC_ACQUIRE);
-	if (fd < 0 || level > __atomic_load_n(&log_level, __ATOMIC_RELAXED))
-		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	/* Not strftime: it reads /etc/localtime, a UTC stamp needs none. */
-	n = snprintf(line, sizeof(line),
-		     "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s[%d]: %s\n",
-		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		     tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000, log_prog,
-		     (int)getpid(), msg);
-	if (n > (int)sizeof(line) - 1)
-		n = (int)sizeof(line) - 1;
-	/* O_APPEND makes a single write one line even with many writers. */
-	if (write(fd, line, (size_t)n) < 0)
-		return;
-}
-
-void log_msg(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_vmsg(level, fmt, ap);
-	va_end(ap);
-}
-
 /* Async-signal-safe decimal, zero-padded to width. */
 static char *put_num(char *p, unsigned long v, int width)
 {
@@ -156,19 +110,15 @@ static char *put_str(char *p, const char *end, const char *s)
 	return p;
 }
 
-void log_emergency(const char *msg)
+/* The UTC stamp every log line starts with (2026-12-07T22:43:03.123Z),
+ * at p, without gmtime (glibc's reads /etc/localtime first) or stdio
+ * (neither is safe in a signal handler): days since 1970 to a civil
+ * date. Returns the end. */
+static char *put_stamp(char *p)
 {
-	char line[1024], *p = line, *end = line + sizeof(line) - 1;
 	struct timespec ts;
 	long days, z, era, doe, yoe, doy, mp, y, m, d, sec;
-	int fd = __atomic_load_n(&log_fd, __ATOMIC_ACQUIRE);
 
-	if (write(STDERR_FILENO, msg, strlen(msg)) < 0)
-		p = line;
-	if (fd < 0)
-		return;
-	/* The prefix every log line has, without gmtime or stdio (neither
-	 * is safe in a signal handler): days since 1970 to a civil date. */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	days = ts.tv_sec / 86400;
 	sec = ts.tv_sec % 86400;
@@ -194,7 +144,60 @@ void log_emergency(const char *msg)
 	p = put_num(p, (unsigned long)(sec % 60), 2);
 	*p++ = '.';
 	p = put_num(p, (unsigned long)(ts.tv_nsec / 1000000), 3);
-	p = put_str(p, end, "Z ");
+	*p++ = 'Z';
+	return p;
+}
+
+void log_vmsg(int level, const char *fmt, va_list ap)
+{
+	char raw[1024], msg[1200], line[1300], stamp[40];
+	int n, fd;
+
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	/* One line, whatever an outside string in it held (a newline, an
+	 * escape sequence meant for the terminal reading the log). */
+	esc_text(raw, msg, sizeof(msg));
+	if (__atomic_load_n(&log_syslog, __ATOMIC_RELAXED))
+		syslog(level, "%s", msg);
+	if (level <= LOG_WARNING) {
+		/* stderr may be a closed pipe under udev: nothing to do then */
+		n = snprintf(line, sizeof(line), "%s\n", msg);
+		if (write(STDERR_FILENO, line, (size_t)n) < 0)
+			n = 0;
+	}
+	fd = __atomic_load_n(&log_fd, __ATOMIC_ACQUIRE);
+	if (fd < 0 || level > __atomic_load_n(&log_level, __ATOMIC_RELAXED))
+		return;
+	*put_stamp(stamp) = '\0';
+	n = snprintf(line, sizeof(line), "%s %s[%d]: %s\n", stamp, log_prog,
+		     (int)getpid(), msg);
+	if (n > (int)sizeof(line) - 1)
+		n = (int)sizeof(line) - 1;
+	/* O_APPEND makes a single write one line even with many writers. */
+	if (write(fd, line, (size_t)n) < 0)
+		return;
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(level, fmt, ap);
+	va_end(ap);
+}
+
+void log_emergency(const char *msg)
+{
+	char line[1024], *p = line, *end = line + sizeof(line) - 1;
+	int fd = __atomic_load_n(&log_fd, __ATOMIC_ACQUIRE);
+
+	if (write(STDERR_FILENO, msg, strlen(msg)) < 0)
+		p = line;
+	if (fd < 0)
+		return;
+	p = put_stamp(p);
+	p = put_str(p, end, " ");
 	p = put_str(p, end, log_prog);
 	p = put_str(p, end, "[");
 	p = put_num(p, (unsigned long)getpid(), 1);

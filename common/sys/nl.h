@@ -82,10 +82,10 @@ int nl_addr_flush(struct nl *nl, int index);
 
 /* How many addresses the link has beyond the kernel's IPv6 link-local
  * ones and own4/32 (network byte order; 0 for none): addresses someone
- * else gave it. *has_own (if not NULL): whether own4/32 is there. One
- * dump. */
+ * else gave it. *has_own (if not NULL): whether own4/32 is there; *all
+ * (if not NULL): how many it has, those included. One dump. */
 int nl_addr_foreign(struct nl *nl, int index, uint32_t own4, unsigned *n,
-		    bool *has_own);
+		    bool *has_own, unsigned *all);
 
 /* The link's primary IPv4 address (network byte order), as
  * `ip -4 addr show primary` lists first. -EADDRNOTAVAIL if it has none. */

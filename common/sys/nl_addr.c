@@ -69,7 +69,7 @@ int nl_addr_flush(struct nl *nl, int index)
 struct foreign {
 	int index;
 	uint32_t own4;
-	unsigned n;
+	unsigned n, all;
 	bool has_own;
 };
 
@@ -92,6 +92,7 @@ static int foreign_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh->nlmsg_type != RTM_NEWADDR || (int)ifa->ifa_index != f->index)
 		return MNL_CB_OK;
+	f->all++;
 	mnl_attr_parse(nlh, sizeof(*ifa), foreign_attr_cb, &local);
 	a = local ? mnl_attr_get_payload(local) : NULL;
 	if (ifa->ifa_family == AF_INET6 && a &&
@@ -109,7 +110,7 @@ static int foreign_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 int nl_addr_foreign(struct nl *nl, int index, uint32_t own4, unsigned *n,
-		    bool *has_own)
+		    bool *has_own, unsigned *all)
 {
 	struct foreign f = {.index = index, .own4 = own4};
 	int rc = nl_addr_dump(nl, AF_UNSPEC, index, foreign_cb, &f);
@@ -117,6 +118,8 @@ int nl_addr_foreign(struct nl *nl, int index, uint32_t own4, unsigned *n,
 	*n = f.n;
 	if (has_own)
 		*has_own = f.has_own;
+	if (all)
+		*all = f.all;
 	return rc;
 }
 
