@@ -77,6 +77,8 @@ for i in $(seq "$ROUNDS"); do
 	xen_ns "$B/vifbench" cycle 1 "$X/vif-bridge" >>"$OUT/xen-cycle"
 	in_ns "$B/vifbench" cycle 1 "$B/vif-bridge" >>"$OUT/our-cycle"
 	in_ns "$B/vifbench" inproc 1 >>"$OUT/inproc-cycle"
+	in_ns "$B/vifbench" cycle 1 "$B/minimal" >>"$OUT/min-cycle"
+	in_ns "$B/vifbench" mininproc 1 >>"$OUT/min-inproc-cycle"
 	in_ns "$B/vifbench" exec 2 "$B/noop-static" >>"$OUT/floor-exec"
 	in_ns "$B/vifbench" exec 2 "$B/noop-dynamic" >>"$OUT/floor-dyn-exec"
 	xen_ns "$B/vifbench" qemu 1 "$X/qemu-ifup" xenbr0 >>"$OUT/xen-qemu"
@@ -288,6 +290,16 @@ STORM_E1024=$(storm_run 1024 exec 2)
 STORM_D1024=$(storm_run 1024 daemon 2)
 STORM_D4096=$(storm_run 4096 daemon 5)
 
+# vifctl at fleet scale, after the 4096-vif storm: 4096 backends whose
+# vifs are connected on their bridges, and 1000 taps held by 250
+# processes; five runs of each command
+echo "bench: vifctl with 4096 backends and 1000 taps..." >&2
+for cmd in list "which h7.2" doctor metrics; do
+	# doctor's exit status is its findings': not a failure here
+	in_ns "$B/vifbench" hold 250 4 "$B/vifctl" $cmd >"$OUT/vifctl-fleet-${cmd%% *}" ||
+		[ "$cmd" = doctor ] || echo "bench: vifctl $cmd failed" >&2
+done
+
 # The tap storm: 1024 emulated NICs' taps vifD.0-emu made at once (the
 # kernel's real add events), attached by vifplugd from the real udevd's
 # messages (kernel -> udevd -> vifplugd, as on a host), and by vifplugd
@@ -363,6 +375,7 @@ stats() { # stats FILE -> "median p95 p99" in ms
 }
 med() { stats "$1" | cut -d' ' -f1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+ratio2() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 XC=$(med "$OUT/xen-cycle"); OC=$(med "$OUT/our-cycle"); IC=$(med "$OUT/inproc-cycle")
 FC=$(med "$OUT/floor-cycle"); XQ=$(med "$OUT/xen-qemu"); OQ=$(med "$OUT/our-qemu")
@@ -380,6 +393,8 @@ FE=$(med "$OUT/floor-exec")
 	row "vif-bridge online+offline: Xen's script" "$OUT/xen-cycle" "$XC" "$FC"
 	row "vif-bridge online+offline: ours (exec)" "$OUT/our-cycle" "$XC" "$FC"
 	row "vif-bridge online+offline: in process" "$OUT/inproc-cycle" "$XC" "$FC"
+	row "minimal helper (xen-vif-hp's work): exec" "$OUT/min-cycle" "$XC" "$FC"
+	row "minimal helper's work in process" "$OUT/min-inproc-cycle" "$XC" "$FC"
 	row "floor: 2 execs of a static no-op" "$OUT/floor-cycle" "" ""
 	row "  the same no-op linked as ours (libmnl)" "$OUT/floor-dyn-cycle" "" "$FC"
 	row "qemu-ifup: Xen's script" "$OUT/xen-qemu" "$XQ" "$FE"
@@ -388,6 +403,7 @@ FE=$(med "$OUT/floor-exec")
 	row "floor: netlink link lookup" "$OUT/rtt-nl" "" ""
 	row "floor: xenstore read" "$OUT/rtt-xs" "" ""
 	echo
+	echo "ours / minimal helper: exec $(ratio2 "$OC" "$(med "$OUT/min-cycle")"), in process $(ratio2 "$IC" "$(med "$OUT/min-inproc-cycle")") (goals: 1.0 and 1.2)"
 	echo "programs run per vif-bridge cycle: Xen $PROGS_XEN, ours $PROGS_OURS"
 	echo
 	AS=$(med "$OUT/as-cycle"); NOAS=$(med "$OUT/noas-cycle")
@@ -397,6 +413,9 @@ FE=$(med "$OUT/floor-exec")
 	echo "antispoof's own cost per cycle: $(awk -v a="$AS" -v b="$NOAS" 'BEGIN { printf "%.3f", a - b }') ms; Xen's iptables alone / ours: $(ratio "$(med "$OUT/xen-iptables")" "$(awk -v a="$AS" -v b="$NOAS" 'BEGIN { d = a - b; printf "%.6f", (d > 0.001 ? d : 0.001) }')")"
 	echo
 	row "vifctl list: 1000 taps, 250 holders" "$OUT/vifctl-1000" "" ""
+	for cmd in list which doctor metrics; do
+		row "vifctl $cmd: 4096 backends, 1000 taps" "$OUT/vifctl-fleet-$cmd" "" ""
+	done
 	echo
 	XN=$(med "$OUT/xen-nat-cycle")
 	row "vif-nat online+offline: Xen's script" "$OUT/xen-nat-cycle" "$XN" "$FC"
@@ -437,6 +456,7 @@ cat >"$OUT/results.json" <<JSON
  "cores": $(nproc), "kernel": "$(uname -r)", "rounds": $ROUNDS, "unit": "ms",
  "cycle": {"xen": $(js "$OUT/xen-cycle"), "ours": $(js "$OUT/our-cycle"),
            "in_process": $(js "$OUT/inproc-cycle"), "floor": $(js "$OUT/floor-cycle"),
+           "minimal": $(js "$OUT/min-cycle"), "minimal_in_process": $(js "$OUT/min-inproc-cycle"),
            "floor_dynamic": $(js "$OUT/floor-dyn-cycle")},
  "qemu_ifup": {"xen": $(js "$OUT/xen-qemu"), "ours": $(js "$OUT/our-qemu"), "floor": $(js "$OUT/floor-exec")},
  "vif_nat": {"xen": $(js "$OUT/xen-nat-cycle"), "ours": $(js "$OUT/our-nat-cycle"), "xen_over_ours": $(ratio "$(med "$OUT/xen-nat-cycle")" "$(med "$OUT/our-nat-cycle")")},
@@ -445,6 +465,8 @@ cat >"$OUT/results.json" <<JSON
             "ours_over_floor": $(ratio "$OC" "$FC"), "qemu_xen_over_ours": $(ratio "$XQ" "$OQ")},
  "programs_per_cycle": {"xen": $PROGS_XEN, "ours": $PROGS_OURS},
  "vifctl_list_1000_taps_250_holders": $(js "$OUT/vifctl-1000"),
+ "vifctl_fleet_4096_backends_1000_taps": {"list": $(js "$OUT/vifctl-fleet-list"), "which": $(js "$OUT/vifctl-fleet-which"),
+   "doctor": $(js "$OUT/vifctl-fleet-doctor"), "metrics": $(js "$OUT/vifctl-fleet-metrics")},
  "openvswitch": {"xen": $(js "$OUT/xen-ovs-cycle"), "ours": $(js "$OUT/our-ovs-cycle"),
                  "ovs_vsctl_alone": $(js "$OUT/ovsvsctl-cycle"), "storm_256": $(jstorm "$OVS_STORM")},
  "antispoof": {"cycle_on": $(js "$OUT/as-cycle"), "cycle_off": $(js "$OUT/noas-cycle"),

@@ -12,6 +12,8 @@
  *   vifbench exec N PROG...    N runs of PROG with these arguments
  *   vifbench inproc N          N cycles handled in process, by the code
  *                              a vifplugd worker runs (plugd_handle)
+ *   vifbench mininproc N       N cycles of bench/minimal's work in
+ *                              process, its handles kept open
  *   vifbench rtt N             N netlink link lookups, then N xenstore
  *                              reads: "nl NS" and "xs NS" lines
  *   vifbench storm N PROG      vif100.0... (N of them) online at once, one
@@ -225,6 +227,42 @@ static int inproc(int n)
 	nl_close(c.nft);
 	xs_disconnect(c.xs);
 	return fails ? 1 : 0;
+}
+
+/* The minimal helper's work (bench/minimal.c) in process, with its
+ * handles open as a daemon's are: the bridge read, up, attach,
+ * connected written; detach, down. */
+static int mininproc(int n)
+{
+	struct nl *nl;
+	struct xs_handle *xs;
+	struct nl_link l;
+	const char *be = "/local/domain/0/backend/vif/7/0";
+	char path[96], bridge[32];
+
+	if (nl_open(&nl) || xs_connect(&xs, NULL) ||
+	    nl_link_get(nl, "vif7.0", 0, &l))
+		die("connect");
+	for (int i = 0; i < n; i++) {
+		long long t = now_ns();
+		struct nl_link br;
+
+		snprintf(path, sizeof(path), "%s/bridge", be);
+		if (xs_read_buf(xs, path, bridge, sizeof(bridge)) ||
+		    nl_link_get(nl, bridge, 0, &br) ||
+		    nl_link_set_up(nl, l.index, true) ||
+		    nl_link_set_master(nl, l.index, br.index))
+			die("online");
+		snprintf(path, sizeof(path), "%s/hotplug-status", be);
+		if (xs_put(xs, XBT_NULL, path, "connected") ||
+		    nl_link_set_master(nl, l.index, 0) ||
+		    nl_link_set_up(nl, l.index, false))
+			die("offline");
+		printf("%lld 0\n", now_ns() - t);
+	}
+	nl_close(nl);
+	xs_disconnect(xs);
+	return 0;
 }
 
 static int attach(int n, const char *bridge)
@@ -483,6 +521,8 @@ int main(int argc, char **argv)
 		return exec_loop(n, argv + 3);
 	if (!strcmp(argv[1], "inproc"))
 		return inproc(n);
+	if (!strcmp(argv[1], "mininproc"))
+		return mininproc(n);
 	if (!strcmp(argv[1], "rtt"))
 		return rtt(n);
 	if (!strcmp(argv[1], "storm") && argc == 4)
