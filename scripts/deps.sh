@@ -6,8 +6,9 @@ pkgs=(gcc make pkg-config libc6-dev libxen-dev libmnl-dev libudev-dev libnftnl-d
 	libjansson-dev libxml2-dev
 	# tests/68-libvirt.bats: a real libvirtd with TCG guests
 	libvirt-daemon-system libvirt-clients dnsmasq-base
-	# tests/66-openvswitch.bats: a real Open vSwitch per test
-	openvswitch-switch
+	# tests/66-openvswitch.bats: a real Open vSwitch per test, and the
+	# requests a helper sends it counted (strace)
+	openvswitch-switch strace
 	libcmocka-dev bats bats-support bats-assert xenstore-utils iproute2
 	jq udev valgrind mandoc qemu-system-x86 parallel
 	# tests/64-antispoof.bats: vifplug's table read back, and real pings

@@ -47,6 +47,21 @@ vm() { # the toolstack's /vm/UUID with the domain's name
 	grep -q "vif-openvswitch online vif7.0: on Open vSwitch bridge ovsbr0, tag 10, mtu 1500" "$T/hotplug.log"
 }
 
+# the requests a helper sent Open vSwitch's database (strace's record of
+# its sends: every request starts {"method":, an echo's answer does not)
+ovsdb_requests() { grep -o '{\\"method\\":\\"[a-z_]*' "$1" | sed 's/.*:\\"//'; }
+
+@test "online asks Open vSwitch's database twice: a conditional monitor whose updates say when ovs-vswitchd applied the port, and one transaction" {
+	[ -z "$VALGRIND" ] || skip "counted without valgrind"
+	mk_tap vif7.0
+	mk_backend 7 0 bridge=ovsbr0
+	HELPER_WRAP="strace -f -qq -e trace=sendto -s 64 -o $T/sends" PROG=vif-openvswitch run_libxl online 7 0
+	assert_success
+	assert_equal "$(hotplug_status 7 0)" connected
+	assert_equal "$(ovsc get interface vif7.0 ofport)" 1
+	assert_equal "$(ovsdb_requests "$T/sends" | tr '\n' ' ')" "monitor_cond transact "
+}
+
 @test "online: tag and trunks, trunks alone, no tag" {
 	mk_tap vif7.0
 	mk_backend 7 0 bridge=ovsbr0.10:20:30

@@ -189,7 +189,8 @@ helper_cmd() {
 	if [ -n "$VALGRIND" ]; then
 		echo "$PRIVATE" valgrind $VG_OPTS --log-file="$T/vg.$prog.%p" "$BUILD/$prog"
 	else
-		echo "$PRIVATE" "$BUILD/$prog"
+		# HELPER_WRAP: a tracer between private-paths and the helper
+		echo "$PRIVATE" ${HELPER_WRAP:-} "$BUILD/$prog"
 	fi
 }
 

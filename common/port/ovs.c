@@ -64,48 +64,202 @@ static bool replaceable(const char *type)
 }
 
 /* What exists: the bridge (or a fake bridge: its parent and VLAN), and a
- * port of dev's name and the bridge holding it. */
+ * port of dev's name and the bridge holding it; then, as the monitor
+ * says, ovs-vswitchd's progress and dev's interface. */
 struct world {
 	char br_uuid[40];
 	int fake_tag; /* -1: a real bridge */
 	char old_port[40], old_parent[40];
+	/* the monitor's */
+	const char *dev;
+	json_t *initial; /* its first rows, which look reads */
+	int64_t cur_cfg;
+	char iface[40];		/* the uuid of dev's interface row */
+	json_t *ofport, *error; /* that row's: arrays of atoms (optional) */
 };
 
+/* An optional column's value as an array of its atoms (OVSDB writes a
+ * set as ["set",[...]], one atom as itself). */
+static json_t *atoms(const json_t *v)
+{
+	if (json_is_array(v) && json_array_size(v) == 2 &&
+	    !strcmp(json_string_value(json_array_get(v, 0)) ?: "", "set"))
+		return json_deep_copy(json_array_get(v, 1));
+	return v ? json_pack("[O]", v) : json_array();
+}
+
+/* A modify's set column is the difference: each atom toggled. */
+static void toggle(json_t **cur, const json_t *diff)
+{
+	json_t *d = atoms(diff), *a;
+	size_t i, k;
+
+	if (!*cur)
+		*cur = json_array();
+	json_array_foreach(d, i, a)
+	{
+		bool found = false;
+
+		for (k = 0; k < json_array_size(*cur) && !found; k++)
+			if (json_equal(json_array_get(*cur, k), a)) {
+				json_array_remove(*cur, k);
+				found = true;
+			}
+		if (!found)
+			json_array_append(*cur, a);
+	}
+	json_decref(d);
+}
+
+static void set_col(json_t **dst, const json_t *cols, const char *name,
+		    bool modify)
+{
+	const json_t *v = json_object_get(cols, name);
+
+	if (modify) {
+		if (v)
+			toggle(dst, v);
+		return;
+	}
+	json_decref(*dst);
+	*dst = atoms(v);
+}
+
+/* The monitor's rows as they come (its initial ones kept for look). */
+static void on_update(const json_t *updates, void *arg)
+{
+	struct world *w = arg;
+	const json_t *rows, *row;
+	const char *uuid;
+
+	if (!w->initial)
+		w->initial = json_incref((json_t *)updates);
+	rows = json_object_get(updates, "Open_vSwitch");
+	json_object_foreach((json_t *)rows, uuid, row)
+	{
+		const json_t *cfg =
+		    json_object_get(ovsdb_row2_columns(row), "cur_cfg");
+
+		if (json_is_integer(cfg) &&
+		    json_integer_value(cfg) > w->cur_cfg)
+			w->cur_cfg = json_integer_value(cfg);
+	}
+	rows = json_object_get(updates, "Interface");
+	json_object_foreach((json_t *)rows, uuid, row)
+	{
+		const json_t *cols = ovsdb_row2_columns(row);
+		const char *name =
+		    json_string_value(json_object_get(cols, "name"));
+		bool modify = json_object_get(row, "modify") != NULL;
+
+		if (!modify && name && !strcmp(name, w->dev) &&
+		    strlen(uuid) < sizeof(w->iface)) {
+			snprintf(w->iface, sizeof(w->iface), "%s", uuid);
+			set_col(&w->ofport, cols, "ofport", false);
+			set_col(&w->error, cols, "error", false);
+		} else if (!strcmp(uuid, w->iface) && cols) {
+			set_col(&w->ofport, cols, "ofport", modify);
+			set_col(&w->error, cols, "error", modify);
+		} else if (!strcmp(uuid, w->iface)) {
+			w->iface[0] = '\0'; /* deleted */
+		}
+	}
+}
+
+static void world_free(struct world *w)
+{
+	json_decref(w->initial);
+	json_decref(w->ofport);
+	json_decref(w->error);
+	w->initial = w->ofport = w->error = NULL;
+}
+
+/* The rows of table in the monitor's initial update, each with its
+ * _uuid, as a select would give them (an array: the caller's). */
+static json_t *initial_rows(const json_t *initial, const char *table,
+			    const char *name)
+{
+	json_t *out = json_array();
+	const json_t *rows = json_object_get(initial, table), *row;
+	const char *uuid;
+
+	json_object_foreach((json_t *)rows, uuid, row)
+	{
+		json_t *cols = json_deep_copy(ovsdb_row2_columns(row));
+		const char *n;
+
+		if (!cols)
+			continue;
+		n = json_string_value(json_object_get(cols, "name"));
+		if (name && (!n || strcmp(n, name))) {
+			json_decref(cols);
+			continue;
+		}
+		json_object_set_new(cols, "_uuid",
+				    json_pack("[s,s]", "uuid", uuid));
+		json_array_append_new(out, cols);
+	}
+	return out;
+}
+
+/* The world, from a conditional monitor whose initial rows answer what
+ * a select would (the bridges, a fake bridge's port, dev's port and
+ * interface), and whose updates then say when ovs-vswitchd has applied
+ * a change and what it made of dev's interface: one request where a
+ * select, a monitor and a second select were three. */
 static int look(struct ovsq *s, const char *bridge, const char *dev,
 		struct world *w)
 {
-	json_t *ops = json_pack(
-	    "[{s:s,s:s,s:[],s:[s,s,s]},o,o,o]", "op", "select", "table",
-	    "Bridge", "where", "columns", "_uuid", "name", "ports",
-	    ovsq_select("Port", bridge,
-			json_pack("[s,s,s]", "_uuid", "fake_bridge", "tag")),
-	    ovsq_select("Port", dev, json_pack("[s]", "_uuid")),
-	    ovsq_select("Interface", dev, json_pack("[s]", "type")));
-	json_t *result, *bridges, *fake, *row;
+	json_t *req = json_pack(
+	    "{s:{s:[s]},s:{s:[s,s]},s:{s:[s,s,s,s],s:[[s,s,s],[s,s,s]]},"
+	    "s:{s:[s,s,s,s],s:[[s,s,s]]}}",
+	    "Open_vSwitch", "columns", "cur_cfg", "Bridge", "columns", "name",
+	    "ports", "Port", "columns", "name", "fake_bridge", "tag", "_uuid",
+	    "where", "name", "==", bridge, "name", "==", dev, "Interface",
+	    "columns", "name", "type", "ofport", "error", "where", "name",
+	    "==", dev);
+	json_t *bridges, *fake, *olds, *ifaces, *row;
 	const char *fake_uuid = NULL, *old, *type;
+	int ms = ovsq_ms(s, false), rc;
 	size_t i;
 
 	memset(w, 0, sizeof(*w));
 	w->fake_tag = -1;
-	if (ovsq_txn(s, ops, &result))
-		return -1;
-	type = json_string_value(json_object_get(
-	    json_array_get(ovsq_rows_of(result, 3), 0), "type"));
+	w->cur_cfg = -1;
+	w->dev = dev;
+	if (!req)
+		return ovsq_fail(s, "out of memory");
+	if (!ms) {
+		json_decref(req);
+		return ovsq_too_slow(s);
+	}
+	rc = ovsdb_monitor_cond(s->db, req, on_update, w, ms, s->why,
+				sizeof(s->why));
+	if (rc)
+		return ovsq_fail(
+		    s, "%s%s", s->why,
+		    rc == -ETIMEDOUT ? " from Open vSwitch's database" : "");
+	ifaces = initial_rows(w->initial, "Interface", dev);
+	type = json_string_value(
+	    json_object_get(json_array_get(ifaces, 0), "type"));
 	if (!replaceable(type)) {
 		refuse_kind(s->c, dev, type);
-		json_decref(result);
+		json_decref(ifaces);
 		return -1;
 	}
-	bridges = ovsq_rows_of(result, 0);
-	fake = json_array_get(ovsq_rows_of(result, 1), 0);
-	if (fake && json_is_true(json_object_get(fake, "fake_bridge"))) {
-		const json_t *tag = json_object_get(fake, "tag");
+	json_decref(ifaces);
+	bridges = initial_rows(w->initial, "Bridge", NULL);
+	fake = initial_rows(w->initial, "Port", bridge);
+	olds = initial_rows(w->initial, "Port", dev);
+	row = json_array_get(fake, 0);
+	if (row && json_is_true(json_object_get(row, "fake_bridge"))) {
+		const json_t *tag = json_object_get(row, "tag");
 
-		fake_uuid = ovsq_row_uuid(fake);
+		fake_uuid = ovsq_row_uuid(row);
 		w->fake_tag =
 		    json_is_integer(tag) ? (int)json_integer_value(tag) : 0;
 	}
-	old = ovsq_row_uuid(json_array_get(ovsq_rows_of(result, 2), 0));
+	old = ovsq_row_uuid(json_array_get(olds, 0));
 	if (old)
 		snprintf(w->old_port, sizeof(w->old_port), "%s", old);
 	json_array_foreach(bridges, i, row)
@@ -124,7 +278,9 @@ static int look(struct ovsq *s, const char *bridge, const char *dev,
 		if (old && ovsq_set_has_uuid(ports, old))
 			snprintf(w->old_parent, sizeof(w->old_parent), "%s", u);
 	}
-	json_decref(result);
+	json_decref(bridges);
+	json_decref(fake);
+	json_decref(olds);
 	if (!w->br_uuid[0])
 		return ovsq_fail(s, "Open vSwitch has no bridge %s", bridge);
 	return 0;
@@ -267,35 +423,40 @@ static int add_port(struct ovsq *s, struct hotplug *hp,
 }
 
 /* After ovs-vswitchd applied it: whether it could open the interface
- * (ofport -1 and its error column when not). */
-static int check_iface(struct ovsq *s, struct hotplug *hp)
+ * (ofport -1 and its error column when not), as the monitor saw its
+ * row. */
+static int check_iface(const struct world *w, struct hotplug *hp)
 {
-	json_t *result, *row;
-	const json_t *ofport, *err;
-	int rc = 0;
+	const json_t *ofport = json_array_get(w->ofport, 0);
+	const json_t *err = json_array_get(w->error, 0);
 
-	if (ovsq_txn(s,
-		     json_pack("[o]", ovsq_select("Interface", hp->dev,
-						  json_pack("[s,s]", "ofport",
-							    "error"))),
-		     &result))
-		return -1;
-	row = json_array_get(ovsq_rows_of(result, 0), 0);
-	ofport = json_object_get(row, "ofport");
-	err = json_object_get(row, "error");
 	if (json_is_string(err) && json_string_length(err)) {
 		char safe[ESC_TEXT_SIZE(200)], raw[201];
 
 		snprintf(raw, sizeof(raw), "%s", json_string_value(err));
-		rc = hotplug_error(hp, "Open vSwitch cannot use %s: %s",
-				   hp->dev, esc_text(raw, safe, sizeof(safe)));
-	} else if (!json_is_integer(ofport) || json_integer_value(ofport) < 0)
-		rc = hotplug_error(hp,
-				   "Open vSwitch cannot use %s (it has no "
-				   "OpenFlow port)",
-				   hp->dev);
-	json_decref(result);
-	return rc;
+		return hotplug_error(hp, "Open vSwitch cannot use %s: %s",
+				     hp->dev,
+				     esc_text(raw, safe, sizeof(safe)));
+	}
+	if (!w->iface[0] || !json_is_integer(ofport) ||
+	    json_integer_value(ofport) < 0)
+		return hotplug_error(hp,
+				     "Open vSwitch cannot use %s (it has no "
+				     "OpenFlow port)",
+				     hp->dev);
+	return 0;
+}
+
+struct applied {
+	const struct world *w;
+	int64_t cfg;
+};
+
+static bool is_applied(void *arg)
+{
+	const struct applied *a = arg;
+
+	return a->w->cur_cfg >= a->cfg;
 }
 
 /* ---- the events
@@ -325,7 +486,7 @@ int ovs_port_add(struct hotplug *hp, const struct nl_link *link,
 {
 	struct ctx *c = hp->ctx;
 	struct nl_link now;
-	struct world w;
+	struct world w = {0};
 	struct ovsq s = {0};
 	char port[40], trunks[64] = "", tagtext[24] = "";
 	int64_t cfg = -1;
@@ -356,14 +517,25 @@ int ovs_port_add(struct hotplug *hp, const struct nl_link *link,
 	    (hp->type == HP_VIF && bridge_frontend_mtu(hp, *mtu)) ||
 	    add_port(&s, hp, b, &w, port, &cfg))
 		goto out;
-	wr =
-	    ovsdb_wait_cfg(s.db, cfg, ovsq_ms(&s, false), s.why, sizeof(s.why));
+	/* the monitor's updates: ovs-vswitchd's cur_cfg, dev's interface */
+	{
+		struct applied a = {&w, cfg};
+		int ms = ovsq_ms(&s, false);
+
+		wr = ovsdb_monitor_until(s.db, is_applied, &a, ms, s.why,
+					 sizeof(s.why));
+		if (wr == -ETIMEDOUT)
+			snprintf(s.why, sizeof(s.why),
+				 "ovs-vswitchd did not apply the change "
+				 "within %d s (is it running?)",
+				 (ms + 999) / 1000);
+	}
 	if (wr) {
 		hotplug_error(hp, "%s", s.why);
 		take_back(&s, w.br_uuid, port);
 		goto out;
 	}
-	if (check_iface(&s, hp)) {
+	if (check_iface(&w, hp)) {
 		take_back(&s, w.br_uuid, port);
 		goto out;
 	}
@@ -386,13 +558,14 @@ int ovs_port_add(struct hotplug *hp, const struct nl_link *link,
 	rc = 0;
 out:
 	ovsdb_close(s.db);
+	world_free(&w);
 	return rc;
 }
 
 bool ovs_has_bridge(struct hotplug *hp, const char *name)
 {
 	struct ovsq s = {.quiet = true};
-	struct world w;
+	struct world w = {0};
 	bool yes;
 
 	/* no database here: no OVS bridge, and no wait for one */
@@ -401,6 +574,7 @@ bool ovs_has_bridge(struct hotplug *hp, const char *name)
 	/* a question: its failure is no error of the event's */
 	yes = !ovsq_open(&s, hp->ctx) && !look(&s, name, hp->dev, &w);
 	ovsdb_close(s.db);
+	world_free(&w);
 	return yes;
 }
 

@@ -209,6 +209,10 @@ struct ovsdb {
 	json_int_t next_id;
 	struct ovsdb_stream in;
 	struct timespec deadline;
+	/* a conditional monitor's: its "update2" notifications, whenever
+	 * they come (during a transaction's wait too) */
+	void (*on_update)(const json_t *updates, void *arg);
+	void *update_arg;
 };
 
 static void deadline_in(struct timespec *d, int ms)
@@ -392,6 +396,19 @@ static int recv_json(struct ovsdb *db, json_t **out, char *why, size_t whylen)
 	}
 }
 
+#define MONITOR_ID "vifplug"
+
+/* An "update2" of the conditional monitor's, to its callback. */
+static void deliver_update(struct ovsdb *db, const json_t *in)
+{
+	const char *m = json_string_value(json_object_get(in, "method"));
+	const json_t *p = json_object_get(in, "params");
+
+	if (db->on_update && m && !strcmp(m, "update2") &&
+	    !strcmp(json_string_value(json_array_get(p, 0)) ?: "", MONITOR_ID))
+		db->on_update(json_array_get(p, 1), db->update_arg);
+}
+
 /* Sends method(params) and waits for its reply's result; notifications
  * that come before it go to on_note. */
 static int call(struct ovsdb *db, const char *method, json_t *params,
@@ -443,6 +460,8 @@ static int call(struct ovsdb *db, const char *method, json_t *params,
 		}
 		if (on_note && json_is_string(json_object_get(in, "method")))
 			on_note(in, arg);
+		else
+			deliver_update(db, in);
 		json_decref(in);
 	}
 	return rc;
@@ -488,6 +507,62 @@ static void note_cfg(json_t *note, void *arg)
 	    json_array_get(json_object_get(note, "params"), 1));
 	if (v > *cur)
 		*cur = v;
+}
+
+const json_t *ovsdb_row2_columns(const json_t *row_update2)
+{
+	static const char *const kinds[] = {"initial", "insert", "modify"};
+
+	for (size_t i = 0; i < 3; i++) {
+		const json_t *c = json_object_get(row_update2, kinds[i]);
+
+		if (json_is_object(c))
+			return c;
+	}
+	return NULL;
+}
+
+int ovsdb_monitor_cond(struct ovsdb *db, json_t *requests,
+		       void (*on_update)(const json_t *updates, void *arg),
+		       void *arg, int ms, char *why, size_t whylen)
+{
+	json_t *params =
+		   json_pack("[s,s,o]", "Open_vSwitch", MONITOR_ID, requests),
+	       *result = NULL;
+	int rc;
+
+	if (!params) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	/* what comes with the reply or before it is delivered too */
+	db->on_update = on_update;
+	db->update_arg = arg;
+	rc = call(db, "monitor_cond", params, &result, ms, NULL, NULL, why,
+		  whylen);
+	if (rc) {
+		db->on_update = NULL;
+		return rc == -ETIMEDOUT ? rc : -1;
+	}
+	on_update(result, arg);
+	json_decref(result);
+	return 0;
+}
+
+int ovsdb_monitor_until(struct ovsdb *db, bool (*done)(void *arg), void *arg,
+			int ms, char *why, size_t whylen)
+{
+	deadline_in(&db->deadline, ms);
+	while (!done(arg)) {
+		json_t *in = NULL;
+		int rc = recv_json(db, &in, why, whylen);
+
+		if (rc < 0)
+			return rc == -ETIMEDOUT ? rc : -1;
+		deliver_update(db, in);
+		json_decref(in);
+	}
+	return 0;
 }
 
 int ovsdb_wait_cfg(struct ovsdb *db, int64_t cfg, int ms, char *why,

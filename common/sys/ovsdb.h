@@ -66,6 +66,23 @@ void ovsdb_close(struct ovsdb *db);
 int ovsdb_transact(struct ovsdb *db, json_t *ops, json_t **result, int ms,
 		   char *why, size_t whylen);
 
+/* A conditional monitor (ovsdb-server(7)'s monitor_cond) on
+ * Open_vSwitch: requests (taken) are its monitor-cond-requests, a
+ * table's "where" clauses or'ed. Its initial rows, and every "update2"
+ * that comes after them on this connection (while a transaction waits
+ * for its reply too), go to on_update as table-updates2. 0;
+ * -ETIMEDOUT after ms; -1 with why. */
+int ovsdb_monitor_cond(struct ovsdb *db, json_t *requests,
+		       void (*on_update)(const json_t *updates, void *arg),
+		       void *arg, int ms, char *why, size_t whylen);
+/* Reads the monitor's updates until done(arg): 0; -ETIMEDOUT after ms;
+ * -1 with why. */
+int ovsdb_monitor_until(struct ovsdb *db, bool (*done)(void *arg), void *arg,
+			int ms, char *why, size_t whylen);
+/* A row-update2's columns (its initial, insert or modify object: a
+ * modify's columns are those that changed); NULL for a delete. */
+const json_t *ovsdb_row2_columns(const json_t *row_update2);
+
 /* Waits until ovs-vswitchd has applied configuration cfg (Open_vSwitch's
  * cur_cfg reaches it), by a monitor: 0; -ETIMEDOUT after ms; -1 on
  * another failure; why says which. */
