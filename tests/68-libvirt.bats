@@ -18,8 +18,20 @@ setup() {
 }
 
 teardown() {
+	[ -z "${LV_PLUGD:-}" ] || { kill "$LV_PLUGD"; wait "$LV_PLUGD" || true; }
 	stop_libvirtd
 	vp_teardown
+}
+
+# lv_plugd: vifplugd where libvirtd's status files are (its mount
+# namespace), on the kernel's events (no udevd here), once ready
+lv_plugd() {
+	local n
+	n=$(grep -c 'vifplugd start -: ready' "$T/hotplug.log" 2>/dev/null) || n=0
+	lv_exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin VIFPLUG_CONF="$T/vifplug.conf" \
+		"$BUILD/vifplugd" --no-coldplug --kernel-events 2>>"$T/plugd.err" </dev/null &
+	LV_PLUGD=$!
+	wait_for plugd_ready_count_above "$n"
 }
 
 which_() { lv_exec "$BUILD/vifctl" which "$1" --json; }
@@ -112,6 +124,45 @@ ETHNIC() { echo "<interface type='ethernet'><mac address='52:54:00:00:01:03'/><t
 	wait_for gone
 	run lv_exec "$BUILD/vifctl" list --json
 	assert_equal "$(jq 'length' <<<"$output")" 0
+}
+
+@test "libvirt: vifplugd puts a guest's taps back when their bridge is re-created and when their NAT network restarts; a tap its guest does not hold stays off" {
+	run virsh_ net-start default
+	assert_success
+	guest_xml g6 "$BRNIC" "<interface type='network'><source network='default'/><mac address='52:54:00:00:06:01'/><target dev='lvn0'/><model type='virtio'/></interface>" >"$T/g6.xml"
+	run virsh_ create "$T/g6.xml"
+	assert_success
+	assert_equal "$(link_master lvb0)" br1
+	assert_equal "$(link_master lvn0)" virbr0
+	lv_plugd
+	# the bridge deleted and made again: libvirt itself does nothing
+	ip -n "$NS" link del br1
+	mk_bridge br1
+	on_br1() { [ "$(link_master lvb0)" = br1 ]; }
+	wait_for on_br1
+	grep -q "vifplugd reattach lvb0: back on bridge br1" "$T/hotplug.log"
+	grep -q "bridge br1 appeared: putting its ports back (0 known, 1 of libvirt's guests" "$T/hotplug.log"
+	# the NAT network restarted: virbr0 is a new bridge
+	run virsh_ net-destroy default
+	assert_success
+	run virsh_ net-start default
+	assert_success
+	on_virbr0() { [ "$(link_master lvn0)" = virbr0 ]; }
+	wait_for on_virbr0
+	# a tap a status file names that its QEMU does not hold (pid 1
+	# holds no tap) is not put back: said, and left alone
+	lv_exec sh -c "cat >/run/libvirt/qemu/fake.xml" <<-XML
+		<domstatus state='running' pid='1'><domain type='qemu'><name>fake</name><devices><interface type='bridge'><source bridge='br1'/><target dev='lvf0'/><mac address='52:54:00:00:0f:01'/></interface></devices></domain></domstatus>
+	XML
+	ip -n "$NS" tuntap add dev lvf0 mode tap
+	ip -n "$NS" link del br1
+	mk_bridge br1
+	wait_for on_br1
+	said() { grep -q "vifplugd reattach lvf0: " "$T/hotplug.log"; }
+	wait_for said
+	run grep "vifplugd reattach lvf0: " "$T/hotplug.log"
+	assert_output --partial "vifplugd reattach lvf0: lvf0 is held by no process, not by its guest's QEMU (pid 1): left off its bridge"
+	assert_equal "$(link_master lvf0)" ""
 }
 
 @test "libvirt: an ethernet NIC with our script and no bridge to pick: the guest does not start, libvirt shows our sentence" {

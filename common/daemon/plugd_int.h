@@ -8,6 +8,7 @@
 #include "antispoof.h"
 #include "coldplug.h"
 #include "devq.h"
+#include "libvirt.h"
 #include "linkset.h"
 #include "sdnotify.h"
 #include "owner.h"
@@ -62,6 +63,9 @@ struct job {
 	char cmd[16];
 	char type_if[8];
 	char bridge[NAMES_IFNAMSIZ];
+	/* JOB_REATTACH of a libvirt NIC's tap: its guest's QEMU, which
+	 * must hold it; 0 for vifplug's own ports */
+	pid_t holder;
 	bool routed; /* JOB_RULES: table inet vifplug's, else bridge's */
 	char **env;  /* NULL-terminated, each malloc'd */
 };
@@ -127,7 +131,7 @@ void run_rules(struct worker *w, struct job *j);
 struct job *job_new(enum job_kind kind, const char *key);
 struct xs_handle *worker_xs(struct worker *w);
 void reattach(struct worker *w, const char *dev, const char *bridge,
-	      unsigned mtu, const uint8_t *mac);
+	      unsigned mtu, const uint8_t *mac, pid_t holder);
 bool ours(const char *name);
 
 /* One of the daemon's own messages, in every program's grammar:
