@@ -244,8 +244,9 @@ static int snap_rule_cb(const struct nlmsghdr *nlh, void *arg)
 
 		nftnl_expr_foreach(r, see_expr, &rs);
 		snprintf(key.name, sizeof(key.name), "%s", chain);
-		ch =
-		    bsearch(&key, f->chains, f->nchains, sizeof(key), by_chain);
+		ch = f->nchains ? bsearch(&key, f->chains, f->nchains,
+					  sizeof(key), by_chain)
+				: NULL;
 		if (ch) {
 			ch->rules++;
 			ch->dropped += rs.dropped;
@@ -333,7 +334,9 @@ static int snap_family(struct nl *nft, uint16_t family, struct as_fam *f,
 		rc = as_query(nft, family, NFT_MSG_GETCHAIN, dump,
 			      chain_payload, ch, snap_chain_cb, f);
 	if (!rc)
-		qsort(f->chains, f->nchains, sizeof(*f->chains), by_chain);
+		if (f->nchains)
+			qsort(f->chains, f->nchains, sizeof(*f->chains),
+			      by_chain);
 	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, family);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, ANTISPOOF_TABLE);
 	/* dev's chain's rules and the base chain's, else the table's */
@@ -360,7 +363,8 @@ static int snap_family(struct nl *nft, uint16_t family, struct as_fam *f,
 	if (!rc && f->oom)
 		rc = -ENOMEM;
 	if (!rc)
-		qsort(f->elems, f->nelems, sizeof(*f->elems), by_elem);
+		if (f->nelems)
+			qsort(f->elems, f->nelems, sizeof(*f->elems), by_elem);
 out:
 	if (t)
 		nftnl_table_free(t);
@@ -430,13 +434,19 @@ bool antispoof_snap_state(const struct antispoof_snap *s, const char *dev,
 	/* a bridged vif's chain first, as antispoof_state() looks */
 	for (int i = 0; i < 2; i++) {
 		const struct as_fam *f = &s->fam[i];
+		/* (bsearch is not given an empty array: its base may be
+		 * NULL, which it must never be passed) */
 		const struct as_chain *ch =
-		    bsearch(&key, f->chains, f->nchains, sizeof(key), by_chain);
+		    f->nchains ? bsearch(&key, f->chains, f->nchains,
+					 sizeof(key), by_chain)
+			       : NULL;
 		const struct as_elem *el;
 
 		if (!ch)
 			continue;
-		el = bsearch(&ek, f->elems, f->nelems, sizeof(ek), by_elem);
+		el = f->nelems ? bsearch(&ek, f->elems, f->nelems, sizeof(ek),
+					 by_elem)
+			       : NULL;
 		*dropped = ch->dropped;
 		return ch->rules > 0 && f->dispatch && f->awake && el &&
 		       !strcmp(el->chain, ch->name);

@@ -720,7 +720,7 @@ int doctor_run_rows(struct ctx *c, const struct doctor_env *env,
 	check_handlers(c, env, r);
 	/* the host read once for every vif and tap: its links in one
 	 * dump, the antispoofing tables in one read */
-	if (!inventory_links(c->nl, &h.links, &h.nlinks))
+	if (!inventory_links(c->nl, &h.links, &h.nlinks) && h.nlinks)
 		qsort(h.links, h.nlinks, sizeof(*h.links), by_link_name);
 	antispoof_snapshot(c, &h.as);
 	h.ovs = have_ovs ? &ovs : NULL;
